@@ -1,0 +1,186 @@
+/* The unified soft MMU for RISC-V: Bare/Sv39/Sv48/Sv57 translation behind a
+ * per-hart L1 (direct-mapped, per access kind) and L2 (set-associative,
+ * filled with L1 victims), a shared sharded L3, a page-table walk cache and a
+ * translation prefetcher. See docs/MMU.md for the design. */
+#ifndef VM_MMU_H
+#define VM_MMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/mem.h"
+
+enum vm_access { VM_ACCESS_FETCH = 0, VM_ACCESS_LOAD = 1, VM_ACCESS_STORE = 2 };
+#define VM_ACCESS_KINDS 3
+
+enum vm_priv { VM_PRIV_U = 0, VM_PRIV_S = 1, VM_PRIV_M = 3 };
+
+/* satp.MODE values (RV64). */
+enum vm_satp_mode { VM_SATP_BARE = 0, VM_SATP_SV39 = 8, VM_SATP_SV48 = 9, VM_SATP_SV57 = 10 };
+
+/* Exception causes, as in mcause. */
+enum vm_fault {
+    VM_FAULT_NONE = -1,
+    VM_FAULT_FETCH_MISALIGNED = 0,
+    VM_FAULT_FETCH_ACCESS = 1,
+    VM_FAULT_LOAD_MISALIGNED = 4,
+    VM_FAULT_LOAD_ACCESS = 5,
+    VM_FAULT_STORE_MISALIGNED = 6,
+    VM_FAULT_STORE_ACCESS = 7,
+    VM_FAULT_FETCH_PAGE = 12,
+    VM_FAULT_LOAD_PAGE = 13,
+    VM_FAULT_STORE_PAGE = 15,
+};
+
+/* How the levels are used (docs/MMU.md):
+ *   MULTILEVEL  per-hart levels only: L1 -> L2 -> walk.
+ *   CONCURRENT  L1 -> shared L3 -> walk; walks fill the shared level, so a
+ *               translation one hart walked is a hit for the others.
+ *   HYBRID      L1 -> L2 -> L3 -> walk. */
+enum vm_mmu_strategy { VM_MMU_MULTILEVEL = 0, VM_MMU_CONCURRENT = 1, VM_MMU_HYBRID = 2 };
+
+/* Every knob of the MMU. vm_mmu_config_default() documents the defaults;
+ * sizes must be powers of two; a size of 0 turns a level off. */
+struct vm_mmu_config {
+    enum vm_mmu_strategy strategy; /* default HYBRID */
+    unsigned l1_entries;           /* per access kind and context; default 256 */
+    unsigned l2_sets, l2_ways;     /* default 256 x 4 */
+    unsigned l3_entries;           /* shared, in all shards; default 8192 */
+    unsigned l3_shards;            /* default 16 */
+    unsigned l3_ways;              /* per set within a shard; default 4 */
+
+    bool enable_page_table_cache;   /* default true */
+    unsigned page_table_cache_size; /* non-leaf PTEs kept, LRU; default 1024 */
+
+    bool enable_prefetch;             /* default true */
+    unsigned prefetch_history_window; /* misses remembered; default 8 */
+    unsigned prefetch_distance;       /* pages walked ahead; default 4 */
+    unsigned prefetch_window;         /* largest stride, in pages, treated as a pattern; default 16 */
+    unsigned prefetch_confirm;        /* equal strides needed before prefetching; default 2 */
+    bool async_prefetch;              /* walks on a worker thread into L3; default false */
+
+    bool enable_adaptive;               /* default true */
+    unsigned adaptive_interval;         /* L1 misses per decision; default 4096 */
+    unsigned adaptive_min_accuracy_pct; /* prefetch turns off below this; default 40 */
+    unsigned adaptive_min_hit_pct;      /* a level whose hit rate is below this is skipped; default 2 */
+    unsigned adaptive_probe_intervals;  /* a skipped level/prefetch is re-tried after this many; default 16 */
+
+    bool hw_ad_update; /* Svadu: set A/D in hardware (default true); false: fault (Svade) */
+};
+
+void vm_mmu_config_default(struct vm_mmu_config *cfg);
+/* Checks every field; returns 0 or -VM_EINVAL with a message naming the field. */
+int vm_mmu_config_check(const struct vm_mmu_config *cfg);
+
+/* Statistics of one hart (or their sum). Hit-path counters are plain. */
+struct vm_mmu_stats {
+    uint64_t l1_hits[VM_ACCESS_KINDS]; /* counted only with VM_MMU_COUNT_L1_HITS */
+    uint64_t l1_misses[VM_ACCESS_KINDS];
+    uint64_t l2_hits, l2_misses;
+    uint64_t l3_hits, l3_misses;
+    uint64_t walks;     /* demand page-table walks */
+    uint64_t pte_reads; /* PTEs read from guest memory by demand walks */
+    uint64_t ptc_hits, ptc_misses;
+    uint64_t prefetch_issued, prefetch_useful, prefetch_wasted, prefetch_walk_reads;
+    uint64_t faults;
+    uint64_t flushes;        /* SFENCE.VMA and satp-triggered flushes */
+    uint64_t remote_flushes; /* flush requests served for other harts */
+    uint64_t adaptive_prefetch_off, adaptive_level_skips; /* decisions taken */
+};
+
+struct vm_mmu;      /* one per machine: config, shared L3, memory */
+struct vm_mmu_hart; /* one per hart: L1, L2, walk cache, prefetcher, stats */
+
+struct vm_mmu *vm_mmu_create(struct vm_mem *mem, const struct vm_mmu_config *cfg);
+void vm_mmu_destroy(struct vm_mmu *mmu);
+const struct vm_mmu_config *vm_mmu_get_config(const struct vm_mmu *mmu);
+struct vm_mmu_hart *vm_mmu_hart_create(struct vm_mmu *mmu, unsigned hart_id);
+void vm_mmu_hart_destroy(struct vm_mmu_hart *h);
+
+/* Translation context, set by the CPU whenever it changes. */
+void vm_mmu_set_satp(struct vm_mmu_hart *h, uint64_t satp); /* flushes L1 and walk cache */
+uint64_t vm_mmu_get_satp(const struct vm_mmu_hart *h);
+/* priv: current privilege; mstatus: the CPU's mstatus (MPRV, MPP, SUM, MXR used). */
+void vm_mmu_set_context(struct vm_mmu_hart *h, enum vm_priv priv, uint64_t mstatus);
+
+#define VM_MSTATUS_SUM (1ULL << 18)
+#define VM_MSTATUS_MXR (1ULL << 19)
+#define VM_MSTATUS_MPRV (1ULL << 17)
+#define VM_MSTATUS_MPP_SHIFT 11
+
+/* Result of a translation. */
+struct vm_mmu_result {
+    enum vm_fault fault; /* VM_FAULT_NONE on success */
+    uint64_t tval;       /* faulting virtual address */
+    uint64_t pa;
+    unsigned page_shift; /* 12, 21, 30, 39, 48: the size of the leaf */
+};
+
+/* Translate va for an access of kind acc by the current context: through
+ * the TLBs, walking on a miss, setting A/D as a real access would. */
+struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc);
+
+/* Translate many addresses (debuggers, dumps): no A/D update, no TLB fill,
+ * no stats. Returns the number translated without fault. */
+size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t n,
+                              enum vm_access acc, struct vm_mmu_result *out);
+
+/* Loads, stores and fetches of 1/2/4/8 bytes through the MMU. Misaligned
+ * accesses are done in hardware, split at page boundaries. Return
+ * VM_FAULT_NONE, or the fault with *tval set. */
+enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
+                          uint64_t *tval);
+enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t value,
+                           uint64_t *tval);
+enum vm_fault vm_mmu_fetch(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
+                           uint64_t *tval);
+
+/* Atomics: a host pointer to naturally aligned guest RAM, translated for a
+ * store (AMOs and SC need write permission). A misaligned address gets a
+ * store/AMO misaligned fault (AMOs are not split), MMIO an access fault. */
+enum vm_fault vm_mmu_amo_ptr(struct vm_mmu_hart *h, uint64_t va, unsigned size, void **host,
+                             uint64_t *tval);
+/* LR/SC: LR translates like a load and records a reservation of the 8-byte
+ * granule with the value read; SC succeeds only if the reservation is still
+ * held and the memory still holds that value (compare-and-swap), so any
+ * other hart's change to the granule breaks it. */
+enum vm_fault vm_mmu_load_reserved(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                   uint64_t *value, uint64_t *tval);
+enum vm_fault vm_mmu_store_conditional(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                       uint64_t value, bool *success, uint64_t *tval);
+void vm_mmu_clear_reservation(struct vm_mmu_hart *h);
+
+/* SFENCE.VMA with rs1/rs2 semantics: has_va/has_asid say whether rs1/rs2
+ * were x0. Global entries survive ASID flushes. */
+void vm_mmu_sfence(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid,
+                   uint16_t asid);
+/* Remote fence: ask another hart to do an sfence. The shared level is
+ * flushed now; the target's private levels at its next vm_mmu_poll(). The
+ * returned ticket is complete when vm_mmu_flush_done(target, ticket). */
+uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t va,
+                              bool has_asid, uint16_t asid);
+bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket);
+/* Called by the hart's own thread at safe points (between instructions or
+ * blocks): serves pending remote flushes. Cheap when there are none. */
+void vm_mmu_poll(struct vm_mmu_hart *h);
+/* Drop every cached translation of every level (e.g. after a dirty-log clear). */
+void vm_mmu_flush_all(struct vm_mmu_hart *h);
+
+/* Self-modifying code: a hart that keeps decoded instructions of a physical
+ * page watches it. Stores to a watched page never take the L1 fast path;
+ * the first store to it (from any path: slow store, AMO, SC) clears the
+ * watch and calls the hook with the page address, on the storing hart's
+ * thread, right after the bytes are written. The hook is set once, before
+ * harts run. Watching flushes the watching hart's store entries for the
+ * page at once, other harts' at their next vm_mmu_poll(). */
+typedef void (*vm_mmu_code_write_fn)(void *opaque, uint64_t pa);
+void vm_mmu_set_code_write_hook(struct vm_mmu *mmu, vm_mmu_code_write_fn fn, void *opaque);
+void vm_mmu_watch_code_page(struct vm_mmu_hart *h, uint64_t pa);
+void vm_mmu_unwatch_code_page(struct vm_mmu *mmu, uint64_t pa);
+
+void vm_mmu_get_stats(const struct vm_mmu_hart *h, struct vm_mmu_stats *out);
+void vm_mmu_stats_add(struct vm_mmu_stats *sum, const struct vm_mmu_stats *s);
+void vm_mmu_reset_stats(struct vm_mmu_hart *h);
+
+#endif

@@ -1,0 +1,289 @@
+/* Loads, stores and fetches past the L1 fast path: page-crossing splits,
+ * MMIO, atomics, LR/SC and watched code pages. */
+#include "vm/error.h"
+#include "mmu/mmu_fast.h"
+
+static enum vm_fault access_fault_of(enum vm_access acc)
+{
+    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_ACCESS
+           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_ACCESS
+                                   : VM_FAULT_STORE_ACCESS;
+}
+
+/* One page's worth of an access: its physical address, and the host
+ * address if it is RAM (NULL for MMIO or unbacked memory). */
+struct part {
+    uint64_t va, pa;
+    uint8_t *host;
+    unsigned size;
+};
+
+static enum vm_fault translate_part(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                    enum vm_access acc, struct part *p)
+{
+    p->va = va;
+    p->size = size;
+    const struct l1_entry *le = vm_mmu_l1_slot(h, acc, va);
+    if (le->tag == (va & ~0xfffULL)) {
+        const struct tlb_entry *e = &h->shadow[le - h->l1];
+        p->pa = e->pa + (va - e->va);
+        p->host = (uint8_t *)(le->addend + (uintptr_t)va);
+        return VM_FAULT_NONE;
+    }
+    h->stats.l1_misses[acc]++;
+    struct tlb_entry e;
+    enum vm_fault f = mmu_translate_miss(h, va, acc, &e);
+    if (f != VM_FAULT_NONE)
+        return f;
+    p->pa = e.pa + (va - e.va);
+    uint8_t *page = mmu_fill_l1(h, va, acc, &e);
+    p->host = page ? page + (va & 0xfff) : NULL;
+    return VM_FAULT_NONE;
+}
+
+/* Splits [va, va+size) at a page boundary into one or two parts, all
+ * translated before any byte moves, so a fault leaves memory untouched. */
+static enum vm_fault translate_access(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                      enum vm_access acc, struct part parts[2], unsigned *nparts,
+                                      uint64_t *tval)
+{
+    unsigned first = size;
+    if ((va & 0xfff) + size > VM_PAGE_SIZE)
+        first = (unsigned)(VM_PAGE_SIZE - (va & 0xfff));
+    *nparts = first == size ? 1 : 2;
+    for (unsigned i = 0; i < *nparts; i++) {
+        uint64_t pva = i ? va + first : va;
+        enum vm_fault f = translate_part(h, pva, i ? size - first : first, acc, &parts[i]);
+        if (f != VM_FAULT_NONE) {
+            *tval = pva; /* the address of the portion that faulted */
+            return f;
+        }
+    }
+    return VM_FAULT_NONE;
+}
+
+static void code_written(struct vm_mmu_hart *h, uint64_t pa)
+{
+    struct vm_mmu *mmu = h->mmu;
+    const struct vm_mem_region *r = vm_mem_find(mmu->mem, pa);
+    unsigned ri = (unsigned)(r - vm_mem_region_at(mmu->mem, 0));
+    uint64_t page = (pa - r->base) >> VM_PAGE_SHIFT;
+    uint64_t bit = 1ULL << (page % 64);
+    uint64_t old = __atomic_fetch_and(&mmu->code_watch[ri][page / 64], ~bit, __ATOMIC_ACQ_REL);
+    if (old & bit)
+        mmu->code_hook(mmu->code_opaque, pa & ~0xfffULL);
+}
+
+enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
+                          uint64_t *tval)
+{
+    struct part parts[2];
+    unsigned n;
+    enum vm_fault f = translate_access(h, va, size, VM_ACCESS_LOAD, parts, &n, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
+    if (n == 1 && parts[0].host) {
+        *value = vm_ld_le(parts[0].host, size);
+        return VM_FAULT_NONE;
+    }
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (unsigned i = 0; i < n; i++) {
+        struct part *p = &parts[i];
+        uint64_t pv;
+        if (p->host) {
+            pv = 0;
+            memcpy(&pv, p->host, p->size);
+        } else if (vm_mem_load(h->mmu->mem, p->pa, p->size, &pv) < 0) {
+            *tval = p->va;
+            return VM_FAULT_LOAD_ACCESS;
+        }
+        v |= pv << shift;
+        shift += 8 * p->size;
+    }
+    *value = size == 8 ? v : v & ((1ULL << (8 * size)) - 1);
+    return VM_FAULT_NONE;
+}
+
+enum vm_fault vm_mmu_fetch(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
+                           uint64_t *tval)
+{
+    struct part parts[2];
+    unsigned n;
+    enum vm_fault f = translate_access(h, va, size, VM_ACCESS_FETCH, parts, &n, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (!parts[i].host) { /* instructions come from RAM only */
+            *tval = parts[i].va;
+            return VM_FAULT_FETCH_ACCESS;
+        }
+        uint64_t pv = 0;
+        memcpy(&pv, parts[i].host, parts[i].size);
+        v |= pv << shift;
+        shift += 8 * parts[i].size;
+    }
+    *value = v;
+    return VM_FAULT_NONE;
+}
+
+enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t value,
+                           uint64_t *tval)
+{
+    struct part parts[2];
+    unsigned n;
+    enum vm_fault f = translate_access(h, va, size, VM_ACCESS_STORE, parts, &n, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
+    for (unsigned i = 0; i < n; i++) /* MMIO parts must exist before RAM is written */
+        if (!parts[i].host && !vm_mem_find(h->mmu->mem, parts[i].pa)) {
+            *tval = parts[i].va;
+            return VM_FAULT_STORE_ACCESS;
+        }
+    uint64_t v = value;
+    for (unsigned i = 0; i < n; i++) {
+        struct part *p = &parts[i];
+        if (p->host) {
+            memcpy(p->host, &v, p->size);
+            const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, p->pa);
+            vm_mem_mark_dirty(r, p->pa);
+            if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
+                code_written(h, p->pa);
+        } else if (vm_mem_store(h->mmu->mem, p->pa, p->size, v) < 0) {
+            *tval = p->va;
+            return VM_FAULT_STORE_ACCESS;
+        }
+        v = p->size == 8 ? 0 : v >> (8 * p->size);
+    }
+    return VM_FAULT_NONE;
+}
+
+/* ---- atomics ---- */
+
+static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                   enum vm_access acc, struct part *p, uint64_t *tval)
+{
+    *tval = va;
+    if (va & (size - 1))
+        return acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_MISALIGNED : VM_FAULT_STORE_MISALIGNED;
+    enum vm_fault f = translate_part(h, va, size, acc, p);
+    if (f != VM_FAULT_NONE)
+        return f;
+    if (!p->host) /* atomics need RAM */
+        return access_fault_of(acc);
+    if (acc == VM_ACCESS_STORE) {
+        vm_mem_mark_dirty(vm_mem_find(h->mmu->mem, p->pa), p->pa);
+        if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
+            code_written(h, p->pa);
+    }
+    return VM_FAULT_NONE;
+}
+
+enum vm_fault vm_mmu_amo_ptr(struct vm_mmu_hart *h, uint64_t va, unsigned size, void **host,
+                             uint64_t *tval)
+{
+    struct part p;
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, &p, tval);
+    if (f == VM_FAULT_NONE)
+        *host = p.host;
+    return f;
+}
+
+static uint64_t atomic_read(const uint8_t *host, unsigned size)
+{
+    return size == 4 ? __atomic_load_n((const uint32_t *)host, __ATOMIC_ACQUIRE)
+                     : __atomic_load_n((const uint64_t *)host, __ATOMIC_ACQUIRE);
+}
+
+enum vm_fault vm_mmu_load_reserved(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                   uint64_t *value, uint64_t *tval)
+{
+    struct part p;
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_LOAD, &p, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
+    *value = atomic_read(p.host, size);
+    h->resv = (struct reservation){.valid = true, .pa = p.pa, .size = size, .value = *value};
+    return VM_FAULT_NONE;
+}
+
+enum vm_fault vm_mmu_store_conditional(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                       uint64_t value, bool *success, uint64_t *tval)
+{
+    struct part p;
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, &p, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
+    *success = false;
+    if (h->resv.valid && h->resv.pa == p.pa && h->resv.size == size) {
+        if (size == 4) {
+            uint32_t expect = (uint32_t)h->resv.value;
+            *success = __atomic_compare_exchange_n((uint32_t *)p.host, &expect, (uint32_t)value,
+                                                   false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        } else {
+            uint64_t expect = h->resv.value;
+            *success = __atomic_compare_exchange_n((uint64_t *)p.host, &expect, value, false,
+                                                   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        }
+    }
+    h->resv.valid = false;
+    return VM_FAULT_NONE;
+}
+
+void vm_mmu_clear_reservation(struct vm_mmu_hart *h)
+{
+    h->resv.valid = false;
+}
+
+/* ---- watched code pages ---- */
+
+static uint64_t *watch_word(struct vm_mmu *mmu, uint64_t pa, uint64_t *bit)
+{
+    const struct vm_mem_region *r = vm_mem_find(mmu->mem, pa);
+    if (!r || !r->host)
+        return NULL;
+    unsigned ri = (unsigned)(r - vm_mem_region_at(mmu->mem, 0));
+    if (ri >= mmu->nregions || !mmu->code_watch[ri])
+        return NULL;
+    uint64_t page = (pa - r->base) >> VM_PAGE_SHIFT;
+    *bit = 1ULL << (page % 64);
+    return &mmu->code_watch[ri][page / 64];
+}
+
+bool mmu_code_watched(struct vm_mmu *mmu, uint64_t pa)
+{
+    uint64_t bit;
+    uint64_t *w = mmu->code_hook ? watch_word(mmu, pa, &bit) : NULL;
+    return w && (__atomic_load_n(w, __ATOMIC_ACQUIRE) & bit);
+}
+
+void vm_mmu_set_code_write_hook(struct vm_mmu *mmu, vm_mmu_code_write_fn fn, void *opaque)
+{
+    mmu->code_hook = fn;
+    mmu->code_opaque = opaque;
+}
+
+void vm_mmu_watch_code_page(struct vm_mmu_hart *h, uint64_t pa)
+{
+    struct vm_mmu *mmu = h->mmu;
+    uint64_t bit;
+    uint64_t *w = watch_word(mmu, pa, &bit);
+    if (!w || (__atomic_fetch_or(w, bit, __ATOMIC_ACQ_REL) & bit))
+        return;
+    l1_flush_store_pa(h, pa & ~0xfffULL);
+    pthread_mutex_lock(&mmu->harts_lock);
+    for (unsigned i = 0; i < mmu->nharts; i++)
+        if (mmu->harts[i] != h)
+            mmu_request_store_flush(mmu->harts[i]);
+    pthread_mutex_unlock(&mmu->harts_lock);
+}
+
+void vm_mmu_unwatch_code_page(struct vm_mmu *mmu, uint64_t pa)
+{
+    uint64_t bit;
+    uint64_t *w = watch_word(mmu, pa, &bit);
+    if (w)
+        __atomic_fetch_and(w, ~bit, __ATOMIC_ACQ_REL);
+}

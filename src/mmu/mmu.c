@@ -1,0 +1,453 @@
+/* The soft MMU: construction, translation context, the miss path through
+ * L2 -> L3 -> walk, and flushes (local and remote). */
+#include <stdlib.h>
+
+#include "vm/error.h"
+#include "mmu/mmu_internal.h"
+
+struct vm_mmu *vm_mmu_create(struct vm_mem *mem, const struct vm_mmu_config *cfg)
+{
+    struct vm_mmu_config def;
+    if (!cfg) {
+        vm_mmu_config_default(&def);
+        cfg = &def;
+    }
+    if (vm_mmu_config_check(cfg) < 0)
+        return NULL;
+    struct vm_mmu *mmu = calloc(1, sizeof(*mmu));
+    if (!mmu) {
+        vm_error(VM_ENOMEM, "MMU: out of memory");
+        return NULL;
+    }
+    mmu->mem = mem;
+    mmu->cfg = *cfg;
+    pthread_mutex_init(&mmu->harts_lock, NULL);
+    mmu->l3_on = cfg->strategy != VM_MMU_MULTILEVEL && cfg->l3_entries > 0;
+    if (mmu->l3_on && l3_init(&mmu->l3, cfg->l3_entries, cfg->l3_shards, cfg->l3_ways) < 0)
+        goto fail;
+    mmu->nregions = vm_mem_region_count(mem);
+    mmu->code_watch = calloc(mmu->nregions ? mmu->nregions : 1, sizeof(*mmu->code_watch));
+    if (!mmu->code_watch)
+        goto nomem;
+    for (unsigned i = 0; i < mmu->nregions; i++) {
+        const struct vm_mem_region *r = vm_mem_region_at(mem, i);
+        if (!r->host)
+            continue;
+        mmu->code_watch[i] = calloc((r->size / VM_PAGE_SIZE + 63) / 64, sizeof(uint64_t));
+        if (!mmu->code_watch[i])
+            goto nomem;
+    }
+    if (cfg->async_prefetch && cfg->enable_prefetch && mmu->l3_on && async_prefetch_start(mmu) < 0)
+        goto fail;
+    return mmu;
+nomem:
+    vm_error(VM_ENOMEM, "MMU: out of memory");
+fail:
+    vm_mmu_destroy(mmu);
+    return NULL;
+}
+
+void vm_mmu_destroy(struct vm_mmu *mmu)
+{
+    if (!mmu)
+        return;
+    async_prefetch_stop(mmu);
+    l3_fini(&mmu->l3);
+    for (unsigned i = 0; mmu->code_watch && i < mmu->nregions; i++)
+        free(mmu->code_watch[i]);
+    free(mmu->code_watch);
+    free(mmu->harts);
+    pthread_mutex_destroy(&mmu->harts_lock);
+    free(mmu);
+}
+
+const struct vm_mmu_config *vm_mmu_get_config(const struct vm_mmu *mmu)
+{
+    return &mmu->cfg;
+}
+
+static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id, bool with_l2)
+{
+    const struct vm_mmu_config *cfg = &mmu->cfg;
+    struct vm_mmu_hart *h = calloc(1, sizeof(*h));
+    if (!h) {
+        vm_error(VM_ENOMEM, "MMU hart %u: out of memory", hart_id);
+        return NULL;
+    }
+    h->mmu = mmu;
+    h->id = hart_id;
+    h->priv = VM_PRIV_M;
+    h->l2_on = with_l2 && cfg->strategy != VM_MMU_CONCURRENT && cfg->l2_sets > 0;
+    pthread_mutex_init(&h->fq.lock, NULL);
+    if (l1_init(h) < 0 || (h->l2_on && l2_init(&h->l2, cfg->l2_sets, cfg->l2_ways) < 0) ||
+        ptc_init(&h->ptc, cfg->page_table_cache_size, cfg->enable_page_table_cache) < 0 ||
+        pf_init(&h->pf, cfg) < 0) {
+        mmu_hart_destroy_private(h);
+        return NULL;
+    }
+    adaptive_init(h);
+    l1_update_context(h);
+    return h;
+}
+
+/* A hart that no CPU runs (the async prefetch walker): not in the list. */
+struct vm_mmu_hart *mmu_hart_create_private(struct vm_mmu *mmu)
+{
+    return hart_alloc(mmu, ~0u, false);
+}
+
+void mmu_hart_destroy_private(struct vm_mmu_hart *h)
+{
+    l1_fini(h);
+    l2_fini(&h->l2);
+    ptc_fini(&h->ptc);
+    pf_fini(&h->pf);
+    pthread_mutex_destroy(&h->fq.lock);
+    free(h);
+}
+
+struct vm_mmu_hart *vm_mmu_hart_create(struct vm_mmu *mmu, unsigned hart_id)
+{
+    struct vm_mmu_hart *h = hart_alloc(mmu, hart_id, true);
+    if (!h)
+        return NULL;
+    pthread_mutex_lock(&mmu->harts_lock);
+    if (mmu->nharts == mmu->harts_cap) {
+        unsigned cap = mmu->harts_cap ? mmu->harts_cap * 2 : 8;
+        struct vm_mmu_hart **n = realloc(mmu->harts, cap * sizeof(*n));
+        if (!n) {
+            pthread_mutex_unlock(&mmu->harts_lock);
+            mmu_hart_destroy_private(h);
+            vm_error(VM_ENOMEM, "MMU hart %u: out of memory", hart_id);
+            return NULL;
+        }
+        mmu->harts = n;
+        mmu->harts_cap = cap;
+    }
+    mmu->harts[mmu->nharts++] = h;
+    pthread_mutex_unlock(&mmu->harts_lock);
+    return h;
+}
+
+void vm_mmu_hart_destroy(struct vm_mmu_hart *h)
+{
+    if (!h)
+        return;
+    struct vm_mmu *mmu = h->mmu;
+    pthread_mutex_lock(&mmu->harts_lock);
+    for (unsigned i = 0; i < mmu->nharts; i++)
+        if (mmu->harts[i] == h) {
+            mmu->harts[i] = mmu->harts[--mmu->nharts];
+            break;
+        }
+    pthread_mutex_unlock(&mmu->harts_lock);
+    mmu_hart_destroy_private(h);
+}
+
+void vm_mmu_set_satp(struct vm_mmu_hart *h, uint64_t satp)
+{
+    h->satp = satp;
+    /* L1 entries carry no ASID: they belong to the current address space. */
+    l1_flush(h, false, 0, false, 0);
+    ptc_flush(&h->ptc);
+    pf_reset(&h->pf);
+    h->stats.flushes++;
+    l1_update_context(h);
+}
+
+uint64_t vm_mmu_get_satp(const struct vm_mmu_hart *h)
+{
+    return h->satp;
+}
+
+void vm_mmu_set_context(struct vm_mmu_hart *h, enum vm_priv priv, uint64_t mstatus)
+{
+    const uint64_t bits = VM_MSTATUS_SUM | VM_MSTATUS_MXR | VM_MSTATUS_MPRV |
+                          (3ULL << VM_MSTATUS_MPP_SHIFT);
+    if (priv == h->priv && ((mstatus ^ h->mstatus) & bits) == 0)
+        return;
+    h->priv = priv;
+    h->mstatus = mstatus & bits;
+    l1_update_context(h);
+}
+
+/* ---- the miss path ---- */
+
+static enum vm_fault page_fault_of(enum vm_access acc)
+{
+    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_PAGE
+           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_PAGE
+                                   : VM_FAULT_STORE_PAGE;
+}
+
+static enum vm_priv effective_priv(const struct vm_mmu_hart *h, enum vm_access acc)
+{
+    if (acc != VM_ACCESS_FETCH && h->priv == VM_PRIV_M && (h->mstatus & VM_MSTATUS_MPRV))
+        return (enum vm_priv)((h->mstatus >> VM_MSTATUS_MPP_SHIFT) & 3);
+    return h->priv;
+}
+
+/* A cached entry serves this access if permissions allow it and, for a
+ * store, D is already set (else the walk sets it or faults). Returns
+ * VM_FAULT_NONE (use it), a page fault, or 1 (walk instead). */
+static int check_cached(const struct vm_mmu_hart *h, const struct tlb_entry *e,
+                        enum vm_access acc, enum vm_priv p)
+{
+    bool sum = h->mstatus & VM_MSTATUS_SUM, mxr = h->mstatus & VM_MSTATUS_MXR;
+    if (!mmu_perm_ok(e->flags, acc, p, sum, mxr))
+        return page_fault_of(acc);
+    if (acc == VM_ACCESS_STORE && !(e->flags & PTE_D))
+        return 1;
+    return VM_FAULT_NONE;
+}
+
+static void note_prefetch_use(struct vm_mmu_hart *h, uint16_t *flags)
+{
+    if (*flags & TLBE_PREFETCHED) {
+        *flags &= (uint16_t)~TLBE_PREFETCHED;
+        h->stats.prefetch_useful++;
+    }
+}
+
+/* Translation of va for acc in the current context, without L1. */
+enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
+                                 struct tlb_entry *out)
+{
+    enum vm_priv p = effective_priv(h, acc);
+    if (p == VM_PRIV_M || satp_mode(h->satp) == VM_SATP_BARE) {
+        *out = (struct tlb_entry){.va = va & ~0xfffULL, .pa = va & ~0xfffULL, .satp = 0,
+                                  .flags = TLBE_BARE | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D,
+                                  .shift = 12};
+        return VM_FAULT_NONE;
+    }
+    if (!mmu_va_canonical(va, mmu_va_bits(h->satp))) {
+        h->stats.faults++;
+        return page_fault_of(acc);
+    }
+    uint16_t asid = satp_asid(h->satp);
+    int rc;
+    adaptive_tick(h);
+    if (use_l2(h)) {
+        struct tlb_entry *e = l2_lookup(&h->l2, va, asid);
+        if (e && (rc = check_cached(h, e, acc, p)) != 1) {
+            h->stats.l2_hits++;
+            if (rc != VM_FAULT_NONE) {
+                h->stats.faults++;
+                return (enum vm_fault)rc;
+            }
+            note_prefetch_use(h, &e->flags);
+            *out = *e;
+            pf_on_miss(h, va);
+            return VM_FAULT_NONE;
+        }
+        h->stats.l2_misses++;
+    }
+    struct tlb_l3 *l3 = &h->mmu->l3;
+    if (use_l3(h)) {
+        struct tlb_entry e;
+        if (l3_lookup(l3, va, h->satp, &e) && (rc = check_cached(h, &e, acc, p)) != 1) {
+            h->stats.l3_hits++;
+            if (rc != VM_FAULT_NONE) {
+                h->stats.faults++;
+                return (enum vm_fault)rc;
+            }
+            if (e.flags & TLBE_PREFETCHED) {
+                l3_clear_prefetched(l3, &e);
+                note_prefetch_use(h, &e.flags);
+            }
+            *out = e;
+            pf_on_miss(h, va);
+            return VM_FAULT_NONE;
+        }
+        h->stats.l3_misses++;
+    }
+    uint64_t gen = h->mmu->l3_on ? l3_generation(l3) : 0;
+    struct walk_ctx wc = {.acc = acc, .priv = p, .sum = h->mstatus & VM_MSTATUS_SUM,
+                          .mxr = h->mstatus & VM_MSTATUS_MXR, .use_ptc = !h->ad.skip_ptc,
+                          .count = true};
+    enum vm_fault f = mmu_walk(h, h->satp, va, &wc, out);
+    if (f != VM_FAULT_NONE) {
+        h->stats.faults++;
+        return f;
+    }
+    if (h->mmu->l3_on && (use_l3(h) || !h->l2_on))
+        l3_insert(l3, out, gen);
+    pf_on_miss(h, va);
+    return VM_FAULT_NONE;
+}
+
+/* Fills L1 if the page is RAM (and, for stores, dirty and not watched). */
+uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
+                     const struct tlb_entry *e)
+{
+    uint64_t pa_page = e->pa + ((va & ~0xfffULL) - e->va);
+    const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, pa_page);
+    if (!r || !r->host || r->size - (pa_page - r->base) < VM_PAGE_SIZE) {
+        /* MMIO or unbacked: never in L1, but L2 saves the walk. */
+        if (use_l2(h) && !(e->flags & TLBE_BARE)) {
+            struct tlb_entry victim;
+            l2_insert(&h->l2, e, &victim);
+        }
+        return NULL;
+    }
+    uint8_t *host = r->host + (pa_page - r->base);
+    if (acc == VM_ACCESS_STORE) {
+        if (!(e->flags & PTE_D) || mmu_code_watched(h->mmu, pa_page))
+            return host;
+        vm_mem_mark_dirty(r, pa_page);
+    }
+    l1_fill(h, acc, va, e, host);
+    return host;
+}
+
+struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc)
+{
+    struct vm_mmu_result res = {.fault = VM_FAULT_NONE, .tval = 0};
+    const struct l1_entry *le = (const struct l1_entry *)((const char *)h->cur[acc] +
+                                                          ((va >> 8) & h->l1_offset_mask));
+    struct tlb_entry e;
+    if (le->tag == (va & ~0xfffULL)) {
+        e = h->shadow[le - h->l1];
+    } else {
+        h->stats.l1_misses[acc]++;
+        res.fault = mmu_translate_miss(h, va, acc, &e);
+        if (res.fault != VM_FAULT_NONE) {
+            res.tval = va;
+            return res;
+        }
+        mmu_fill_l1(h, va, acc, &e);
+    }
+    res.pa = e.pa + (va - e.va);
+    res.page_shift = e.shift;
+    return res;
+}
+
+size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t n,
+                              enum vm_access acc, struct vm_mmu_result *out)
+{
+    size_t ok = 0;
+    enum vm_priv p = effective_priv(h, acc);
+    bool bare = p == VM_PRIV_M || satp_mode(h->satp) == VM_SATP_BARE;
+    struct vm_mmu_stats saved = h->stats;
+    for (size_t i = 0; i < n; i++) {
+        struct vm_mmu_result *r = &out[i];
+        *r = (struct vm_mmu_result){.fault = VM_FAULT_NONE, .pa = va[i], .page_shift = 12};
+        if (bare) {
+            ok++;
+            continue;
+        }
+        struct tlb_entry e;
+        enum vm_fault f = page_fault_of(acc);
+        if (mmu_va_canonical(va[i], mmu_va_bits(h->satp))) {
+            /* A real walk with the access's checks, but no A/D writes
+             * (speculative), so A/D clear reads as a fault as under Svade. */
+            struct walk_ctx wc = {.acc = acc, .priv = p, .sum = h->mstatus & VM_MSTATUS_SUM,
+                                  .mxr = h->mstatus & VM_MSTATUS_MXR, .speculative = true};
+            f = mmu_walk(h, h->satp, va[i], &wc, &e);
+            if (f == VM_FAULT_NONE && !mmu_perm_ok(e.flags, acc, p, wc.sum, wc.mxr))
+                f = page_fault_of(acc);
+        }
+        if (f != VM_FAULT_NONE) {
+            r->fault = f;
+            r->tval = va[i];
+            continue;
+        }
+        r->pa = e.pa + (va[i] - e.va);
+        r->page_shift = e.shift;
+        ok++;
+    }
+    h->stats = saved; /* debugger look-ups are not guest activity */
+    return ok;
+}
+
+/* ---- flushes ---- */
+
+static void flush_private(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid,
+                          uint16_t asid)
+{
+    l1_flush(h, has_va, va, has_asid, asid);
+    if (h->l2_on)
+        h->stats.prefetch_wasted += l2_flush(&h->l2, has_va, va, has_asid, asid);
+    if (has_va)
+        mmu_ptc_forget_path(h, h->satp, va);
+    else
+        ptc_flush(&h->ptc);
+}
+
+void vm_mmu_sfence(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, uint16_t asid)
+{
+    h->stats.flushes++;
+    flush_private(h, has_va, va, has_asid, asid);
+    if (h->mmu->l3_on)
+        l3_flush(&h->mmu->l3, has_va, va, has_asid, asid);
+}
+
+void vm_mmu_flush_all(struct vm_mmu_hart *h)
+{
+    vm_mmu_sfence(h, false, 0, false, 0);
+}
+
+static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req, bool store_l1)
+{
+    struct flush_queue *q = &t->fq;
+    pthread_mutex_lock(&q->lock);
+    if (store_l1)
+        q->store_l1 = true;
+    else if (q->n < FLUSH_QUEUE)
+        q->q[q->n++] = *req;
+    else
+        q->overflow = true;
+    uint64_t ticket = ++q->requested;
+    atomic_store_explicit(&q->pending, 1, memory_order_release);
+    pthread_mutex_unlock(&q->lock);
+    return ticket;
+}
+
+uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t va, bool has_asid,
+                              uint16_t asid)
+{
+    if (target->mmu->l3_on)
+        l3_flush(&target->mmu->l3, has_va, va, has_asid, asid);
+    struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
+    return post_request(target, &req, false);
+}
+
+uint64_t mmu_request_store_flush(struct vm_mmu_hart *target)
+{
+    return post_request(target, NULL, true);
+}
+
+bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket)
+{
+    return atomic_load_explicit(&target->fq.completed, memory_order_acquire) >= ticket;
+}
+
+void vm_mmu_poll(struct vm_mmu_hart *h)
+{
+    struct flush_queue *q = &h->fq;
+    if (!atomic_load_explicit(&q->pending, memory_order_acquire))
+        return;
+    struct flush_req reqs[FLUSH_QUEUE];
+    pthread_mutex_lock(&q->lock);
+    unsigned n = q->n;
+    bool overflow = q->overflow, store_l1 = q->store_l1;
+    uint64_t ticket = q->requested;
+    for (unsigned i = 0; i < n; i++)
+        reqs[i] = q->q[i];
+    q->n = 0;
+    q->overflow = q->store_l1 = false;
+    atomic_store_explicit(&q->pending, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&q->lock);
+
+    if (overflow) {
+        flush_private(h, false, 0, false, 0);
+        h->stats.remote_flushes++;
+    } else {
+        for (unsigned i = 0; i < n; i++)
+            flush_private(h, reqs[i].has_va, reqs[i].va, reqs[i].has_asid, reqs[i].asid);
+        h->stats.remote_flushes += n;
+    }
+    if (store_l1)
+        l1_flush_store_all(h);
+    atomic_store_explicit(&q->completed, ticket, memory_order_release);
+}

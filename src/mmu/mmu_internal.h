@@ -1,0 +1,303 @@
+/* Private structures of the soft MMU, shared by its files. */
+#ifndef VM_MMU_INTERNAL_H
+#define VM_MMU_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "vm/mmu.h"
+
+/* Flags of a cached translation: the leaf PTE's low bits, plus ours. */
+#define PTE_V (1u << 0)
+#define PTE_R (1u << 1)
+#define PTE_W (1u << 2)
+#define PTE_X (1u << 3)
+#define PTE_U (1u << 4)
+#define PTE_G (1u << 5)
+#define PTE_A (1u << 6)
+#define PTE_D (1u << 7)
+#define TLBE_PREFETCHED (1u << 8) /* installed by the prefetcher, not used yet */
+#define TLBE_BARE (1u << 9)       /* identity translation (M-mode or satp Bare) */
+
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK ((1ULL << 44) - 1)
+#define PTE_RESERVED_MASK (0x3ffULL << 54) /* N, PBMT, reserved 60:54 */
+
+/* One translation, as kept by L2, L3 and the L1 shadow. */
+struct tlb_entry {
+    uint64_t va;   /* virtual base, aligned to the page size; ~0 = invalid */
+    uint64_t pa;   /* physical base */
+    uint64_t satp; /* address space it was walked in (mode|asid|root) */
+    uint16_t flags;
+    uint8_t shift; /* page size: 12, 21, 30, 39, 48 */
+};
+
+#define TLBE_INVALID_VA (~0ULL)
+
+static inline uint16_t satp_asid(uint64_t satp)
+{
+    return (uint16_t)(satp >> 44);
+}
+static inline unsigned satp_mode(uint64_t satp)
+{
+    return (unsigned)(satp >> 60);
+}
+static inline uint64_t satp_root(uint64_t satp)
+{
+    return (satp & PTE_PPN_MASK) << 12;
+}
+
+/* ---- L1: direct-mapped {tag, addend} arrays, one per access kind and
+ * translation context (privilege class x SUM x MXR), so that one compare
+ * decides: the permissions were checked when the entry was filled. */
+struct l1_entry {
+    uint64_t tag;    /* va page (low bits 0), or L1_INVALID */
+    uintptr_t addend; /* host address - va */
+};
+#define L1_INVALID (~0ULL)
+
+enum { CTX_U = 0, CTX_S = 1, CTX_BARE = 2 };
+#define CTX_SUM 4
+#define CTX_MXR 8
+#define L1_CONTEXTS 16
+
+/* ---- Page-table walk cache (per hart): non-leaf PTEs keyed by
+ * (table base, level, index), LRU. */
+struct ptc_node {
+    uint64_t key_base;
+    uint64_t pte;
+    uint32_t key_index; /* level << 16 | index */
+    int32_t hnext;      /* hash chain */
+    int32_t prev, next; /* LRU list, most recent at head */
+};
+struct walk_cache {
+    unsigned capacity, used, hmask;
+    int32_t *buckets;
+    struct ptc_node *nodes;
+    int32_t head, tail, free_list;
+    bool enabled;
+};
+
+/* ---- L2: per hart, set-associative, filled with L1 victims. */
+struct tlb_l2 {
+    struct tlb_entry *e; /* sets * ways */
+    uint8_t *next_victim;
+    unsigned sets, ways;
+    unsigned shifts_present; /* bit (shift-12)/9 for each page size cached */
+};
+
+/* ---- L3: shared, sharded, seqlock per shard. */
+struct l3_slot {
+    _Atomic uint64_t va_shift; /* va | shift code (low bits); 0 = empty */
+    _Atomic uint64_t satp;
+    _Atomic uint64_t pa_flags; /* pa | flags (low 12 bits) */
+};
+struct l3_shard {
+    _Atomic uint64_t seq; /* odd while a writer is inside */
+    _Atomic uint32_t count;
+    uint32_t next_victim;
+    struct l3_slot *slots; /* sets * ways */
+} __attribute__((aligned(64)));
+struct tlb_l3 {
+    struct l3_shard *shards;
+    unsigned nshards, sets, ways; /* sets per shard */
+    _Atomic unsigned shifts_present;
+    _Atomic uint64_t gen; /* bumped by every flush */
+};
+
+/* ---- Prefetcher (per hart). */
+struct prefetcher {
+    uint64_t *history; /* recent miss VPNs (4 KiB units), ring */
+    unsigned hlen, hpos, hcount;
+    int64_t stride;
+    unsigned confirmed;   /* equal strides seen in a row */
+    uint64_t next_vpn;    /* next page the stream would prefetch */
+    bool active;          /* off while adaptive turned it off */
+    unsigned off_intervals;
+};
+
+/* ---- Adaptive policy state (per hart). */
+struct adaptive {
+    unsigned ticks;
+    struct vm_mmu_stats snap;
+    bool skip_l2, skip_l3, skip_ptc;
+    unsigned l2_off, l3_off, ptc_off; /* intervals left before re-probing */
+};
+
+/* ---- Remote flush requests. */
+struct flush_req {
+    uint64_t va;
+    uint16_t asid;
+    bool has_va, has_asid;
+};
+#define FLUSH_QUEUE 16
+struct flush_queue {
+    pthread_mutex_t lock;
+    struct flush_req q[FLUSH_QUEUE];
+    unsigned n;
+    bool overflow;     /* too many: flush everything */
+    bool store_l1;     /* drop store L1 entries (code watch) */
+    uint64_t requested; /* under lock */
+    _Atomic uint64_t completed;
+    _Atomic int pending;
+};
+
+struct async_prefetch;
+
+struct vm_mmu {
+    struct vm_mem *mem;
+    struct vm_mmu_config cfg;
+    struct tlb_l3 l3;
+    bool l3_on;
+    vm_mmu_code_write_fn code_hook;
+    void *code_opaque;
+    uint64_t **code_watch; /* per RAM region: one bit per 4 KiB page */
+    unsigned nregions;
+    struct vm_mmu_hart **harts;
+    unsigned nharts, harts_cap;
+    pthread_mutex_t harts_lock;
+    struct async_prefetch *async;
+};
+
+struct reservation {
+    bool valid;
+    uint64_t pa;
+    unsigned size;
+    uint64_t value;
+};
+
+struct vm_mmu_hart {
+    /* Hot: read by the inline fast path. */
+    struct l1_entry *cur[VM_ACCESS_KINDS]; /* current context's tables */
+    uint64_t l1_offset_mask;               /* (entries - 1) << 4 */
+    struct vm_mmu_stats stats;
+
+    struct vm_mmu *mmu;
+    unsigned id;
+    uint64_t satp;
+    enum vm_priv priv;
+    uint64_t mstatus;
+    unsigned ctx[VM_ACCESS_KINDS]; /* context index per kind */
+
+    unsigned l1_entries;
+    struct l1_entry *l1;      /* [kind][context][entries] */
+    struct tlb_entry *shadow; /* same shape: the full translation of each slot */
+    uint32_t l1_used[VM_ACCESS_KINDS]; /* bit per context: tables with entries */
+    uint64_t super_lo, super_hi;       /* VA range of superpages in L1 */
+
+    struct tlb_l2 l2;
+    bool l2_on;
+    struct walk_cache ptc;
+    struct prefetcher pf;
+    struct adaptive ad;
+    struct reservation resv;
+    struct flush_queue fq;
+};
+
+/* L1 (tlb_l1.c) */
+int l1_init(struct vm_mmu_hart *h);
+void l1_fini(struct vm_mmu_hart *h);
+void l1_update_context(struct vm_mmu_hart *h);
+void l1_fill(struct vm_mmu_hart *h, enum vm_access acc, uint64_t va, const struct tlb_entry *e,
+             uint8_t *host_page);
+void l1_flush(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
+void l1_flush_store_pa(struct vm_mmu_hart *h, uint64_t pa_page);
+void l1_flush_store_all(struct vm_mmu_hart *h);
+
+/* L2 (tlb_l2.c) */
+int l2_init(struct tlb_l2 *l2, unsigned sets, unsigned ways);
+void l2_fini(struct tlb_l2 *l2);
+struct tlb_entry *l2_lookup(struct tlb_l2 *l2, uint64_t va, uint16_t asid);
+/* Inserts e; returns true and copies the evicted entry to *victim if one was evicted. */
+bool l2_insert(struct tlb_l2 *l2, const struct tlb_entry *e, struct tlb_entry *victim);
+bool l2_contains(struct tlb_l2 *l2, uint64_t va, uint16_t asid);
+/* Returns the number of entries dropped that were still TLBE_PREFETCHED. */
+unsigned l2_flush(struct tlb_l2 *l2, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
+
+/* L3 (tlb_l3.c) */
+int l3_init(struct tlb_l3 *l3, unsigned entries, unsigned shards, unsigned ways);
+void l3_fini(struct tlb_l3 *l3);
+bool l3_lookup(struct tlb_l3 *l3, uint64_t va, uint64_t satp, struct tlb_entry *out);
+/* Generation to pass to l3_insert: read it before the walk starts. */
+uint64_t l3_generation(struct tlb_l3 *l3);
+/* Inserts unless a flush ran since gen was read. Returns true if a
+ * still-prefetched entry was evicted. */
+bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen);
+void l3_clear_prefetched(struct tlb_l3 *l3, const struct tlb_entry *e);
+void l3_flush(struct tlb_l3 *l3, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
+
+/* Walk cache (walk_cache.c) */
+int ptc_init(struct walk_cache *c, unsigned capacity, bool enabled);
+void ptc_fini(struct walk_cache *c);
+bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned index,
+                uint64_t *pte);
+void ptc_insert(struct walk_cache *c, uint64_t base, unsigned level, unsigned index,
+                uint64_t pte);
+void ptc_remove(struct walk_cache *c, uint64_t base, unsigned level, unsigned index);
+void ptc_flush(struct walk_cache *c);
+
+/* Walker (walk.c) */
+struct walk_ctx {
+    enum vm_access acc;
+    enum vm_priv priv; /* effective */
+    bool sum, mxr;
+    bool speculative; /* prefetch: no fault side effects, no A/D update */
+    bool use_ptc;
+    bool count;       /* demand walks count walks/pte_reads */
+};
+/* Walks satp's tables for va. Returns VM_FAULT_NONE and *out, or the fault. */
+enum vm_fault mmu_walk(struct vm_mmu_hart *h, uint64_t satp, uint64_t va,
+                       const struct walk_ctx *wc, struct tlb_entry *out);
+bool mmu_perm_ok(uint16_t flags, enum vm_access acc, enum vm_priv priv, bool sum, bool mxr);
+unsigned mmu_va_bits(uint64_t satp);
+bool mmu_va_canonical(uint64_t va, unsigned bits);
+/* Removes the walk-cache entries on va's path under satp. */
+void mmu_ptc_forget_path(struct vm_mmu_hart *h, uint64_t satp, uint64_t va);
+
+/* Prefetcher (prefetch.c) */
+int pf_init(struct prefetcher *pf, const struct vm_mmu_config *cfg);
+void pf_fini(struct prefetcher *pf);
+void pf_on_miss(struct vm_mmu_hart *h, uint64_t va);
+void pf_reset(struct prefetcher *pf);
+/* One speculative walk of va into the prefetch level(s); used by the
+ * worker thread too (with h == NULL and an explicit satp). */
+bool pf_walk_and_install(struct vm_mmu *mmu, struct vm_mmu_hart *h, uint64_t satp, uint64_t va);
+
+/* Async prefetch worker (async_prefetch.c) */
+int async_prefetch_start(struct vm_mmu *mmu);
+void async_prefetch_stop(struct vm_mmu *mmu);
+bool async_prefetch_post(struct vm_mmu *mmu, uint64_t satp, uint64_t va);
+
+/* Adaptive policy (adaptive.c) */
+void adaptive_init(struct vm_mmu_hart *h);
+void adaptive_tick(struct vm_mmu_hart *h);
+
+/* Level use after strategy and adaptive decisions. */
+static inline bool use_l2(const struct vm_mmu_hart *h)
+{
+    return h->l2_on && !h->ad.skip_l2;
+}
+static inline bool use_l3(const struct vm_mmu_hart *h)
+{
+    return h->mmu->l3_on && !h->ad.skip_l3;
+}
+
+/* Miss path (mmu.c) */
+enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
+                                 struct tlb_entry *out);
+/* Fills L1 where allowed; returns the host page for RAM, NULL otherwise. */
+uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
+                     const struct tlb_entry *e);
+uint64_t mmu_request_store_flush(struct vm_mmu_hart *target);
+struct vm_mmu_hart *mmu_hart_create_private(struct vm_mmu *mmu);
+void mmu_hart_destroy_private(struct vm_mmu_hart *h);
+
+/* Code watch (access.c) */
+bool mmu_code_watched(struct vm_mmu *mmu, uint64_t pa);
+
+static inline uint64_t l1_total_entries(const struct vm_mmu_hart *h)
+{
+    return (uint64_t)VM_ACCESS_KINDS * L1_CONTEXTS * h->l1_entries;
+}
+
+#endif

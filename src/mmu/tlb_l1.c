@@ -1,0 +1,160 @@
+/* L1 TLB: per hart, direct-mapped {tag, addend} tables, one per access kind
+ * and translation context. A shadow array keeps the full translation behind
+ * each slot, for flushes and for handing victims to L2. */
+#include <stdlib.h>
+
+#include "vm/error.h"
+#include "mmu/mmu_internal.h"
+
+static size_t table_index(const struct vm_mmu_hart *h, unsigned kind, unsigned ctx)
+{
+    return ((size_t)kind * L1_CONTEXTS + ctx) * h->l1_entries;
+}
+
+static void invalidate_table(struct vm_mmu_hart *h, unsigned kind, unsigned ctx)
+{
+    struct l1_entry *t = &h->l1[table_index(h, kind, ctx)];
+    for (unsigned i = 0; i < h->l1_entries; i++)
+        t[i].tag = L1_INVALID;
+}
+
+int l1_init(struct vm_mmu_hart *h)
+{
+    h->l1_entries = h->mmu->cfg.l1_entries;
+    h->l1_offset_mask = (uint64_t)(h->l1_entries - 1) << 4;
+    h->l1 = aligned_alloc(64, l1_total_entries(h) * sizeof(*h->l1));
+    h->shadow = malloc(l1_total_entries(h) * sizeof(*h->shadow));
+    if (!h->l1 || !h->shadow) {
+        l1_fini(h);
+        return vm_error(VM_ENOMEM, "L1 TLB: out of memory");
+    }
+    for (unsigned k = 0; k < VM_ACCESS_KINDS; k++) {
+        for (unsigned c = 0; c < L1_CONTEXTS; c++)
+            invalidate_table(h, k, c);
+        h->l1_used[k] = 0;
+    }
+    h->super_lo = ~0ULL;
+    h->super_hi = 0;
+    return 0;
+}
+
+void l1_fini(struct vm_mmu_hart *h)
+{
+    free(h->l1);
+    free(h->shadow);
+    h->l1 = NULL;
+    h->shadow = NULL;
+}
+
+/* The context decides which permissions an L1 entry stands for. */
+void l1_update_context(struct vm_mmu_hart *h)
+{
+    bool bare = satp_mode(h->satp) == VM_SATP_BARE;
+    enum vm_priv data_priv = h->priv;
+    if (h->priv == VM_PRIV_M && (h->mstatus & VM_MSTATUS_MPRV))
+        data_priv = (enum vm_priv)((h->mstatus >> VM_MSTATUS_MPP_SHIFT) & 3);
+    for (unsigned k = 0; k < VM_ACCESS_KINDS; k++) {
+        enum vm_priv p = k == VM_ACCESS_FETCH ? h->priv : data_priv;
+        unsigned ctx;
+        if (p == VM_PRIV_M || bare) {
+            ctx = CTX_BARE;
+        } else {
+            ctx = p == VM_PRIV_U ? CTX_U : CTX_S;
+            if (k != VM_ACCESS_FETCH && p == VM_PRIV_S && (h->mstatus & VM_MSTATUS_SUM))
+                ctx |= CTX_SUM;
+            if (k == VM_ACCESS_LOAD && (h->mstatus & VM_MSTATUS_MXR))
+                ctx |= CTX_MXR;
+        }
+        h->ctx[k] = ctx;
+        h->cur[k] = &h->l1[table_index(h, k, ctx)];
+    }
+}
+
+void l1_fill(struct vm_mmu_hart *h, enum vm_access acc, uint64_t va, const struct tlb_entry *e,
+             uint8_t *host_page)
+{
+    uint64_t page = va & ~0xfffULL;
+    unsigned slot = (unsigned)(page >> 12) & (h->l1_entries - 1);
+    size_t base = table_index(h, acc, h->ctx[acc]);
+    struct l1_entry *le = &h->l1[base + slot];
+    struct tlb_entry *sh = &h->shadow[base + slot];
+    if (le->tag != L1_INVALID && !(sh->flags & TLBE_BARE) && use_l2(h) &&
+        (sh->va != e->va || sh->shift != e->shift)) {
+        struct tlb_entry victim;
+        if (l2_insert(&h->l2, sh, &victim) && (victim.flags & TLBE_PREFETCHED))
+            h->stats.prefetch_wasted++;
+    }
+    *sh = *e;
+    le->tag = page;
+    le->addend = (uintptr_t)host_page - (uintptr_t)page;
+    h->l1_used[acc] |= 1u << h->ctx[acc];
+    if (e->shift > 12) {
+        if (e->va < h->super_lo)
+            h->super_lo = e->va;
+        uint64_t end = e->va + (1ULL << e->shift) - 1;
+        if (end > h->super_hi)
+            h->super_hi = end;
+    }
+}
+
+static bool shadow_matches(const struct tlb_entry *e, bool has_va, uint64_t va, bool has_asid,
+                           uint16_t asid)
+{
+    if (has_va && e->va != (va & ~((1ULL << e->shift) - 1)))
+        return false;
+    if (has_asid && ((e->flags & (PTE_G | TLBE_BARE)) || satp_asid(e->satp) != asid))
+        return false;
+    return true;
+}
+
+void l1_flush(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, uint16_t asid)
+{
+    /* An address flush touches one slot per table, unless va may lie in a
+     * superpage, whose 4 KiB pieces sit in many slots. */
+    bool scan_all = !has_va || (va >= h->super_lo && va <= h->super_hi);
+    for (unsigned k = 0; k < VM_ACCESS_KINDS; k++) {
+        for (uint32_t m = h->l1_used[k]; m; m &= m - 1) {
+            unsigned ctx = (unsigned)__builtin_ctz(m);
+            size_t base = table_index(h, k, ctx);
+            if (!has_va && !has_asid) {
+                invalidate_table(h, k, ctx);
+                continue;
+            }
+            unsigned first = 0, n = h->l1_entries;
+            if (!scan_all) {
+                first = (unsigned)(va >> 12) & (h->l1_entries - 1);
+                n = 1;
+            }
+            for (unsigned i = first; i < first + n; i++)
+                if (h->l1[base + i].tag != L1_INVALID &&
+                    shadow_matches(&h->shadow[base + i], has_va, va, has_asid, asid))
+                    h->l1[base + i].tag = L1_INVALID;
+        }
+        if (!has_va && !has_asid)
+            h->l1_used[k] = 0;
+    }
+    if (!has_va && !has_asid) {
+        h->super_lo = ~0ULL;
+        h->super_hi = 0;
+    }
+}
+
+void l1_flush_store_pa(struct vm_mmu_hart *h, uint64_t pa_page)
+{
+    for (uint32_t m = h->l1_used[VM_ACCESS_STORE]; m; m &= m - 1) {
+        size_t base = table_index(h, VM_ACCESS_STORE, (unsigned)__builtin_ctz(m));
+        for (unsigned i = 0; i < h->l1_entries; i++) {
+            struct l1_entry *le = &h->l1[base + i];
+            const struct tlb_entry *e = &h->shadow[base + i];
+            if (le->tag != L1_INVALID && e->pa + (le->tag - e->va) == pa_page)
+                le->tag = L1_INVALID;
+        }
+    }
+}
+
+void l1_flush_store_all(struct vm_mmu_hart *h)
+{
+    for (uint32_t m = h->l1_used[VM_ACCESS_STORE]; m; m &= m - 1)
+        invalidate_table(h, VM_ACCESS_STORE, (unsigned)__builtin_ctz(m));
+    h->l1_used[VM_ACCESS_STORE] = 0;
+}
