@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 {
     unsigned runs = 5;
     size_t n = 1u << 20;
-    const char *only = NULL;
+    const char *only = NULL, *only_config = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = (unsigned)atoi(argv[++i]);
@@ -240,11 +240,13 @@ int main(int argc, char **argv)
             n = (size_t)strtoull(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--workload") && i + 1 < argc)
             only = argv[++i];
+        else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            only_config = argv[++i];
         else if (!strcmp(argv[i], "--quick")) {
             runs = 3;
             n = 1u << 18;
         } else {
-            fprintf(stderr, "usage: mmu-bench [--runs R] [--n N] [--quick] [--workload NAME]\n");
+            fprintf(stderr, "usage: mmu-bench [--runs R] [--n N] [--quick] [--workload NAME] [--config NAME]\n");
             return 2;
         }
     }
@@ -273,6 +275,8 @@ int main(int argc, char **argv)
             workload_addresses(w, m.mem, va[t], n, 0x9e3779b97f4a7c15ULL * (t + 1));
         best_fixed[wi] = 1e30;
         for (size_t ci = 0; ci < NCONFIGS; ci++) {
+            if (only_config && strcmp(only_config, configs[ci].name))
+                continue;
             double ns[101];
             struct result r = {0};
             for (unsigned k = 0; k < runs; k++) {

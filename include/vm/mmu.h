@@ -60,11 +60,13 @@ struct vm_mmu_config {
     unsigned prefetch_confirm;        /* equal strides needed before prefetching; default 2 */
     bool async_prefetch;              /* walks on a worker thread into L3; default false */
 
+    /* Adaptive: the combinations of prefetch, L2, L3 and walk cache are
+     * timed per interval of L1 misses and the fastest is used, re-checked
+     * periodically (docs/MMU.md). Off: everything configured stays on. */
     bool enable_adaptive;               /* default true */
-    unsigned adaptive_interval;         /* L1 misses per decision; default 4096 */
-    unsigned adaptive_min_accuracy_pct; /* prefetch turns off below this; default 40 */
-    unsigned adaptive_min_hit_pct;      /* a level whose hit rate is below this is skipped; default 2 */
-    unsigned adaptive_probe_intervals;  /* a skipped level/prefetch is re-tried after this many; default 16 */
+    unsigned adaptive_interval;         /* L1 misses per measured interval; default 256 */
+    unsigned adaptive_min_accuracy_pct; /* prefetch turns off below this accuracy; default 40 */
+    unsigned adaptive_probe_intervals;  /* intervals between two trials; default 128 */
 
     bool hw_ad_update; /* Svadu: set A/D in hardware (default true); false: fault (Svade) */
 };
@@ -86,7 +88,7 @@ struct vm_mmu_stats {
     uint64_t faults;
     uint64_t flushes;        /* SFENCE.VMA and satp-triggered flushes */
     uint64_t remote_flushes; /* flush requests served for other harts */
-    uint64_t adaptive_prefetch_off, adaptive_level_skips; /* decisions taken */
+    uint64_t adaptive_prefetch_off, adaptive_level_skips; /* toggles kept by the policy */
 };
 
 struct vm_mmu;      /* one per machine: config, shared L3, memory */

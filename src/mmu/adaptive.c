@@ -1,63 +1,169 @@
-/* Adaptive policy: every adaptive_interval misses, look at what each
- * optional part earned in that interval and switch off what does not pay:
- * prefetch below its accuracy threshold, L2/L3/walk cache below their hit
- * threshold. A switched-off part is re-tried after adaptive_probe_intervals,
- * so a change of workload turns it back on. */
+/* Adaptive policy. In a software MMU a walk over page tables that sit in
+ * the host's caches costs about as much as a probe of a large TLB level
+ * (page tables are denser than TLB entries), so hit rates alone cannot say
+ * whether a part pays. The policy measures instead. Time is read once per
+ * interval of adaptive_interval L1 misses, never on the hit path. Each
+ * valid combination of the optional parts -- prefetch, L2, L3, walk cache
+ * -- is an "arm". A first calibration round runs every arm for a warm-up
+ * interval and a measured one and keeps the fastest. After that, every
+ * adaptive_probe_intervals intervals one other arm is tried against the
+ * current one (baseline interval, warm-up, trial) and replaces it if it was
+ * at least 3% faster, so a change of workload is followed. Prefetch is
+ * also switched off at once when its accuracy falls below
+ * adaptive_min_accuracy_pct. */
+#include <time.h>
+
 #include "mmu/mmu_internal.h"
+
+enum { PHASE_EXPLOIT, PHASE_BASELINE, PHASE_WARMUP, PHASE_TRIAL };
+#define PART(p) (1u << (p))
+#define MARGIN_PCT 97
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void apply(struct vm_mmu_hart *h, unsigned on)
+{
+    struct adaptive *a = &h->ad;
+    a->on = on;
+    a->skip_l2 = !(on & PART(AD_L2));
+    a->skip_l3 = !(on & PART(AD_L3));
+    a->skip_ptc = !(on & PART(AD_PTC));
+    bool pf = on & PART(AD_PREFETCH);
+    if (pf != h->pf.active)
+        pf_reset(&h->pf);
+    h->pf.active = pf;
+}
+
+/* Prefetch needs a level to prefetch into. */
+static bool valid_arm(const struct adaptive *a, unsigned arm)
+{
+    return (arm & ~a->available) == 0 &&
+           (!(arm & PART(AD_PREFETCH)) || (arm & (PART(AD_L2) | PART(AD_L3))));
+}
+
+/* The next valid arm after `arm`, wrapping; skips `avoid`. */
+static unsigned next_arm(const struct adaptive *a, unsigned arm, unsigned avoid)
+{
+    for (unsigned i = 1; i <= 1u << AD_PARTS; i++) {
+        unsigned c = (arm + i) & ((1u << AD_PARTS) - 1);
+        if (valid_arm(a, c) && c != avoid)
+            return c;
+    }
+    return arm;
+}
 
 void adaptive_init(struct vm_mmu_hart *h)
 {
-    h->ad = (struct adaptive){0};
+    const struct vm_mmu_config *cfg = &h->mmu->cfg;
+    struct adaptive *a = &h->ad;
+    *a = (struct adaptive){0};
+    a->available = (cfg->enable_prefetch ? PART(AD_PREFETCH) : 0) | (h->l2_on ? PART(AD_L2) : 0) |
+                   (h->mmu->l3_on ? PART(AD_L3) : 0) | (h->ptc.enabled ? PART(AD_PTC) : 0);
+    apply(h, a->available);
+    if (cfg->enable_adaptive) { /* calibration starts from the cheapest arm */
+        a->calibrating = true;
+        a->phase = PHASE_WARMUP;
+        a->part = 0; /* the arm under trial */
+        a->best = ~0u;
+        apply(h, 0);
+    }
 }
 
-/* Decides whether a part with `hits` out of `lookups` should be skipped. */
-static void judge(bool *skip, unsigned *off, uint64_t hits, uint64_t lookups, unsigned min_pct,
-                  unsigned min_lookups, unsigned probe, uint64_t *decisions)
+static void prefetch_accuracy_rule(struct vm_mmu_hart *h)
 {
-    if (*skip) {
-        if (--*off == 0)
-            *skip = false; /* probe again */
+    const struct vm_mmu_config *cfg = &h->mmu->cfg;
+    struct adaptive *a = &h->ad;
+    uint64_t issued = h->stats.prefetch_issued - a->snap.prefetch_issued;
+    uint64_t useful = h->stats.prefetch_useful - a->snap.prefetch_useful;
+    if ((a->on & PART(AD_PREFETCH)) && issued >= 16 &&
+        useful * 100 < (uint64_t)cfg->adaptive_min_accuracy_pct * issued) {
+        apply(h, a->on & ~PART(AD_PREFETCH));
+        a->current = a->on;
+        h->stats.adaptive_prefetch_off++;
+    }
+}
+
+static void switch_to(struct vm_mmu_hart *h, unsigned arm)
+{
+    struct adaptive *a = &h->ad;
+    if ((a->current & PART(AD_PREFETCH)) && !(arm & PART(AD_PREFETCH)))
+        h->stats.adaptive_prefetch_off++;
+    if ((a->current ^ arm) & ~PART(AD_PREFETCH))
+        h->stats.adaptive_level_skips++;
+    a->current = arm;
+}
+
+static void calibrate(struct vm_mmu_hart *h, uint64_t cost)
+{
+    struct adaptive *a = &h->ad;
+    if (a->phase == PHASE_WARMUP) {
+        a->phase = PHASE_TRIAL;
         return;
     }
-    if (lookups >= min_lookups && hits * 100 < (uint64_t)min_pct * lookups) {
-        *skip = true;
-        *off = probe;
-        (*decisions)++;
+    if (a->best == ~0u || cost < a->base_cost) {
+        a->best = a->part;
+        a->base_cost = cost;
     }
+    unsigned next = next_arm(a, a->part, ~0u);
+    if (next > a->part) { /* arms are tried in increasing order */
+        a->part = next;
+        a->phase = PHASE_WARMUP;
+        apply(h, next);
+        return;
+    }
+    a->calibrating = false;
+    a->current = a->available; /* what the configuration asked for */
+    switch_to(h, a->best);
+    apply(h, a->best);
+    a->part = a->best;
+    a->phase = PHASE_EXPLOIT;
+    a->countdown = h->mmu->cfg.adaptive_probe_intervals;
 }
 
 void adaptive_tick(struct vm_mmu_hart *h)
 {
     const struct vm_mmu_config *cfg = &h->mmu->cfg;
-    if (!cfg->enable_adaptive || ++h->ad.ticks < cfg->adaptive_interval)
+    struct adaptive *a = &h->ad;
+    if (!cfg->enable_adaptive || ++a->ticks < cfg->adaptive_interval)
         return;
-    h->ad.ticks = 0;
-    const struct vm_mmu_stats *s = &h->stats, *o = &h->ad.snap;
-    unsigned probe = cfg->adaptive_probe_intervals;
-    unsigned min_lookups = cfg->adaptive_interval / 4;
-
-    if (cfg->enable_prefetch) {
-        struct prefetcher *pf = &h->pf;
-        uint64_t issued = s->prefetch_issued - o->prefetch_issued;
-        uint64_t useful = s->prefetch_useful - o->prefetch_useful;
-        bool off = !pf->active;
-        judge(&off, &pf->off_intervals, useful, issued, cfg->adaptive_min_accuracy_pct, 16, probe,
-              &h->stats.adaptive_prefetch_off);
-        if (pf->active == off)
-            pf_reset(pf);
-        pf->active = !off;
+    a->ticks = 0;
+    uint64_t t = now_ns();
+    uint64_t cost = t - a->t_start;
+    bool first = a->t_start == 0; /* no whole interval measured yet */
+    a->t_start = t;
+    if (first)
+        return;
+    if (a->calibrating) {
+        calibrate(h, cost);
+    } else {
+        switch (a->phase) {
+        case PHASE_EXPLOIT:
+            prefetch_accuracy_rule(h);
+            if (--a->countdown == 0)
+                a->phase = PHASE_BASELINE;
+            break;
+        case PHASE_BASELINE:
+            a->base_cost = cost;
+            a->part = next_arm(a, a->part, a->current);
+            apply(h, a->part);
+            a->phase = PHASE_WARMUP;
+            break;
+        case PHASE_WARMUP:
+            a->phase = PHASE_TRIAL;
+            break;
+        case PHASE_TRIAL:
+            if (cost * 100 < a->base_cost * MARGIN_PCT)
+                switch_to(h, a->part);
+            apply(h, a->current);
+            a->phase = PHASE_EXPLOIT;
+            a->countdown = cfg->adaptive_probe_intervals;
+            break;
+        }
     }
-    if (h->l2_on)
-        judge(&h->ad.skip_l2, &h->ad.l2_off, s->l2_hits - o->l2_hits,
-              s->l2_hits + s->l2_misses - o->l2_hits - o->l2_misses, cfg->adaptive_min_hit_pct,
-              min_lookups, probe, &h->stats.adaptive_level_skips);
-    if (h->mmu->l3_on)
-        judge(&h->ad.skip_l3, &h->ad.l3_off, s->l3_hits - o->l3_hits,
-              s->l3_hits + s->l3_misses - o->l3_hits - o->l3_misses, cfg->adaptive_min_hit_pct,
-              min_lookups, probe, &h->stats.adaptive_level_skips);
-    if (h->ptc.enabled)
-        judge(&h->ad.skip_ptc, &h->ad.ptc_off, s->ptc_hits - o->ptc_hits,
-              s->ptc_hits + s->ptc_misses - o->ptc_hits - o->ptc_misses,
-              cfg->adaptive_min_hit_pct, min_lookups, probe, &h->stats.adaptive_level_skips);
-    h->ad.snap = h->stats;
+    a->snap = h->stats;
 }

@@ -21,10 +21,9 @@ void vm_mmu_config_default(struct vm_mmu_config *cfg)
         .prefetch_confirm = 2,
         .async_prefetch = false,
         .enable_adaptive = true,
-        .adaptive_interval = 4096,
+        .adaptive_interval = 256,
         .adaptive_min_accuracy_pct = 40,
-        .adaptive_min_hit_pct = 2,
-        .adaptive_probe_intervals = 16,
+        .adaptive_probe_intervals = 128,
         .hw_ad_update = true,
     };
 }
@@ -67,10 +66,10 @@ int vm_mmu_config_check(const struct vm_mmu_config *c)
               (c->prefetch_confirm >= 1 && c->prefetch_confirm < c->prefetch_history_window),
           "prefetch_confirm %u must be 1..prefetch_history_window-1", c->prefetch_confirm);
     CHECK(!c->async_prefetch || c->l3_entries, "async_prefetch needs the shared L3 (l3_entries > 0)");
-    CHECK(!c->enable_adaptive || c->adaptive_interval >= 64, "adaptive_interval %u must be >= 64",
+    CHECK(!c->enable_adaptive || c->adaptive_interval >= 64, "adaptive_interval %u must be at least 64",
           c->adaptive_interval);
-    CHECK(c->adaptive_min_accuracy_pct <= 100 && c->adaptive_min_hit_pct <= 100,
-          "adaptive thresholds are percentages (0..100)");
+    CHECK(c->adaptive_min_accuracy_pct <= 100,
+          "adaptive_min_accuracy_pct %u is a percentage (0..100)", c->adaptive_min_accuracy_pct);
     CHECK(!c->enable_adaptive || c->adaptive_probe_intervals >= 1,
           "adaptive_probe_intervals must be at least 1");
     return 0;

@@ -105,23 +105,36 @@ struct tlb_l3 {
     _Atomic uint64_t gen; /* bumped by every flush */
 };
 
-/* ---- Prefetcher (per hart). */
+/* ---- Prefetcher (per hart): a table of miss streams. */
+struct pf_stream {
+    uint64_t last;     /* last miss VPN of the stream (4 KiB units) */
+    int64_t stride;    /* pages; 0 = untrained */
+    unsigned confirmed; /* equal strides seen in a row */
+    uint64_t next;     /* next VPN to prefetch */
+    uint64_t used;     /* LRU stamp */
+};
 struct prefetcher {
-    uint64_t *history; /* recent miss VPNs (4 KiB units), ring */
-    unsigned hlen, hpos, hcount;
-    int64_t stride;
-    unsigned confirmed;   /* equal strides seen in a row */
-    uint64_t next_vpn;    /* next page the stream would prefetch */
-    bool active;          /* off while adaptive turned it off */
-    unsigned off_intervals;
+    struct pf_stream *streams; /* prefetch_history_window of them */
+    unsigned nstreams;
+    uint64_t clock;
+    bool active; /* off while the adaptive policy keeps it off */
 };
 
-/* ---- Adaptive policy state (per hart). */
+/* ---- Adaptive policy state (per hart): A/B trials of each optional part,
+ * timed per interval of L1 misses (see adaptive.c). */
+enum { AD_PREFETCH, AD_L2, AD_L3, AD_PTC, AD_PARTS };
 struct adaptive {
-    unsigned ticks;
+    unsigned ticks;     /* misses in the current interval */
+    uint64_t t_start;   /* ns at the start of the interval */
+    unsigned available; /* parts the configuration has */
+    unsigned on;        /* parts in use now */
+    unsigned current;   /* the arm chosen (on differs during a trial) */
+    unsigned best;      /* calibration: fastest arm so far */
+    unsigned phase, part, countdown;
+    bool calibrating;   /* the first round, without pauses */
+    uint64_t base_cost;
     struct vm_mmu_stats snap;
     bool skip_l2, skip_l3, skip_ptc;
-    unsigned l2_off, l3_off, ptc_off; /* intervals left before re-probing */
 };
 
 /* ---- Remote flush requests. */

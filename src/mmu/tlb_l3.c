@@ -77,7 +77,9 @@ static void write_lock(struct l3_shard *s)
 
 static void write_unlock(struct l3_shard *s)
 {
-    atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
+    /* We hold the lock: a plain release store ends it. */
+    atomic_store_explicit(&s->seq, atomic_load_explicit(&s->seq, memory_order_relaxed) + 1,
+                          memory_order_release);
 }
 
 static uint64_t shift_code(unsigned shift)
@@ -170,8 +172,9 @@ bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen)
     atomic_store_explicit(&slot->satp, e->satp, memory_order_relaxed);
     atomic_store_explicit(&slot->pa_flags, e->pa | (e->flags & FLAGS_MASK), memory_order_relaxed);
     write_unlock(s);
-    atomic_fetch_or_explicit(&l3->shifts_present, 1u << ((e->shift - 12) / 9),
-                             memory_order_relaxed);
+    unsigned bit = 1u << ((e->shift - 12) / 9);
+    if (!(atomic_load_explicit(&l3->shifts_present, memory_order_relaxed) & bit))
+        atomic_fetch_or_explicit(&l3->shifts_present, bit, memory_order_relaxed); /* rare: keep the line shared */
     return wasted;
 }
 
