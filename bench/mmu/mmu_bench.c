@@ -63,11 +63,6 @@ static void cfg_adaptive(struct vm_mmu_config *c)
 {
     vm_mmu_config_default(c); /* hybrid, everything on, adaptive */
 }
-static void cfg_async(struct vm_mmu_config *c)
-{
-    cfg_prefetch(c);
-    c->async_prefetch = true;
-}
 
 static const struct bench_config configs[] = {
     {"L1 only", cfg_l1},
@@ -78,11 +73,9 @@ static const struct bench_config configs[] = {
     {"multilevel", cfg_multilevel},
     {"concurrent", cfg_concurrent},
     {"adaptive", cfg_adaptive},
-    {"async prefetch", cfg_async},
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 #define ADAPTIVE_ROW 7
-#define ASYNC_ROW 8
 
 static const struct workload workloads[] = {
     {"seq 64M", WL_SEQ, 64ULL << 20, 1},
@@ -292,7 +285,7 @@ int main(int argc, char **argv)
                    r.walks_per_k, r.pte_per_walk, acc);
             if (ci == ADAPTIVE_ROW)
                 adaptive_ns[wi] = r.ns;
-            else if (ci != ASYNC_ROW && r.ns < best_fixed[wi]) {
+            else if (r.ns < best_fixed[wi]) {
                 best_fixed[wi] = r.ns;
                 best_name[wi] = configs[ci].name;
             }

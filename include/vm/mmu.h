@@ -58,7 +58,6 @@ struct vm_mmu_config {
     unsigned prefetch_distance;       /* pages walked ahead; default 4 */
     unsigned prefetch_window;         /* largest stride, in pages, treated as a pattern; default 16 */
     unsigned prefetch_confirm;        /* equal strides needed before prefetching; default 2 */
-    bool async_prefetch;              /* walks on a worker thread into L3; default false */
 
     /* Adaptive: the combinations of prefetch, L2, L3 and walk cache are
      * timed per interval of L1 misses and the fastest is used, re-checked

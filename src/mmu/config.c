@@ -19,7 +19,6 @@ void vm_mmu_config_default(struct vm_mmu_config *cfg)
         .prefetch_distance = 4,
         .prefetch_window = 16,
         .prefetch_confirm = 2,
-        .async_prefetch = false,
         .enable_adaptive = true,
         .adaptive_interval = 256,
         .adaptive_min_accuracy_pct = 40,
@@ -65,7 +64,6 @@ int vm_mmu_config_check(const struct vm_mmu_config *c)
     CHECK(!c->enable_prefetch ||
               (c->prefetch_confirm >= 1 && c->prefetch_confirm < c->prefetch_history_window),
           "prefetch_confirm %u must be 1..prefetch_history_window-1", c->prefetch_confirm);
-    CHECK(!c->async_prefetch || c->l3_entries, "async_prefetch needs the shared L3 (l3_entries > 0)");
     CHECK(!c->enable_adaptive || c->adaptive_interval >= 64, "adaptive_interval %u must be at least 64",
           c->adaptive_interval);
     CHECK(c->adaptive_min_accuracy_pct <= 100,

@@ -37,8 +37,6 @@ struct vm_mmu *vm_mmu_create(struct vm_mem *mem, const struct vm_mmu_config *cfg
         if (!mmu->code_watch[i])
             goto nomem;
     }
-    if (cfg->async_prefetch && cfg->enable_prefetch && mmu->l3_on && async_prefetch_start(mmu) < 0)
-        goto fail;
     return mmu;
 nomem:
     vm_error(VM_ENOMEM, "MMU: out of memory");
@@ -51,7 +49,6 @@ void vm_mmu_destroy(struct vm_mmu *mmu)
 {
     if (!mmu)
         return;
-    async_prefetch_stop(mmu);
     l3_fini(&mmu->l3);
     for (unsigned i = 0; mmu->code_watch && i < mmu->nregions; i++)
         free(mmu->code_watch[i]);
@@ -66,7 +63,9 @@ const struct vm_mmu_config *vm_mmu_get_config(const struct vm_mmu *mmu)
     return &mmu->cfg;
 }
 
-static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id, bool with_l2)
+static void hart_free(struct vm_mmu_hart *h);
+
+static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id)
 {
     const struct vm_mmu_config *cfg = &mmu->cfg;
     struct vm_mmu_hart *h = calloc(1, sizeof(*h));
@@ -77,12 +76,12 @@ static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id, bool
     h->mmu = mmu;
     h->id = hart_id;
     h->priv = VM_PRIV_M;
-    h->l2_on = with_l2 && cfg->strategy != VM_MMU_CONCURRENT && cfg->l2_sets > 0;
+    h->l2_on = cfg->strategy != VM_MMU_CONCURRENT && cfg->l2_sets > 0;
     pthread_mutex_init(&h->fq.lock, NULL);
     if (l1_init(h) < 0 || (h->l2_on && l2_init(&h->l2, cfg->l2_sets, cfg->l2_ways) < 0) ||
         ptc_init(&h->ptc, cfg->page_table_cache_size, cfg->enable_page_table_cache) < 0 ||
         pf_init(&h->pf, cfg) < 0) {
-        mmu_hart_destroy_private(h);
+        hart_free(h);
         return NULL;
     }
     adaptive_init(h);
@@ -90,13 +89,7 @@ static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id, bool
     return h;
 }
 
-/* A hart that no CPU runs (the async prefetch walker): not in the list. */
-struct vm_mmu_hart *mmu_hart_create_private(struct vm_mmu *mmu)
-{
-    return hart_alloc(mmu, ~0u, false);
-}
-
-void mmu_hart_destroy_private(struct vm_mmu_hart *h)
+static void hart_free(struct vm_mmu_hart *h)
 {
     l1_fini(h);
     l2_fini(&h->l2);
@@ -108,7 +101,7 @@ void mmu_hart_destroy_private(struct vm_mmu_hart *h)
 
 struct vm_mmu_hart *vm_mmu_hart_create(struct vm_mmu *mmu, unsigned hart_id)
 {
-    struct vm_mmu_hart *h = hart_alloc(mmu, hart_id, true);
+    struct vm_mmu_hart *h = hart_alloc(mmu, hart_id);
     if (!h)
         return NULL;
     pthread_mutex_lock(&mmu->harts_lock);
@@ -117,7 +110,7 @@ struct vm_mmu_hart *vm_mmu_hart_create(struct vm_mmu *mmu, unsigned hart_id)
         struct vm_mmu_hart **n = realloc(mmu->harts, cap * sizeof(*n));
         if (!n) {
             pthread_mutex_unlock(&mmu->harts_lock);
-            mmu_hart_destroy_private(h);
+            hart_free(h);
             vm_error(VM_ENOMEM, "MMU hart %u: out of memory", hart_id);
             return NULL;
         }
@@ -141,7 +134,7 @@ void vm_mmu_hart_destroy(struct vm_mmu_hart *h)
             break;
         }
     pthread_mutex_unlock(&mmu->harts_lock);
-    mmu_hart_destroy_private(h);
+    hart_free(h);
 }
 
 void vm_mmu_set_satp(struct vm_mmu_hart *h, uint64_t satp)

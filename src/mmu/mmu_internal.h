@@ -155,8 +155,6 @@ struct flush_queue {
     _Atomic int pending;
 };
 
-struct async_prefetch;
-
 struct vm_mmu {
     struct vm_mem *mem;
     struct vm_mmu_config cfg;
@@ -169,7 +167,6 @@ struct vm_mmu {
     struct vm_mmu_hart **harts;
     unsigned nharts, harts_cap;
     pthread_mutex_t harts_lock;
-    struct async_prefetch *async;
 };
 
 struct reservation {
@@ -272,14 +269,8 @@ int pf_init(struct prefetcher *pf, const struct vm_mmu_config *cfg);
 void pf_fini(struct prefetcher *pf);
 void pf_on_miss(struct vm_mmu_hart *h, uint64_t va);
 void pf_reset(struct prefetcher *pf);
-/* One speculative walk of va into the prefetch level(s); used by the
- * worker thread too (with h == NULL and an explicit satp). */
+/* One speculative walk of va into the prefetch level. */
 bool pf_walk_and_install(struct vm_mmu *mmu, struct vm_mmu_hart *h, uint64_t satp, uint64_t va);
-
-/* Async prefetch worker (async_prefetch.c) */
-int async_prefetch_start(struct vm_mmu *mmu);
-void async_prefetch_stop(struct vm_mmu *mmu);
-bool async_prefetch_post(struct vm_mmu *mmu, uint64_t satp, uint64_t va);
 
 /* Adaptive policy (adaptive.c) */
 void adaptive_init(struct vm_mmu_hart *h);
@@ -302,8 +293,6 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
 uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
                      const struct tlb_entry *e);
 uint64_t mmu_request_store_flush(struct vm_mmu_hart *target);
-struct vm_mmu_hart *mmu_hart_create_private(struct vm_mmu *mmu);
-void mmu_hart_destroy_private(struct vm_mmu_hart *h);
 
 /* Code watch (access.c) */
 bool mmu_code_watched(struct vm_mmu *mmu, uint64_t pa);

@@ -117,12 +117,7 @@ void pf_on_miss(struct vm_mmu_hart *h, uint64_t va)
         uint64_t target = next << 12;
         if (!mmu_va_canonical(target, va_bits) || cached(h, target))
             continue;
-        if (cfg->async_prefetch && h->mmu->l3_on) {
-            if (async_prefetch_post(h->mmu, h->satp, target))
-                h->stats.prefetch_issued++;
-        } else {
-            pf_walk_and_install(h->mmu, h, h->satp, target);
-        }
+        pf_walk_and_install(h->mmu, h, h->satp, target);
     }
     st->next = next;
 }

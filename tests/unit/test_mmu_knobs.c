@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "vm/error.h"
 #include "vm/mmu.h"
@@ -430,32 +429,6 @@ static void test_adaptive_knobs(void **state)
     }
 }
 
-static void test_async_prefetch(void **state)
-{
-    struct vm_mmu_config c = bare_config();
-    c.strategy = VM_MMU_CONCURRENT;
-    c.l1_entries = 4;
-    c.enable_prefetch = true;
-    c.async_prefetch = true;
-    c.prefetch_distance = 16;
-    struct run r = start(*state, &c);
-    for (unsigned i = 0; i < 8; i++)
-        touch(r.h, VA + i * 4096ULL);
-    assert_true(stats(r.h).prefetch_issued > 0);
-    /* The worker fills L3 on its own thread: wait for it, bounded. */
-    for (int tries = 0; tries < 2000; tries++) {
-        struct tlb_entry e;
-        if (l3_lookup(&r.mmu->l3, VA + 20 * 4096ULL, satp_of(*state), &e))
-            break;
-        usleep(1000);
-    }
-    vm_mmu_reset_stats(r.h);
-    touch(r.h, VA + 20 * 4096ULL);
-    assert_int_equal(stats(r.h).walks, 0);
-    assert_int_equal(stats(r.h).prefetch_useful, 1);
-    stop(&r);
-}
-
 static void test_config_check(void **state)
 {
     (void)state;
@@ -472,8 +445,7 @@ static void test_config_check(void **state)
     c.prefetch_confirm = c.prefetch_history_window;
     assert_int_equal(vm_mmu_config_check(&c), -VM_EINVAL);
     vm_mmu_config_default(&c);
-    c.l3_entries = 0;
-    c.async_prefetch = true;
+    c.l3_entries = 1000;
     assert_int_equal(vm_mmu_config_check(&c), -VM_EINVAL);
     assert_null(vm_mmu_create(NULL, &c));
 }
@@ -491,7 +463,6 @@ int main(void)
         cmocka_unit_test(test_prefetch_history_window),
         cmocka_unit_test(test_hw_ad_update),
         cmocka_unit_test(test_adaptive_knobs),
-        cmocka_unit_test(test_async_prefetch),
         cmocka_unit_test(test_config_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
