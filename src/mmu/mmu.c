@@ -332,13 +332,11 @@ size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t 
         struct tlb_entry e;
         enum vm_fault f = page_fault_of(acc);
         if (mmu_va_canonical(va[i], mmu_va_bits(h->satp))) {
-            /* A real walk with the access's checks, but no A/D writes
-             * (speculative), so A/D clear reads as a fault as under Svade. */
+            /* A walk with every check of the access, that writes no A/D:
+             * the answer is what the access would get, without its effects. */
             struct walk_ctx wc = {.acc = acc, .priv = p, .sum = h->mstatus & VM_MSTATUS_SUM,
-                                  .mxr = h->mstatus & VM_MSTATUS_MXR, .speculative = true};
+                                  .mxr = h->mstatus & VM_MSTATUS_MXR, .dry_run = true};
             f = mmu_walk(h, h->satp, va[i], &wc, &e);
-            if (f == VM_FAULT_NONE && !mmu_perm_ok(e.flags, acc, p, wc.sum, wc.mxr))
-                f = page_fault_of(acc);
         }
         if (f != VM_FAULT_NONE) {
             r->fault = f;

@@ -251,7 +251,8 @@ struct walk_ctx {
     enum vm_access acc;
     enum vm_priv priv; /* effective */
     bool sum, mxr;
-    bool speculative; /* prefetch: no fault side effects, no A/D update */
+    bool speculative; /* prefetch: no permission check; A clear fails */
+    bool dry_run;     /* batch look-ups: all checks, but A/D never written */
     bool use_ptc;
     bool count;       /* demand walks count walks/pte_reads */
 };

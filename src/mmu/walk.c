@@ -124,13 +124,15 @@ restart:;
         if (need_a || need_d) {
             if (wc->speculative || !mmu->cfg.hw_ad_update)
                 return page_fault(wc->acc);
-            if (!p)
-                p = pte_ptr(mmu, base + idx * 8); /* leaves are never cached */
             uint64_t want = pte | PTE_A | (need_d ? PTE_D : 0);
-            if (!__atomic_compare_exchange_n(p, &pte, want, false, __ATOMIC_ACQ_REL,
-                                             __ATOMIC_ACQUIRE))
-                goto restart; /* the PTE changed under us: walk again */
-            pte = want;
+            if (!wc->dry_run) {
+                if (!p)
+                    p = pte_ptr(mmu, base + idx * 8); /* leaves are never cached */
+                if (!__atomic_compare_exchange_n(p, &pte, want, false, __ATOMIC_ACQ_REL,
+                                                 __ATOMIC_ACQUIRE))
+                    goto restart; /* the PTE changed under us: walk again */
+            }
+            pte = want; /* a dry run reports what the access would get */
             flags = (uint16_t)(pte & 0xff);
         }
         uint64_t page_mask = (1ULL << shift) - 1;
