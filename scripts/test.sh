@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# x86-64 guest assets for the bzImage loader test (it skips without them).
+scripts/fetch-guest-x86_64.sh || echo "warning: no x86-64 guest assets; test_bzimage will skip" >&2
 
 jobs=$(nproc)
 variants=("$@")

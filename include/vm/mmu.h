@@ -41,7 +41,8 @@ enum vm_fault {
 enum vm_mmu_strategy { VM_MMU_MULTILEVEL = 0, VM_MMU_CONCURRENT = 1, VM_MMU_HYBRID = 2 };
 
 /* Every knob of the MMU. vm_mmu_config_default() documents the defaults;
- * sizes must be powers of two; a size of 0 turns a level off. */
+ * sizes must be powers of two; l2_sets = l2_ways = 0 turns L2 off and
+ * l3_entries = 0 turns L3 off. */
 struct vm_mmu_config {
     enum vm_mmu_strategy strategy; /* default HYBRID */
     unsigned l1_entries;           /* per access kind and context; default 256 */
@@ -163,8 +164,10 @@ uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t 
                               bool has_asid, uint16_t asid);
 bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket);
 /* Called by the hart's own thread at safe points (between instructions or
- * blocks): serves pending remote flushes. Cheap when there are none. */
-void vm_mmu_poll(struct vm_mmu_hart *h);
+ * blocks): serves pending remote flushes. Cheap when there are none.
+ * Returns true if translations were flushed (caches keyed by virtual
+ * address must then be dropped too). */
+bool vm_mmu_poll(struct vm_mmu_hart *h);
 /* Drop every cached translation of every level (e.g. after a dirty-log clear). */
 void vm_mmu_flush_all(struct vm_mmu_hart *h);
 

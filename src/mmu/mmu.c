@@ -264,7 +264,7 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
         return f;
     }
     if (h->mmu->l3_on && (use_l3(h) || !h->l2_on))
-        l3_insert(l3, out, gen);
+        l3_insert(l3, out, gen, &h->fq.pending);
     pf_on_miss(h, va);
     return VM_FAULT_NONE;
 }
@@ -397,10 +397,13 @@ static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req,
 uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t va, bool has_asid,
                               uint16_t asid)
 {
+    /* Post first: from then on the target cannot insert into L3 (its walk
+     * cache may be stale) until it has served the request; then clean L3. */
+    struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
+    uint64_t ticket = post_request(target, &req, false);
     if (target->mmu->l3_on)
         l3_flush(&target->mmu->l3, has_va, va, has_asid, asid);
-    struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
-    return post_request(target, &req, false);
+    return ticket;
 }
 
 uint64_t mmu_request_store_flush(struct vm_mmu_hart *target)
@@ -413,11 +416,11 @@ bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket)
     return atomic_load_explicit(&target->fq.completed, memory_order_acquire) >= ticket;
 }
 
-void vm_mmu_poll(struct vm_mmu_hart *h)
+bool vm_mmu_poll(struct vm_mmu_hart *h)
 {
     struct flush_queue *q = &h->fq;
     if (!atomic_load_explicit(&q->pending, memory_order_acquire))
-        return;
+        return false;
     struct flush_req reqs[FLUSH_QUEUE];
     pthread_mutex_lock(&q->lock);
     unsigned n = q->n;
@@ -441,4 +444,5 @@ void vm_mmu_poll(struct vm_mmu_hart *h)
     if (store_l1)
         l1_flush_store_all(h);
     atomic_store_explicit(&q->completed, ticket, memory_order_release);
+    return overflow || n > 0;
 }

@@ -230,9 +230,11 @@ void l3_fini(struct tlb_l3 *l3);
 bool l3_lookup(struct tlb_l3 *l3, uint64_t va, uint64_t satp, struct tlb_entry *out);
 /* Generation to pass to l3_insert: read it before the walk starts. */
 uint64_t l3_generation(struct tlb_l3 *l3);
-/* Inserts unless a flush ran since gen was read. Returns true if a
- * still-prefetched entry was evicted. */
-bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen);
+/* Inserts unless a flush ran since gen was read, or the inserting hart has
+ * a remote flush pending (*pending): its private walk cache may still be
+ * stale. Returns true if a still-prefetched entry was evicted. */
+bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen,
+               _Atomic int *pending);
 void l3_clear_prefetched(struct tlb_l3 *l3, const struct tlb_entry *e);
 void l3_flush(struct tlb_l3 *l3, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
 

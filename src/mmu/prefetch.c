@@ -50,7 +50,7 @@ bool pf_walk_and_install(struct vm_mmu *mmu, struct vm_mmu_hart *h, uint64_t sat
         struct tlb_entry victim;
         if (l2_insert(&h->l2, &e, &victim) && (victim.flags & TLBE_PREFETCHED))
             h->stats.prefetch_wasted++;
-    } else if (l3_insert(&mmu->l3, &e, gen)) {
+    } else if (l3_insert(&mmu->l3, &e, gen, &h->fq.pending)) {
         h->stats.prefetch_wasted++;
     }
     h->stats.prefetch_issued++;

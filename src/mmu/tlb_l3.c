@@ -141,15 +141,16 @@ uint64_t l3_generation(struct tlb_l3 *l3)
     return atomic_load(&l3->gen);
 }
 
-bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen)
+bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen, _Atomic int *pending)
 {
     uint64_t h = hash_vpn(e->va, e->shift);
     struct l3_shard *s = shard_of(l3, h);
     uint64_t want = e->va | shift_code(e->shift);
     bool wasted = false;
     write_lock(s);
-    if (atomic_load(&l3->gen) != gen) {
-        /* A flush ran since the walk began: its result may be stale. */
+    if (atomic_load(&l3->gen) != gen || atomic_load(pending)) {
+        /* A flush ran since the walk began, or one waits for this hart:
+         * the result may be stale, and others must not see it. */
         write_unlock(s);
         return false;
     }

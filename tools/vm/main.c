@@ -1,21 +1,222 @@
-/* vm: the command-line front end. */
+/* vm: the command-line front end. Thin on purpose: parse flags, build a
+ * machine through the library, run it, turn the result into an exit code.
+ * Flag names follow QEMU where QEMU has one (-M, -m, -kernel, -bios, -accel).
+ * Exit codes: the guest's status; 1 bad input or failure; 2 usage;
+ * 124 a time or instruction bound stopped the guest. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int usage(FILE *f)
+#include "vm/accel.h"
+#include "vm/error.h"
+#include "vm/spike.h"
+
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+    "usage: vm COMMAND [ARGS]\n"
+    "commands:\n"
+    "  run [OPTIONS] [PROG.elf]   run a guest\n"
+    "  help                       this text\n"
+    "\n"
+    "run options:\n"
+    "  -M MACHINE          machine: spike (the default; `-M help` lists them)\n"
+    "  -m SIZE             guest RAM, QEMU syntax: 128M, 1G, 65536K (bare number: MiB)\n"
+    "  --accel NAME        accelerator: auto (default), soft, kvm (also -accel)\n"
+    "  -kernel PROG.elf    the program (or give it as the last argument)\n"
+    "  -bios none          accepted for QEMU compatibility (spike boots the ELF directly)\n"
+    "  --max-insns N       stop after about N guest instructions (exit status 124)\n"
+    "  --timeout S         stop after S seconds (exit status 124)\n"
+    "  -nographic          accepted for QEMU compatibility (the console is stdout)\n"
+    "  -v, --verbose       explain choices (accelerator) and report speed on stderr\n"
+    "\n"
+    "spike: RAM at 0x80000000; the ELF's PT_LOAD segments are loaded at their\n"
+    "physical addresses and the hart starts at its entry in M-mode. The program\n"
+    "talks through HTIF (the `tohost`/`fromhost` symbols): writing (code << 1) | 1\n"
+    "to tohost exits with status code; device 1 command 1 prints a character.\n";
+
+static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(f, "usage: vm COMMAND [ARGS]\n"
-               "commands:\n"
-               "  help        this text\n");
-    return f == stderr ? 2 : 0;
+    fprintf(stderr, "vm: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see `vm help`)\n");
+    return EXIT_USAGE;
+}
+
+static void list_accels(FILE *f)
+{
+    for (unsigned i = 0; i < vm_accel_count(); i++)
+        fprintf(f, "  %-6s %s\n", vm_accel_at(i)->name, vm_accel_at(i)->description);
+}
+
+static int help(void)
+{
+    fputs(usage_text, stdout);
+    printf("\naccelerators:\n");
+    list_accels(stdout);
+    return 0;
+}
+
+/* QEMU's size syntax: a number with an optional K/M/G/T suffix (binary
+ * units); without a suffix, MiB. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return false;
+    unsigned shift = 20;
+    if (*end) {
+        switch (*end) {
+        case 'k': case 'K': shift = 10; break;
+        case 'm': case 'M': shift = 20; break;
+        case 'g': case 'G': shift = 30; break;
+        case 't': case 'T': shift = 40; break;
+        case 'b': case 'B': shift = 0; break;
+        default: return false;
+        }
+        if (end[1] && !((end[1] == 'i' || end[1] == 'B') && (!end[2] || (end[2] == 'B' && !end[3]))))
+            return false;
+    }
+    if (v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v > 0) || v > 1e9)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* "--opt VALUE" or "--opt=VALUE"; also single-dash spellings (QEMU style). */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *a = argv[*i];
+    if (a[0] == '-' && a[1] == '-')
+        a++;
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc)
+        return "";
+    return argv[++*i];
+}
+
+static bool is_flag(const char *arg, const char *name)
+{
+    if (arg[0] == '-' && arg[1] == '-')
+        arg++;
+    return !strcmp(arg, name);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct vm_spike_config cfg = {.accel = "auto"};
+    const char *machine = "spike", *kernel = NULL, *positional = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (a[0] != '-' || !a[1]) {
+            if (positional)
+                return usage_error("run: more than one program given ('%s')", a);
+            positional = a;
+        } else if (is_flag(a, "-v") || is_flag(a, "-verbose")) {
+            cfg.verbose = true;
+        } else if (is_flag(a, "-nographic")) {
+            /* the console is always stdout */
+        } else if ((v = option_value(argc, argv, &i, "-M")) ||
+                   (v = option_value(argc, argv, &i, "-machine"))) {
+            if (!*v)
+                return usage_error("run: %s needs a machine name", a);
+            machine = v;
+        } else if ((v = option_value(argc, argv, &i, "-m"))) {
+            if (!parse_size(v, &cfg.ram_size))
+                return usage_error("run: bad memory size '%s' (try 128M or 1G)", v);
+        } else if ((v = option_value(argc, argv, &i, "-accel"))) {
+            if (!*v)
+                return usage_error("run: %s needs a name (auto, soft, kvm)", a);
+            cfg.accel = v;
+        } else if ((v = option_value(argc, argv, &i, "-kernel"))) {
+            if (!*v)
+                return usage_error("run: %s needs a file", a);
+            kernel = v;
+        } else if ((v = option_value(argc, argv, &i, "-bios"))) {
+            if (strcmp(v, "none") != 0)
+                return usage_error("run: -bios '%s': the spike machine takes only -bios none", v);
+        } else if ((v = option_value(argc, argv, &i, "-max-insns"))) {
+            if (!parse_u64(v, &cfg.max_insns) || cfg.max_insns == 0)
+                return usage_error("run: bad instruction count '%s'", v);
+        } else if ((v = option_value(argc, argv, &i, "-timeout"))) {
+            if (!parse_seconds(v, &cfg.timeout))
+                return usage_error("run: bad timeout '%s' (seconds, > 0)", v);
+        } else {
+            return usage_error("run: unknown option '%s'", a);
+        }
+    }
+    if (!strcmp(machine, "help") || !strcmp(machine, "?")) {
+        printf("machines:\n  spike  RAM at 0x80000000, HTIF console and exit (default)\n");
+        return 0;
+    }
+    if (strcmp(machine, "spike") != 0)
+        return usage_error("run: unknown machine '%s' (available: spike)", machine);
+    if (kernel && positional)
+        return usage_error("run: give the program once (-kernel or last argument), not both%s", "");
+    cfg.kernel = kernel ? kernel : positional;
+    if (!cfg.kernel)
+        return usage_error("run: no program given%s", "");
+
+    int rc = vm_spike_run(&cfg);
+    if (rc < 0) {
+        fprintf(stderr, "vm: %s\n", vm_error_message());
+        return 1;
+    }
+    if (rc > 255) {
+        fprintf(stderr, "vm: guest exit code %d does not fit an exit status; exiting with 255\n",
+                rc);
+        rc = 255;
+    }
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        return usage(stderr);
-    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-        return usage(stdout);
-    fprintf(stderr, "vm: unknown command '%s'\n", argv[1]);
-    return usage(stderr);
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+        return help();
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
 }

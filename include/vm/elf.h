@@ -1,0 +1,46 @@
+/* ELF64 little-endian images: validated parsing, loading PT_LOAD segments
+ * into guest physical memory, symbol look-up. Every offset and size in the
+ * file is checked before use, so a malformed file gets a message, never a
+ * crash. */
+#ifndef VM_ELF_H
+#define VM_ELF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/mem.h"
+
+#define VM_ELF_EM_RISCV 243
+#define VM_ELF_EM_X86_64 62
+
+struct vm_elf;
+
+struct vm_elf_segment {
+    uint64_t paddr, vaddr, offset, filesz, memsz;
+    uint32_t flags; /* PF_X 1, PF_W 2, PF_R 4 */
+};
+
+/* Read and validate a file. Errors name the file: "'x.elf': not an ELF
+ * file", "'x.elf': segment 1 extends past the end of the file", ... */
+int vm_elf_open(const char *path, struct vm_elf **out);
+/* The same from a buffer (copied); name is used in messages. */
+int vm_elf_parse(const void *data, size_t size, const char *name, struct vm_elf **out);
+void vm_elf_close(struct vm_elf *elf);
+
+uint16_t vm_elf_machine(const struct vm_elf *elf);
+uint64_t vm_elf_entry(const struct vm_elf *elf);
+/* Refuse an image for another machine: "'x.elf': an x86-64 ELF, not RISC-V". */
+int vm_elf_check_machine(const struct vm_elf *elf, uint16_t machine);
+
+/* PT_LOAD segments only, in file order. */
+unsigned vm_elf_load_count(const struct vm_elf *elf);
+const struct vm_elf_segment *vm_elf_load_segment(const struct vm_elf *elf, unsigned index);
+
+/* Copy every PT_LOAD segment to its physical address (p_paddr), zero
+ * filling up to p_memsz. Each must lie inside one RAM region. */
+int vm_elf_load_phys(const struct vm_elf *elf, struct vm_mem *mem);
+
+/* Value of a symbol from .symtab; 0 or -VM_ENOENT (no message recorded). */
+int vm_elf_symbol(const struct vm_elf *elf, const char *name, uint64_t *value);
+
+#endif

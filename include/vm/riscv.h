@@ -1,0 +1,39 @@
+/* RISC-V 64 register sets as exchanged through the vCPU interface
+ * (vm_vcpu_get_regs / set_regs); vm_reg_map_for(VM_ARCH_RISCV64) describes
+ * every field with its GDB register number. */
+#ifndef VM_RISCV_H
+#define VM_RISCV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* VM_REGSET_CORE */
+struct vm_riscv_core_regs {
+    uint64_t x[32]; /* x[0] reads 0; writes to it are ignored */
+    uint64_t pc;
+    uint64_t priv;  /* 0 = U, 1 = S, 3 = M */
+    uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause,
+        mtval, mcounteren, menvcfg, mhartid;
+    uint64_t sstatus, sie, sip, stvec, sscratch, sepc, scause, stval, scounteren, senvcfg,
+        satp, stimecmp;
+    uint64_t mcycle, minstret;
+};
+
+/* VM_REGSET_FPU */
+struct vm_riscv_fpu_regs {
+    uint64_t f[32]; /* raw 64-bit values; singles are NaN-boxed */
+    uint64_t fcsr;  /* frm in bits 7:5, fflags in bits 4:0 */
+};
+
+/* The interrupt inputs of a soft RISC-V hart, as a vm_irq_line receiver
+ * (include/vm/irq.h): opaque is the hart's struct vm_vcpu, n the interrupt
+ * number: 3 (MSI), 7 (MTI), 11 (MEI) or 9 (SEI, ORed with the software
+ * SEIP bit). Other numbers, and vCPUs of other backends, are ignored.
+ * Thread-safe; wakes the hart from WFI. */
+void vm_riscv_hart_irq(void *vcpu, unsigned n, bool level);
+#define VM_RISCV_IRQ_MSI 3
+#define VM_RISCV_IRQ_MTI 7
+#define VM_RISCV_IRQ_SEI 9
+#define VM_RISCV_IRQ_MEI 11
+
+#endif

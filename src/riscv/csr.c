@@ -1,0 +1,240 @@
+/* Control and status registers: access rules, read and write with their
+ * WARL legalisation. An unknown CSR is illegal, never a silent zero. */
+#include "riscv/csr_defs.h"
+#include "riscv/hart.h"
+
+enum { OK = 0, ILLEGAL = -1 };
+
+int rv_csr_check(const struct rv_hart *h, unsigned csr, bool write)
+{
+    if (csr > 0xfff)
+        return ILLEGAL;
+    if (h->priv < ((csr >> 8) & 3))
+        return ILLEGAL; /* csr[9:8] is the lowest privilege allowed */
+    if (write && (csr >> 10) == 3)
+        return ILLEGAL; /* csr[11:10] = 3: read-only */
+    return OK;
+}
+
+/* cycle, time, instret, hpmcounterN from S or U need mcounteren (and
+ * scounteren for U) to allow them. */
+static bool counter_allowed(const struct rv_hart *h, unsigned index)
+{
+    if (h->priv == VM_PRIV_M)
+        return true;
+    if (!((h->mcounteren >> index) & 1))
+        return false;
+    return h->priv == VM_PRIV_S || ((h->scounteren >> index) & 1);
+}
+
+static bool fp_allowed(const struct rv_hart *h)
+{
+    return (h->mstatus & MSTATUS_FS) != 0;
+}
+
+static bool stimecmp_allowed(const struct rv_hart *h)
+{
+    if (h->priv == VM_PRIV_M)
+        return true;
+    return (h->menvcfg & MENVCFG_STCE) && (h->mcounteren & 2);
+}
+
+static uint64_t with_sd(uint64_t mstatus)
+{
+    mstatus &= ~MSTATUS_SD;
+    if ((mstatus & MSTATUS_FS) == MSTATUS_FS_DIRTY)
+        mstatus |= MSTATUS_SD;
+    return mstatus;
+}
+
+int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
+{
+    uint64_t v;
+    switch (csr) {
+    case CSR_FFLAGS: if (!fp_allowed(h)) return ILLEGAL; v = h->fflags; break;
+    case CSR_FRM: if (!fp_allowed(h)) return ILLEGAL; v = h->frm; break;
+    case CSR_FCSR: if (!fp_allowed(h)) return ILLEGAL; v = (uint64_t)h->frm << 5 | h->fflags; break;
+    case CSR_CYCLE: case CSR_TIME: case CSR_INSTRET:
+    case CSR_HPMCOUNTER3 ... CSR_HPMCOUNTER31:
+        if (!counter_allowed(h, csr - CSR_CYCLE))
+            return ILLEGAL;
+        rv_sync_counters(h);
+        v = csr == CSR_CYCLE ? h->cycle : csr == CSR_TIME ? rv_time(h)
+          : csr == CSR_INSTRET ? h->instret : 0;
+        break;
+
+    case CSR_SSTATUS: v = h->mstatus & SSTATUS_VISIBLE; break;
+    case CSR_SIE: v = h->mie & h->mideleg; break;
+    case CSR_SIP: v = rv_read_mip(h) & h->mideleg; break;
+    case CSR_STVEC: v = h->stvec; break;
+    case CSR_SCOUNTEREN: v = h->scounteren; break;
+    case CSR_SENVCFG: v = h->senvcfg; break;
+    case CSR_SSCRATCH: v = h->sscratch; break;
+    case CSR_SEPC: v = h->sepc; break;
+    case CSR_SCAUSE: v = h->scause; break;
+    case CSR_STVAL: v = h->stval; break;
+    case CSR_STIMECMP: if (!stimecmp_allowed(h)) return ILLEGAL; v = h->stimecmp; break;
+    case CSR_SATP:
+        if (h->priv == VM_PRIV_S && (h->mstatus & MSTATUS_TVM))
+            return ILLEGAL;
+        v = h->satp;
+        break;
+
+    case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: v = 0; break;
+    case CSR_MHARTID: v = h->hartid; break;
+    case CSR_MSTATUS: v = h->mstatus; break;
+    case CSR_MISA: v = MISA_VALUE; break;
+    case CSR_MEDELEG: v = h->medeleg; break;
+    case CSR_MIDELEG: v = h->mideleg; break;
+    case CSR_MIE: v = h->mie; break;
+    case CSR_MTVEC: v = h->mtvec; break;
+    case CSR_MCOUNTEREN: v = h->mcounteren; break;
+    case CSR_MENVCFG: v = h->menvcfg; break;
+    case CSR_MCOUNTINHIBIT: v = h->mcountinhibit; break;
+    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: v = 0; break;
+    case CSR_MSCRATCH: v = h->mscratch; break;
+    case CSR_MEPC: v = h->mepc; break;
+    case CSR_MCAUSE: v = h->mcause; break;
+    case CSR_MTVAL: v = h->mtval; break;
+    case CSR_MIP: v = rv_read_mip(h); break;
+    case CSR_PMPCFG0 ... CSR_PMPCFG15:
+        if (csr & 1)
+            return ILLEGAL; /* odd pmpcfg registers do not exist on RV64 */
+        v = 0; /* no PMP entries: read-only zero, as the spec allows */
+        break;
+    case CSR_PMPADDR0 ... CSR_PMPADDR63: v = 0; break;
+    case CSR_MCYCLE: rv_sync_counters(h); v = h->cycle; break;
+    case CSR_MINSTRET: rv_sync_counters(h); v = h->instret; break;
+    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31: v = 0; break;
+    default:
+        return ILLEGAL;
+    }
+    *value = v;
+    return OK;
+}
+
+static void write_mstatus(struct rv_hart *h, uint64_t val, uint64_t writable)
+{
+    uint64_t s = (h->mstatus & ~writable) | (val & writable);
+    if (((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)
+        s = (s & ~MSTATUS_MPP) | (h->mstatus & MSTATUS_MPP); /* no H-mode: keep */
+    h->mstatus = with_sd(s);
+    rv_update_mmu_context(h);
+    h->events |= RV_EV_IRQ;
+}
+
+static void fp_dirty(struct rv_hart *h)
+{
+    h->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
+}
+
+static uint64_t counter_write_value(const struct rv_hart *h, uint64_t val, unsigned inhibit_bit)
+{
+    /* The writing instruction retires after the write: compensate its
+     * increment so the next instruction sees exactly `val`. */
+    return val - !((h->mcountinhibit >> inhibit_bit) & 1);
+}
+
+int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
+{
+    switch (csr) {
+    case CSR_FFLAGS:
+        if (!fp_allowed(h)) return ILLEGAL;
+        h->fflags = val & 0x1f;
+        fp_dirty(h);
+        break;
+    case CSR_FRM:
+        if (!fp_allowed(h)) return ILLEGAL;
+        h->frm = val & 7;
+        fp_dirty(h);
+        break;
+    case CSR_FCSR:
+        if (!fp_allowed(h)) return ILLEGAL;
+        h->fflags = val & 0x1f;
+        h->frm = (val >> 5) & 7;
+        fp_dirty(h);
+        break;
+
+    case CSR_SSTATUS: write_mstatus(h, val, SSTATUS_WRITABLE); break;
+    case CSR_SIE: {
+        uint64_t m = h->mideleg & MIP_S_MASK;
+        h->mie = (h->mie & ~m) | (val & m);
+        h->events |= RV_EV_IRQ;
+        break;
+    }
+    case CSR_SIP: {
+        uint64_t m = h->mideleg & MIP_SSIP;
+        h->mip = (h->mip & ~m) | (val & m);
+        h->events |= RV_EV_IRQ;
+        break;
+    }
+    case CSR_STVEC: h->stvec = val & ~2ULL; break; /* modes 2, 3 -> 0, 1 */
+    case CSR_SCOUNTEREN: h->scounteren = val & 0xffffffffULL; break;
+    case CSR_SENVCFG: h->senvcfg = val & MENVCFG_FIOM; break;
+    case CSR_SSCRATCH: h->sscratch = val; break;
+    case CSR_SEPC: h->sepc = val & ~1ULL; break;
+    case CSR_SCAUSE: h->scause = val; break;
+    case CSR_STVAL: h->stval = val; break;
+    case CSR_STIMECMP:
+        if (!stimecmp_allowed(h)) return ILLEGAL;
+        h->stimecmp = val;
+        h->events |= RV_EV_IRQ;
+        break;
+    case CSR_SATP: {
+        if (h->priv == VM_PRIV_S && (h->mstatus & MSTATUS_TVM))
+            return ILLEGAL;
+        uint64_t mode = val >> SATP_MODE_SHIFT;
+        if (mode != VM_SATP_BARE && mode != VM_SATP_SV39 && mode != VM_SATP_SV48 &&
+            mode != VM_SATP_SV57)
+            break; /* unsupported MODE: the whole write has no effect */
+        h->satp = val;
+        vm_mmu_set_satp(h->mmu, val);
+        rv_vcache_flush(h);
+        break;
+    }
+
+    case CSR_MSTATUS: write_mstatus(h, val, MSTATUS_WRITABLE); break;
+    case CSR_MISA: break; /* WARL, fixed */
+    case CSR_MEDELEG: h->medeleg = val & MEDELEG_WRITABLE; break;
+    case CSR_MIDELEG: h->mideleg = val & MIP_S_MASK; h->events |= RV_EV_IRQ; break;
+    case CSR_MIE: h->mie = val & MIP_ALL; h->events |= RV_EV_IRQ; break;
+    case CSR_MTVEC: h->mtvec = val & ~2ULL; break;
+    case CSR_MCOUNTEREN: h->mcounteren = val & 0xffffffffULL; break;
+    case CSR_MENVCFG:
+        h->menvcfg = val & (MENVCFG_FIOM | MENVCFG_STCE);
+        h->events |= RV_EV_IRQ;
+        break;
+    case CSR_MCOUNTINHIBIT:
+        rv_sync_counters(h);
+        h->mcountinhibit = val & 5; /* CY and IR; the HPM counters are zero */
+        break;
+    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: break; /* read-only zero (WARL) */
+    case CSR_MSCRATCH: h->mscratch = val; break;
+    case CSR_MEPC: h->mepc = val & ~1ULL; break;
+    case CSR_MCAUSE: h->mcause = val; break;
+    case CSR_MTVAL: h->mtval = val; break;
+    case CSR_MIP: {
+        uint64_t m = MIP_SSIP | MIP_SEIP | ((h->menvcfg & MENVCFG_STCE) ? 0 : MIP_STIP);
+        h->mip = (h->mip & ~m) | (val & m);
+        h->events |= RV_EV_IRQ;
+        break;
+    }
+    case CSR_PMPCFG0 ... CSR_PMPCFG15:
+        if (csr & 1)
+            return ILLEGAL;
+        break;
+    case CSR_PMPADDR0 ... CSR_PMPADDR63: break;
+    case CSR_MCYCLE:
+        rv_sync_counters(h);
+        h->cycle = counter_write_value(h, val, 0);
+        break;
+    case CSR_MINSTRET:
+        rv_sync_counters(h);
+        h->instret = counter_write_value(h, val, 2);
+        break;
+    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31: break;
+    default:
+        return ILLEGAL; /* including every read-only CSR reaching here */
+    }
+    return OK;
+}

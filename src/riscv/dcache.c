@@ -1,0 +1,106 @@
+/* The decoded-instruction cache: one direct-mapped table of decoded pages
+ * per hart, keyed by physical page. Pages are decoded lazily, slot by slot.
+ * FENCE.I forgets them all in O(1) (an epoch). A store to a decoded page,
+ * reported once by the MMU's code-write hook, drops that page; it is
+ * watched again when it is decoded again. */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "riscv/hart.h"
+#include "vm/error.h"
+
+int rv_dcache_init(struct rv_hart *h)
+{
+    /* Reserved, not committed: only pages that get used cost host memory. */
+    size_t size = sizeof(struct rv_dpage) * (RV_DCACHE_PAGES + 1);
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return vm_error(VM_ENOMEM, "hart %u: cannot reserve the decoded-instruction cache",
+                        h->opt.id);
+    h->dpages = p;
+    for (unsigned i = 0; i < RV_DCACHE_PAGES; i++)
+        h->dpages[i].pa = RV_NO_PAGE;
+    h->dc_epoch = 1;
+    h->vc_gen = 0;
+    rv_vcache_flush(h); /* gen 0 -> 1: every entry (zeroed) is invalid */
+    for (unsigned i = 0; i < RV_VCACHE_SIZE; i++)
+        h->vcache[i].vpn = ~0ULL;
+
+    /* The scratch page runs one instruction at a time (uncached fetches):
+     * every slot but the one in use leaves the page. */
+    h->scratch = &h->dpages[RV_DCACHE_PAGES];
+    const void *end = rv_handlers()[RV_H_PAGE_END];
+    for (unsigned i = 0; i < RV_PAGE_SLOTS + 2; i++)
+        h->scratch->slots[i] = (struct rv_slot){.handler = end, .step = RV_STEP_OF_LEN(2)};
+    h->scratch->pa = RV_NO_PAGE;
+    return 0;
+}
+
+void rv_dcache_fini(struct rv_hart *h)
+{
+    if (h->dpages)
+        munmap(h->dpages, sizeof(struct rv_dpage) * (RV_DCACHE_PAGES + 1));
+    h->dpages = NULL;
+}
+
+void rv_dcache_flush(struct rv_hart *h)
+{
+    if (++h->dc_epoch == 0) { /* wrapped: make sure no page looks valid */
+        for (unsigned i = 0; i < RV_DCACHE_PAGES; i++)
+            h->dpages[i].pa = RV_NO_PAGE;
+        h->dc_epoch = 1;
+    }
+    rv_vcache_flush(h);
+}
+
+static inline struct rv_dpage *slot_for(struct rv_hart *h, uint64_t pa)
+{
+    uint64_t pfn = pa >> 12;
+    return &h->dpages[(pfn ^ (pfn >> 8)) & (RV_DCACHE_PAGES - 1)];
+}
+
+struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa)
+{
+    struct rv_dpage *dp = slot_for(h, pa);
+    uint64_t page = pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+    return dp->pa == page && dp->epoch == h->dc_epoch ? dp : NULL;
+}
+
+struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *host)
+{
+    uint64_t page = pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+    struct rv_dpage *dp = slot_for(h, pa);
+    if (dp->pa == page && dp->epoch == h->dc_epoch)
+        return dp;
+    if (dp->pa != page) {
+        if (dp->pa != RV_NO_PAGE)
+            rv_vcache_flush(h); /* virtual entries may point at the evicted page */
+        dp->smc_hits = 0;
+        dp->unwatched = false;
+    }
+    const void *const *tbl = rv_handlers();
+    for (unsigned i = 0; i < RV_PAGE_SLOTS; i++)
+        dp->slots[i] = (struct rv_slot){.handler = tbl[RV_H_DECODE], .step = RV_STEP_OF_LEN(2)};
+    dp->slots[RV_PAGE_SLOTS] = (struct rv_slot){.handler = tbl[RV_H_PAGE_END], .step = RV_STEP_OF_LEN(2)};
+    dp->slots[RV_PAGE_SLOTS + 1] = dp->slots[RV_PAGE_SLOTS];
+    dp->pa = page;
+    dp->host = host;
+    dp->epoch = h->dc_epoch;
+    if (dp->smc_hits >= RV_SMC_LIMIT)
+        dp->unwatched = true;
+    if (!dp->unwatched)
+        vm_mmu_watch_code_page(h->mmu, page); /* stores now reach the hook */
+    return dp;
+}
+
+bool rv_dcache_code_written(struct rv_hart *h, uint64_t page)
+{
+    struct rv_dpage *dp = rv_dcache_peek(h, page);
+    if (!dp || dp->unwatched)
+        return false;
+    dp->epoch = 0; /* stale; pa and smc_hits stay for the next fill */
+    dp->smc_hits++;
+    rv_vcache_flush(h);
+    return true;
+}

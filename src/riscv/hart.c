@@ -1,0 +1,311 @@
+/* The hart's outer loop: finds the decoded page for pc and runs it, and
+ * between pages or slices services what cannot be checked per instruction:
+ * interrupts, timers, remote MMU flushes, kicks, WFI sleep, exits. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/timebase.h"
+#include "riscv/csr_defs.h"
+#include "riscv/decode.h"
+#include "riscv/hart.h"
+#include "riscv/mmu_access.h"
+#include "vm/error.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+_Thread_local struct rv_hart *rv_current_hart;
+
+void rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu)
+{
+    memset(plat, 0, sizeof(*plat));
+    plat->mem = mem;
+    plat->mmu = mmu;
+}
+
+uint64_t rv_time(const struct rv_hart *h)
+{
+    (void)h;
+    return vm_timebase_now(); /* the machine's one clock, shared with the CLINT */
+}
+
+void rv_sync_counters(struct rv_hart *h)
+{
+    uint64_t n = (uint64_t)(h->entry_budget - h->budget);
+    h->entry_budget = h->budget;
+    h->total_insns += n;
+    if (!(h->mcountinhibit & 1))
+        h->cycle += n;
+    if (!(h->mcountinhibit & 4))
+        h->instret += n;
+}
+
+static void rewatch(struct rv_hart *h);
+
+void rv_hart_reset(struct rv_hart *h)
+{
+    memset(h->x, 0, sizeof(h->x));
+    memset(h->f, 0, sizeof(h->f));
+    h->pc = 0;
+    h->priv = VM_PRIV_M;
+    h->mstatus = (MSTATUS_XL_64 << 32) | (MSTATUS_XL_64 << 34);
+    h->frm = h->fflags = 0;
+    h->medeleg = h->mideleg = h->mie = h->mip = 0;
+    h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
+    h->mcounteren = h->menvcfg = h->mcountinhibit = 0;
+    h->stvec = h->sscratch = h->sepc = h->scause = h->stval = 0;
+    h->scounteren = h->senvcfg = h->satp = 0;
+    h->stimecmp = ~0ULL;
+    h->instret = h->cycle = 0;
+    h->events = RV_EV_IRQ;
+    h->budget = h->entry_budget = 0;
+    vm_mmu_set_satp(h->mmu, 0);
+    rv_update_mmu_context(h);
+    rv_dcache_flush(h);
+}
+
+int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vcpu_options *opt)
+{
+    memset(h, 0, sizeof(*h));
+    h->plat = plat;
+    h->opt = *opt;
+    h->hartid = opt->id;
+    h->mmu = vm_mmu_hart_create(plat->mmu, opt->id);
+    if (!h->mmu)
+        return -VM_ENOMEM;
+    int rc = rv_dcache_init(h);
+    if (rc < 0) {
+        vm_mmu_hart_destroy(h->mmu);
+        return rc;
+    }
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_condattr_t attr; /* timed waits on the timebase's clock */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    rewatch(h);
+    rv_hart_reset(h);
+    return 0;
+}
+
+void rv_hart_fini(struct rv_hart *h)
+{
+    rv_dcache_fini(h);
+    if (h->mmu)
+        vm_mmu_hart_destroy(h->mmu);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->wake);
+}
+
+static void wake(struct rv_hart *h)
+{
+    pthread_mutex_lock(&h->lock);
+    pthread_cond_signal(&h->wake);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void rv_hart_kick(struct rv_hart *h)
+{
+    __atomic_store_n(&h->kick, 1, __ATOMIC_RELEASE);
+    wake(h);
+}
+
+void rv_hart_set_irq(struct rv_hart *h, uint64_t mip_bits, bool level)
+{
+    if (level)
+        __atomic_fetch_or(&h->mip_ext, mip_bits, __ATOMIC_RELEASE);
+    else
+        __atomic_fetch_and(&h->mip_ext, ~mip_bits, __ATOMIC_RELEASE);
+    wake(h); /* a sleeping WFI re-checks; a running hart sees it next slice */
+}
+
+/* Runs on the storing hart's thread, with the page of a store to a watched
+ * page (after a plain store, before an AMO/SC writes). The store handler
+ * sees h->events and leaves the page right after the instruction. */
+void rv_code_write_hook(void *opaque, uint64_t page)
+{
+    struct rv_hart *h = rv_current_hart;
+    if (!h || h->plat != opaque)
+        return;
+    if (rv_dcache_code_written(h, page))
+        h->events |= RV_EV_SMC;
+    const struct rv_platform *plat = h->plat;
+    for (unsigned i = 0; i < plat->nwatch; i++) {
+        uint64_t wpa = plat->watch[i].pa, len = plat->watch[i].len;
+        if (page + RV_PAGE_SIZE > wpa && page < wpa + len) {
+            h->events |= RV_EV_WATCH;
+            h->watch_addr = wpa;
+        }
+    }
+}
+
+/* The MMU's watch is one-shot: arm it again for every watched range. */
+static void rewatch(struct rv_hart *h)
+{
+    const struct rv_platform *plat = h->plat;
+    for (unsigned i = 0; i < plat->nwatch; i++)
+        for (uint64_t pa = plat->watch[i].pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+             pa < plat->watch[i].pa + plat->watch[i].len; pa += RV_PAGE_SIZE)
+            vm_mmu_watch_code_page(h->mmu, pa);
+}
+
+/* Sleep in WFI until an interrupt is pending (mip & mie, whatever the
+ * global enables), a kick, or the Sstc timer's deadline. */
+static void wfi_sleep(struct rv_hart *h)
+{
+    pthread_mutex_lock(&h->lock);
+    while (!(rv_read_mip(h) & h->mie) && !__atomic_load_n(&h->kick, __ATOMIC_ACQUIRE)) {
+        /* re-check at least every 100 ms; sooner for an armed Sstc timer */
+        uint64_t deadline = rv_time(h) + VM_TIMEBASE_HZ / 10;
+        if ((h->menvcfg & MENVCFG_STCE) && (h->mie & MIP_STIP) && h->stimecmp < deadline)
+            deadline = h->stimecmp;
+        struct timespec ts = vm_timebase_deadline(deadline);
+        pthread_cond_timedwait(&h->wake, &h->lock, &ts);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+static void new_slice(struct rv_hart *h)
+{
+    int64_t slice = RV_SLICE;
+    if (h->opt.max_insns) {
+        uint64_t left = h->opt.max_insns - h->total_insns;
+        if (left < (uint64_t)slice)
+            slice = (int64_t)left;
+    }
+    h->budget = h->entry_budget = slice;
+}
+
+/* Everything that is not checked per instruction. Returns true with *exit
+ * filled when run() must return. */
+static bool service(struct rv_hart *h, struct vm_exit *exit)
+{
+    bool slice_over = h->budget <= 0;
+    for (;;) {
+        h->events &= ~RV_EV_SMC; /* nothing to do: the page is re-decoded */
+        if (h->events & RV_EV_WATCH) {
+            h->events &= ~RV_EV_WATCH;
+            rewatch(h);
+            exit->kind = VM_EXIT_WATCH;
+            exit->u.watch.addr = h->watch_addr;
+            return true;
+        }
+        if (h->events & RV_EV_EXIT) {
+            h->events &= ~RV_EV_EXIT;
+            *exit = h->pending_exit;
+            return true;
+        }
+        if (__atomic_exchange_n(&h->kick, 0, __ATOMIC_ACQ_REL)) {
+            exit->kind = VM_EXIT_INTR;
+            exit->u.intr.reason = VM_INTR_KICK;
+            return true;
+        }
+        if (h->opt.max_insns && h->total_insns >= h->opt.max_insns) {
+            exit->kind = VM_EXIT_INTR;
+            exit->u.intr.reason = VM_INTR_INSN_LIMIT;
+            return true;
+        }
+        /* Remote flushes (served once per slice, so with bounded delay)
+         * may have dropped translations we cache by virtual page: forget
+         * those too. */
+        if (slice_over && vm_mmu_poll(h->mmu))
+            rv_vcache_flush(h);
+
+        uint64_t mip = rv_read_mip(h);
+        if (h->events & RV_EV_WFI) {
+            if (!(mip & h->mie)) {
+                if (h->opt.halt_exits) {
+                    exit->kind = VM_EXIT_HALT;
+                    return true;
+                }
+                wfi_sleep(h);
+                slice_over = true;
+                continue; /* look at kicks and exits again */
+            }
+            h->events &= ~RV_EV_WFI;
+        }
+        h->events &= ~RV_EV_IRQ;
+        int irq = rv_pending_interrupt(h, mip);
+        if (irq >= 0)
+            rv_raise(h, CAUSE_INTERRUPT | (uint64_t)irq, 0);
+        new_slice(h);
+        return false;
+    }
+}
+
+/* Execute one instruction fetched through the MMU (not RAM, or straddling
+ * two pages) from the scratch page. */
+static void step_uncached(struct rv_hart *h)
+{
+    uint64_t lo, hi = 0, tval;
+    enum vm_fault f = rv_fetch(h->mmu, h->pc, 2, &lo, &tval);
+    if (f == VM_FAULT_NONE && (lo & 3) == 3)
+        f = rv_fetch(h->mmu, h->pc + 2, 2, &hi, &tval);
+    if (f != VM_FAULT_NONE) {
+        rv_raise(h, (uint64_t)f, tval);
+        return;
+    }
+    struct rv_decoded d;
+    rv_decode((uint32_t)(lo & 0xffff) | (uint32_t)(hi & 0xffff) << 16, &d);
+    struct rv_dpage *sp = h->scratch;
+    struct rv_slot *slot = &sp->slots[(h->pc & (RV_PAGE_SIZE - 1)) >> 1];
+    rv_slot_fill(slot, &d);
+    rv_exec(h, sp, slot, h->pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
+    *slot = (struct rv_slot){.handler = rv_handlers()[RV_H_PAGE_END], .step = RV_STEP_OF_LEN(2)};
+}
+
+/* Find the decoded page of pc (or run one instruction uncached) and run. */
+static void run_from_pc(struct rv_hart *h)
+{
+    uint64_t pc = h->pc;
+    uint64_t vpn = pc >> 12;
+    struct rv_vcache_entry *e = &h->vcache[vpn & (RV_VCACHE_SIZE - 1)];
+    struct rv_dpage *dp;
+    if (likely(e->vpn == vpn && e->gen == h->vc_gen)) {
+        dp = e->dp;
+    } else {
+        struct vm_mmu_result r = vm_mmu_translate(h->mmu, pc, VM_ACCESS_FETCH);
+        if (r.fault != VM_FAULT_NONE) {
+            rv_raise(h, (uint64_t)r.fault, r.tval);
+            return;
+        }
+        uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+        const uint8_t *host = vm_mem_ram_ptr(h->plat->mem, page, RV_PAGE_SIZE);
+        if (!host) {
+            step_uncached(h);
+            return;
+        }
+        dp = rv_dcache_get(h, page, host);
+        e = &h->vcache[vpn & (RV_VCACHE_SIZE - 1)]; /* the get may have flushed */
+        e->vpn = vpn;
+        e->gen = h->vc_gen;
+        e->dp = dp;
+    }
+    rv_exec(h, dp, &dp->slots[(pc & (RV_PAGE_SIZE - 1)) >> 1], pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
+}
+
+int rv_hart_run(struct rv_hart *h, struct vm_exit *exit)
+{
+    struct rv_hart *outer = rv_current_hart;
+    rv_current_hart = h;
+    memset(exit, 0, sizeof(*exit));
+    for (;;) {
+        if (unlikely(h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED))) {
+            if (h->events & RV_EV_CROSS) {
+                h->events &= ~RV_EV_CROSS;
+                step_uncached(h);
+                rv_sync_counters(h);
+                continue;
+            }
+            if (service(h, exit))
+                break;
+        }
+        run_from_pc(h);
+        rv_sync_counters(h);
+    }
+    rv_current_hart = outer;
+    return 0;
+}

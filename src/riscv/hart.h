@@ -1,0 +1,200 @@
+/* One RISC-V hart of the soft accelerator: architectural state, the
+ * decoded-instruction cache and the run loop. Private to src/riscv. */
+#ifndef VM_RISCV_HART_H
+#define VM_RISCV_HART_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/accel.h"
+#include "vm/mem.h"
+#include "vm/mmu.h"
+
+#define RV_PAGE_SIZE 4096u
+#define RV_PAGE_SLOTS (RV_PAGE_SIZE / 2) /* one slot per 2-byte parcel */
+#define RV_DCACHE_PAGES 256              /* decoded pages per hart */
+#define RV_VCACHE_SIZE 256               /* virtual page -> decoded page */
+#define RV_SLICE 16384                   /* instructions between service checks */
+#define RV_MAX_WATCH 4
+
+/* One decoded instruction. `handler` is the interpreter's label for the
+ * op; step is the byte distance to the next instruction's slot (one slot
+ * per 2-byte parcel), so moving on is a single add. FP and system ops pack
+ * their extra fields in imm (see rv_slot_fill). */
+struct rv_slot {
+    const void *handler;
+    int32_t imm;
+    uint8_t rd, rs1, rs2, step;
+};
+#define RV_STEP_OF_LEN(bytes) ((uint8_t)((bytes) / 2 * sizeof(struct rv_slot)))
+#define RV_LEN_OF_STEP(step) ((uint64_t)(step) / sizeof(struct rv_slot) * 2)
+
+/* The decoded form of one physical page, filled lazily slot by slot: a
+ * fresh slot's handler decodes the instruction bits and replaces itself.
+ * Two sentinels follow, which leave the page: sequential flow from the
+ * last parcel lands on the first, and from a 4-byte instruction in the last
+ * parcel (run from the scratch page) on the second. */
+struct rv_dpage {
+    struct rv_slot slots[RV_PAGE_SLOTS + 2];
+    uint64_t pa;         /* physical page address, or RV_NO_PAGE */
+    const uint8_t *host; /* host mapping of the page (guest RAM) */
+    uint32_t epoch;      /* valid only if equal to the cache's epoch */
+    uint32_t smc_hits;   /* times stores made us drop this page */
+    bool unwatched;      /* too many: stop watching, rely on FENCE.I */
+};
+/* A page rewritten this often while decoded mixes code and hot data: stop
+ * watching it (every store would cost a re-decode). FENCE.I, which the ISA
+ * requires before modified code is guaranteed to run, still flushes it. */
+#define RV_SMC_LIMIT 8
+#define RV_NO_PAGE (~0ULL)
+
+struct rv_vcache_entry {
+    uint64_t vpn;
+    uint32_t gen;
+    struct rv_dpage *dp;
+};
+
+/* Shared by the harts of one machine (the soft accelerator instance). */
+struct rv_platform {
+    struct vm_mem *mem;
+    struct vm_mmu *mmu;
+    struct { uint64_t pa, len; } watch[RV_MAX_WATCH];
+    unsigned nwatch;
+};
+
+/* Reasons to leave the inner loop and look at the hart in the outer one. */
+enum {
+    RV_EV_WATCH = 1u << 0, /* a store hit a watched range */
+    RV_EV_EXIT = 1u << 1,  /* a system op prepared h->pending_exit */
+    RV_EV_IRQ = 1u << 2,   /* interrupt state changed: re-check */
+    RV_EV_WFI = 1u << 3,   /* WFI with nothing pending: sleep */
+    RV_EV_CROSS = 1u << 4, /* next instruction straddles a page: step it uncached */
+    RV_EV_SMC = 1u << 5,   /* a store dropped a decoded page: leave it */
+};
+
+struct rv_hart {
+    /* hot: the interpreter's state */
+    uint64_t x[33]; /* x[32] absorbs writes to x0 */
+    uint64_t f[32];
+    uint64_t pc;
+    struct vm_mmu_hart *mmu;
+    uint32_t events;
+    int64_t budget;       /* instructions left in this slice */
+    int64_t entry_budget; /* budget when counters were last synced */
+    uint64_t mstatus;
+    uint8_t priv;
+    uint8_t frm, fflags;
+
+    /* CSRs */
+    uint64_t medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+    uint64_t mcounteren, menvcfg, mcountinhibit;
+    uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
+    uint64_t instret, cycle, hartid;
+    uint64_t total_insns; /* for the instruction limit; not guest-writable */
+    uint64_t mip_ext;     /* lines driven by devices (atomic access) */
+    uint64_t fence_word;  /* target of rv_fence()'s locked RMW */
+    uint32_t kick;        /* another thread wants run() to return (atomic) */
+
+    /* decoded-instruction cache */
+    struct rv_dpage *dpages; /* RV_DCACHE_PAGES of them */
+    uint32_t dc_epoch;
+    struct rv_vcache_entry vcache[RV_VCACHE_SIZE];
+    uint32_t vc_gen;
+    struct rv_dpage *scratch; /* for instructions executed uncached */
+
+    /* exits */
+    uint64_t watch_addr; /* start of the watched range that was written */
+    struct vm_exit pending_exit;
+
+    /* options and sleeping */
+    struct vm_vcpu_options opt;
+    struct rv_platform *plat;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+};
+
+/* FENCE: a full barrier. A locked read-modify-write of a hart-private word
+ * orders like mfence on x86 (and works under ThreadSanitizer, which
+ * refuses atomic_thread_fence). */
+static inline void rv_fence(struct rv_hart *h)
+{
+    __atomic_fetch_or(&h->fence_word, 0, __ATOMIC_SEQ_CST);
+}
+
+/* ---- hart.c ---- */
+int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vcpu_options *opt);
+void rv_hart_fini(struct rv_hart *h);
+void rv_hart_reset(struct rv_hart *h);
+int rv_hart_run(struct rv_hart *h, struct vm_exit *exit);
+void rv_hart_kick(struct rv_hart *h);
+/* Device interrupt lines (MSIP, MTIP, MEIP, SEIP): thread-safe. */
+void rv_hart_set_irq(struct rv_hart *h, uint64_t mip_bits, bool level);
+void rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu);
+/* The MMU's code-write hook (self-modifying code, watched ranges). */
+void rv_code_write_hook(void *opaque, uint64_t pa);
+/* Add counters of instructions run since the last sync. */
+void rv_sync_counters(struct rv_hart *h);
+uint64_t rv_time(const struct rv_hart *h);
+
+/* ---- exec.c ---- */
+/* Run decoded instructions of one page from `insn` until the page is left,
+ * the slice ends, a trap is taken or a system op runs; h->pc is then the
+ * next pc. vbase is the virtual address of the page. */
+void rv_exec(struct rv_hart *h, struct rv_dpage *dp, struct rv_slot *insn, uint64_t vbase);
+/* Handler labels: index by enum rv_op, or by the RV_H_* extras. */
+enum { RV_H_DECODE = 256, RV_H_PAGE_END, RV_H_CROSS, RV_H_COUNT };
+const void *const *rv_handlers(void);
+struct rv_decoded;
+void rv_slot_fill(struct rv_slot *s, const struct rv_decoded *d);
+
+/* ---- dcache.c ---- */
+int rv_dcache_init(struct rv_hart *h);
+void rv_dcache_fini(struct rv_hart *h);
+void rv_dcache_flush(struct rv_hart *h);  /* FENCE.I: forget every page */
+static inline void rv_vcache_flush(struct rv_hart *h)
+{
+    if (++h->vc_gen == 0) { /* wrapped: old entries could look valid again */
+        for (unsigned i = 0; i < RV_VCACHE_SIZE; i++)
+            h->vcache[i].dp = 0, h->vcache[i].gen = 0, h->vcache[i].vpn = ~0ULL;
+        h->vc_gen = 1;
+    }
+}
+/* The decoded page for physical page pa (host: its RAM), (re)initialised
+ * if it was not cached. */
+struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *host);
+/* The cached page for pa or NULL (no fill). */
+struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa);
+/* A store hit watched page `page`: drop its decoded form (the MMU's watch
+ * is one-shot; re-decoding watches it again). True if a page was dropped. */
+bool rv_dcache_code_written(struct rv_hart *h, uint64_t page);
+
+/* ---- trap.c ---- */
+void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval); /* at h->pc */
+void rv_raise_illegal(struct rv_hart *h);  /* at h->pc, tval = its bits */
+/* The highest-priority interrupt that is pending and enabled, or -1. */
+int rv_pending_interrupt(const struct rv_hart *h, uint64_t mip);
+uint64_t rv_read_mip(const struct rv_hart *h);
+void rv_mret(struct rv_hart *h);
+void rv_sret(struct rv_hart *h);
+void rv_set_priv(struct rv_hart *h, unsigned priv);
+void rv_update_mmu_context(struct rv_hart *h);
+
+/* ---- csr.c ---- */
+/* 0, or -1 when the access raises illegal instruction. */
+int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value);
+int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t value);
+/* Privilege and read-only checks of CSR instructions. */
+int rv_csr_check(const struct rv_hart *h, unsigned csr, bool write);
+
+/* ---- system.c ---- */
+void rv_system_exec(struct rv_hart *h, const struct rv_slot *s);
+
+/* ---- fp.c ---- */
+/* Execute an FP arithmetic op; 0, or -1 for illegal instruction. */
+int rv_fp_exec(struct rv_hart *h, const struct rv_slot *s);
+
+/* Current hart of this host thread (set while it runs). */
+extern _Thread_local struct rv_hart *rv_current_hart;
+
+#endif

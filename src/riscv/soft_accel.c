@@ -1,0 +1,221 @@
+/* The `soft` accelerator: RISC-V 64 harts interpreted on any host, behind
+ * the generic vCPU ops table. */
+#include <string.h>
+
+#include "accel/backends.h"
+#include "riscv/csr_defs.h"
+#include "riscv/hart.h"
+#include "vm/error.h"
+#include "vm/riscv.h"
+
+#define MAX_HARTS 64
+
+struct soft_accel {
+    struct rv_platform plat;
+    struct rv_hart *harts[MAX_HARTS];
+    unsigned nharts;
+};
+
+static int soft_probe(enum vm_arch arch)
+{
+    if (arch != VM_ARCH_RISCV64)
+        return vm_error(VM_ENOTSUP, "the soft accelerator only runs riscv64 guests, not %s",
+                        vm_arch_name(arch));
+    return 0;
+}
+
+static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
+{
+    struct soft_accel *sa = vm_accel_priv(accel);
+    struct vm_mmu_config mc;
+    vm_mmu_config_default(&mc);
+    struct vm_mmu *mmu = vm_mmu_create(cfg->mem, &mc);
+    if (!mmu)
+        return -VM_ENOMEM;
+    rv_platform_init(&sa->plat, cfg->mem, mmu);
+    vm_mmu_set_code_write_hook(mmu, rv_code_write_hook, &sa->plat);
+    return 0;
+}
+
+static void soft_fini(struct vm_accel *accel)
+{
+    struct soft_accel *sa = vm_accel_priv(accel);
+    if (sa->plat.mmu)
+        vm_mmu_destroy(sa->plat.mmu);
+}
+
+static int soft_vcpu_init(struct vm_vcpu *vcpu, const struct vm_vcpu_options *opt)
+{
+    struct soft_accel *sa = vm_accel_priv(vm_vcpu_accel(vcpu));
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    if (sa->nharts == MAX_HARTS)
+        return vm_error(VM_EINVAL, "soft accelerator: at most %d harts", MAX_HARTS);
+    int rc = rv_hart_init(h, &sa->plat, opt);
+    if (rc < 0)
+        return rc;
+    sa->harts[sa->nharts++] = h;
+    return 0;
+}
+
+static void soft_vcpu_fini(struct vm_vcpu *vcpu)
+{
+    struct soft_accel *sa = vm_accel_priv(vm_vcpu_accel(vcpu));
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    for (unsigned i = 0; i < sa->nharts; i++)
+        if (sa->harts[i] == h) {
+            sa->harts[i] = sa->harts[--sa->nharts];
+            break;
+        }
+    rv_hart_fini(h);
+}
+
+static int soft_run(struct vm_vcpu *vcpu, struct vm_exit *exit)
+{
+    return rv_hart_run(vm_vcpu_priv(vcpu), exit);
+}
+
+static void soft_kick(struct vm_vcpu *vcpu)
+{
+    rv_hart_kick(vm_vcpu_priv(vcpu));
+}
+
+static int soft_get_regs(struct vm_vcpu *vcpu, enum vm_regset set, void *buf)
+{
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    if (set == VM_REGSET_FPU) {
+        struct vm_riscv_fpu_regs *r = buf;
+        memcpy(r->f, h->f, sizeof(r->f));
+        r->fcsr = (uint64_t)h->frm << 5 | h->fflags;
+        return 0;
+    }
+    struct vm_riscv_core_regs *r = buf;
+    memcpy(r->x, h->x, sizeof(r->x));
+    r->x[0] = 0;
+    r->pc = h->pc;
+    r->priv = h->priv;
+    r->mstatus = h->mstatus;
+    r->misa = MISA_VALUE;
+    r->medeleg = h->medeleg;
+    r->mideleg = h->mideleg;
+    r->mie = h->mie;
+    r->mip = rv_read_mip(h);
+    r->mtvec = h->mtvec;
+    r->mscratch = h->mscratch;
+    r->mepc = h->mepc;
+    r->mcause = h->mcause;
+    r->mtval = h->mtval;
+    r->mcounteren = h->mcounteren;
+    r->menvcfg = h->menvcfg;
+    r->mhartid = h->hartid;
+    r->sstatus = h->mstatus & SSTATUS_VISIBLE;
+    r->sie = h->mie & h->mideleg;
+    r->sip = r->mip & h->mideleg;
+    r->stvec = h->stvec;
+    r->sscratch = h->sscratch;
+    r->sepc = h->sepc;
+    r->scause = h->scause;
+    r->stval = h->stval;
+    r->scounteren = h->scounteren;
+    r->senvcfg = h->senvcfg;
+    r->satp = h->satp;
+    r->stimecmp = h->stimecmp;
+    r->mcycle = h->cycle;
+    r->minstret = h->instret;
+    return 0;
+}
+
+/* Writes go through the CSR legalisation (as M-mode would write them);
+ * the S-mode views (sstatus, sie, sip) and read-only fields are ignored. */
+static int soft_set_regs(struct vm_vcpu *vcpu, enum vm_regset set, const void *buf)
+{
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    if (set == VM_REGSET_FPU) {
+        const struct vm_riscv_fpu_regs *r = buf;
+        memcpy(h->f, r->f, sizeof(h->f));
+        h->frm = (r->fcsr >> 5) & 7;
+        h->fflags = r->fcsr & 0x1f;
+        return 0;
+    }
+    const struct vm_riscv_core_regs *r = buf;
+    if (r->priv != VM_PRIV_U && r->priv != VM_PRIV_S && r->priv != VM_PRIV_M)
+        return vm_error(VM_EINVAL, "riscv64: privilege %llu does not exist",
+                        (unsigned long long)r->priv);
+    memcpy(h->x, r->x, sizeof(r->x));
+    h->x[0] = 0;
+    h->pc = r->pc & ~1ULL;
+    uint8_t saved = h->priv;
+    h->priv = VM_PRIV_M; /* write CSRs with M-mode rights */
+    static const struct { unsigned csr; size_t off; } csrs[] = {
+#define C(csr, field) {csr, offsetof(struct vm_riscv_core_regs, field)}
+        C(CSR_MSTATUS, mstatus), C(CSR_MEDELEG, medeleg), C(CSR_MIDELEG, mideleg),
+        C(CSR_MIE, mie), C(CSR_MTVEC, mtvec), C(CSR_MSCRATCH, mscratch),
+        C(CSR_MEPC, mepc), C(CSR_MCAUSE, mcause), C(CSR_MTVAL, mtval),
+        C(CSR_MCOUNTEREN, mcounteren), C(CSR_MENVCFG, menvcfg), C(CSR_STVEC, stvec),
+        C(CSR_SSCRATCH, sscratch), C(CSR_SEPC, sepc), C(CSR_SCAUSE, scause),
+        C(CSR_STVAL, stval), C(CSR_SCOUNTEREN, scounteren), C(CSR_SENVCFG, senvcfg),
+        C(CSR_SATP, satp), C(CSR_STIMECMP, stimecmp),
+#undef C
+    };
+    for (unsigned i = 0; i < sizeof(csrs) / sizeof(csrs[0]); i++) {
+        uint64_t v;
+        memcpy(&v, (const char *)r + csrs[i].off, sizeof(v));
+        rv_csr_write(h, csrs[i].csr, v);
+    }
+    /* mip as read includes device lines: write back only a real change */
+    if (r->mip != rv_read_mip(h))
+        rv_csr_write(h, CSR_MIP, r->mip);
+    h->cycle = r->mcycle;
+    h->instret = r->minstret;
+    h->priv = saved;
+    rv_set_priv(h, (unsigned)r->priv);
+    rv_vcache_flush(h);
+    h->events |= RV_EV_IRQ;
+    return 0;
+}
+
+static int soft_watch_writes(struct vm_accel *accel, uint64_t pa, uint64_t len)
+{
+    struct soft_accel *sa = vm_accel_priv(accel);
+    struct rv_platform *plat = &sa->plat;
+    if (len == 0 || pa + len < pa)
+        return vm_error(VM_EINVAL, "watch range 0x%llx+0x%llx is empty or wraps",
+                        (unsigned long long)pa, (unsigned long long)len);
+    if (plat->nwatch == RV_MAX_WATCH)
+        return vm_error(VM_EINVAL, "soft accelerator: at most %d watched ranges", RV_MAX_WATCH);
+    plat->watch[plat->nwatch].pa = pa;
+    plat->watch[plat->nwatch].len = len;
+    plat->nwatch++;
+    /* The MMU reports stores to watched pages through the code-write
+     * hook, whatever the width or path (plain, misaligned, AMO, SC). */
+    for (unsigned i = 0; i < sa->nharts; i++)
+        for (uint64_t p = pa & ~0xfffULL; p < pa + len; p += RV_PAGE_SIZE)
+            vm_mmu_watch_code_page(sa->harts[i]->mmu, p);
+    return 0;
+}
+
+void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
+{
+    struct vm_vcpu *vcpu = opaque;
+    if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)
+        return;
+    if (n != IRQ_MSI && n != IRQ_MTI && n != IRQ_MEI && n != IRQ_SEI)
+        return;
+    rv_hart_set_irq(vm_vcpu_priv(vcpu), 1ULL << n, level);
+}
+
+const struct vm_accel_ops vm_accel_soft_ops = {
+    .name = "soft",
+    .description = "RISC-V 64 interpreter (runs anywhere)",
+    .probe = soft_probe,
+    .accel_size = sizeof(struct soft_accel),
+    .vcpu_size = sizeof(struct rv_hart),
+    .init = soft_init,
+    .fini = soft_fini,
+    .vcpu_init = soft_vcpu_init,
+    .vcpu_fini = soft_vcpu_fini,
+    .vcpu_run = soft_run,
+    .vcpu_kick = soft_kick,
+    .get_regs = soft_get_regs,
+    .set_regs = soft_set_regs,
+    .watch_writes = soft_watch_writes,
+};

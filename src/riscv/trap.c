@@ -1,0 +1,136 @@
+/* Traps and interrupts (privileged spec 1.12): delegation through
+ * medeleg/mideleg, priorities, direct and vectored xtvec, xRET. */
+#include "riscv/csr_defs.h"
+#include "riscv/hart.h"
+#include "riscv/mmu_access.h"
+
+void rv_update_mmu_context(struct rv_hart *h)
+{
+    vm_mmu_set_context(h->mmu, (enum vm_priv)h->priv, h->mstatus);
+}
+
+void rv_set_priv(struct rv_hart *h, unsigned priv)
+{
+    if (h->priv != priv) {
+        h->priv = (uint8_t)priv;
+        rv_vcache_flush(h); /* fetch permissions depend on the privilege */
+    }
+    rv_update_mmu_context(h);
+}
+
+static uint64_t set_field(uint64_t reg, uint64_t mask, uint64_t value)
+{
+    return (reg & ~mask) | ((value * (mask & -mask)) & mask);
+}
+
+static uint64_t get_field(uint64_t reg, uint64_t mask)
+{
+    return (reg & mask) / (mask & -mask);
+}
+
+static void take_trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
+{
+    bool interrupt = cause >> 63;
+    unsigned code = (unsigned)(cause & 63);
+    uint64_t deleg = interrupt ? h->mideleg : h->medeleg;
+    uint64_t s = h->mstatus;
+    if (h->priv <= VM_PRIV_S && ((deleg >> code) & 1)) {
+        h->scause = cause;
+        h->sepc = h->pc;
+        h->stval = tval;
+        s = set_field(s, MSTATUS_SPIE, get_field(s, MSTATUS_SIE));
+        s = set_field(s, MSTATUS_SIE, 0);
+        s = set_field(s, MSTATUS_SPP, h->priv);
+        h->mstatus = s;
+        uint64_t base = h->stvec & ~3ULL;
+        h->pc = base + ((h->stvec & 1) && interrupt ? 4ULL * code : 0);
+        rv_set_priv(h, VM_PRIV_S);
+    } else {
+        h->mcause = cause;
+        h->mepc = h->pc;
+        h->mtval = tval;
+        s = set_field(s, MSTATUS_MPIE, get_field(s, MSTATUS_MIE));
+        s = set_field(s, MSTATUS_MIE, 0);
+        s = set_field(s, MSTATUS_MPP, h->priv);
+        h->mstatus = s;
+        uint64_t base = h->mtvec & ~3ULL;
+        h->pc = base + ((h->mtvec & 1) && interrupt ? 4ULL * code : 0);
+        rv_set_priv(h, VM_PRIV_M);
+    }
+}
+
+void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
+{
+    take_trap(h, cause, tval);
+}
+
+void rv_raise_illegal(struct rv_hart *h)
+{
+    /* mtval gets the instruction bits: fetch them again (rare path). */
+    uint64_t lo = 0, hi = 0, tval;
+    if (rv_fetch(h->mmu, h->pc, 2, &lo, &tval) == VM_FAULT_NONE && (lo & 3) == 3 &&
+        rv_fetch(h->mmu, h->pc + 2, 2, &hi, &tval) != VM_FAULT_NONE)
+        hi = 0;
+    uint64_t bits = (lo & 3) == 3 ? (lo & 0xffff) | (hi & 0xffff) << 16 : lo & 0xffff;
+    take_trap(h, CAUSE_ILLEGAL, bits);
+}
+
+uint64_t rv_read_mip(const struct rv_hart *h)
+{
+    uint64_t mip = h->mip | __atomic_load_n(&h->mip_ext, __ATOMIC_ACQUIRE);
+    if (h->menvcfg & MENVCFG_STCE) {
+        mip &= ~MIP_STIP;
+        if (rv_time(h) >= h->stimecmp)
+            mip |= MIP_STIP;
+    }
+    return mip;
+}
+
+int rv_pending_interrupt(const struct rv_hart *h, uint64_t mip)
+{
+    uint64_t pending = mip & h->mie;
+    if (!pending)
+        return -1;
+    bool m_enabled = h->priv < VM_PRIV_M || (h->mstatus & MSTATUS_MIE);
+    bool s_enabled = h->priv < VM_PRIV_S || (h->priv == VM_PRIV_S && (h->mstatus & MSTATUS_SIE));
+    uint64_t m_pending = m_enabled ? pending & ~h->mideleg : 0;
+    uint64_t s_pending = s_enabled ? pending & h->mideleg : 0;
+    static const int order[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI};
+    /* Interrupts for M-mode come before those for S-mode. */
+    for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (m_pending & (1ULL << order[i]))
+            return order[i];
+    for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+        if (s_pending & (1ULL << order[i]))
+            return order[i];
+    return -1;
+}
+
+void rv_mret(struct rv_hart *h)
+{
+    uint64_t s = h->mstatus;
+    unsigned mpp = (unsigned)get_field(s, MSTATUS_MPP);
+    s = set_field(s, MSTATUS_MIE, get_field(s, MSTATUS_MPIE));
+    s = set_field(s, MSTATUS_MPIE, 1);
+    s = set_field(s, MSTATUS_MPP, VM_PRIV_U);
+    if (mpp != VM_PRIV_M)
+        s &= ~MSTATUS_MPRV;
+    h->mstatus = s;
+    h->pc = h->mepc;
+    vm_mmu_clear_reservation(h->mmu);
+    rv_set_priv(h, mpp);
+}
+
+void rv_sret(struct rv_hart *h)
+{
+    uint64_t s = h->mstatus;
+    unsigned spp = (unsigned)get_field(s, MSTATUS_SPP);
+    s = set_field(s, MSTATUS_SIE, get_field(s, MSTATUS_SPIE));
+    s = set_field(s, MSTATUS_SPIE, 1);
+    s = set_field(s, MSTATUS_SPP, VM_PRIV_U);
+    s &= ~MSTATUS_MPRV; /* SPP is never M */
+    h->mstatus = s;
+    h->pc = h->sepc;
+    vm_mmu_clear_reservation(h->mmu);
+    rv_set_priv(h, spp);
+}
