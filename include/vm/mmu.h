@@ -64,9 +64,9 @@ struct vm_mmu_config {
      * timed per interval of L1 misses and the fastest is used, re-checked
      * periodically (docs/MMU.md). Off: everything configured stays on. */
     bool enable_adaptive;               /* default true */
-    unsigned adaptive_interval;         /* L1 misses per measured interval; default 256 */
+    unsigned adaptive_interval;         /* L1 misses per measured interval; default 128 */
     unsigned adaptive_min_accuracy_pct; /* prefetch turns off below this accuracy; default 40 */
-    unsigned adaptive_probe_intervals;  /* intervals between two trials; default 128 */
+    unsigned adaptive_probe_intervals;  /* intervals between two trials; default 1024 */
 
     bool hw_ad_update; /* Svadu: set A/D in hardware (default true); false: fault (Svade) */
 };

@@ -5,17 +5,19 @@
  * interval of adaptive_interval L1 misses, never on the hit path. Each
  * valid combination of the optional parts -- prefetch, L2, L3, walk cache
  * -- is an "arm". A first calibration round runs every arm for a warm-up
- * interval and a measured one and keeps the fastest. After that, every
+ * interval and two measured ones and keeps the fastest. After that, every
  * adaptive_probe_intervals intervals one other arm is tried against the
- * current one (baseline interval, warm-up, trial) and replaces it if it was
- * at least 3% faster, so a change of workload is followed. Prefetch is
- * also switched off at once when its accuracy falls below
- * adaptive_min_accuracy_pct. */
+ * current one (two baseline intervals, a warm-up, two trial intervals) and
+ * replaces it if it was at least 3% faster, so a change of workload is
+ * followed. Each measurement is the faster of two intervals: noise (other
+ * processes, interrupts) only ever adds time. Prefetch is also switched
+ * off at once when its accuracy falls below adaptive_min_accuracy_pct. */
 #include <time.h>
 
 #include "mmu/mmu_internal.h"
 
 enum { PHASE_EXPLOIT, PHASE_BASELINE, PHASE_WARMUP, PHASE_TRIAL };
+#define SAMPLES 2 /* measured intervals per arm; the fastest counts */
 #define PART(p) (1u << (p))
 #define MARGIN_PCT 97
 
@@ -98,6 +100,17 @@ static void switch_to(struct vm_mmu_hart *h, unsigned arm)
     a->current = arm;
 }
 
+/* Keeps the fastest of SAMPLES intervals in *min; true when all are in. */
+static bool sample(struct adaptive *a, uint64_t cost, uint64_t *min)
+{
+    if (a->samples == 0 || cost < *min)
+        *min = cost;
+    if (++a->samples < SAMPLES)
+        return false;
+    a->samples = 0;
+    return true;
+}
+
 static void calibrate(struct vm_mmu_hart *h, uint64_t cost)
 {
     struct adaptive *a = &h->ad;
@@ -105,6 +118,9 @@ static void calibrate(struct vm_mmu_hart *h, uint64_t cost)
         a->phase = PHASE_TRIAL;
         return;
     }
+    if (!sample(a, cost, &a->trial_cost))
+        return;
+    cost = a->trial_cost;
     if (a->best == ~0u || cost < a->base_cost) {
         a->best = a->part;
         a->base_cost = cost;
@@ -148,7 +164,8 @@ void adaptive_tick(struct vm_mmu_hart *h)
                 a->phase = PHASE_BASELINE;
             break;
         case PHASE_BASELINE:
-            a->base_cost = cost;
+            if (!sample(a, cost, &a->base_cost))
+                break;
             a->part = next_arm(a, a->part, a->current);
             apply(h, a->part);
             a->phase = PHASE_WARMUP;
@@ -157,7 +174,9 @@ void adaptive_tick(struct vm_mmu_hart *h)
             a->phase = PHASE_TRIAL;
             break;
         case PHASE_TRIAL:
-            if (cost * 100 < a->base_cost * MARGIN_PCT)
+            if (!sample(a, cost, &a->trial_cost))
+                break;
+            if (a->trial_cost * 100 < a->base_cost * MARGIN_PCT)
                 switch_to(h, a->part);
             apply(h, a->current);
             a->phase = PHASE_EXPLOIT;

@@ -20,9 +20,9 @@ void vm_mmu_config_default(struct vm_mmu_config *cfg)
         .prefetch_window = 16,
         .prefetch_confirm = 2,
         .enable_adaptive = true,
-        .adaptive_interval = 256,
+        .adaptive_interval = 128,
         .adaptive_min_accuracy_pct = 40,
-        .adaptive_probe_intervals = 128,
+        .adaptive_probe_intervals = 1024,
         .hw_ad_update = true,
     };
 }

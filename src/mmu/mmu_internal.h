@@ -132,7 +132,8 @@ struct adaptive {
     unsigned best;      /* calibration: fastest arm so far */
     unsigned phase, part, countdown;
     bool calibrating;   /* the first round, without pauses */
-    uint64_t base_cost;
+    uint64_t base_cost, trial_cost; /* fastest interval of each side, ns */
+    unsigned samples;               /* intervals measured for the current side */
     struct vm_mmu_stats snap;
     bool skip_l2, skip_l3, skip_ptc;
 };

@@ -369,6 +369,14 @@ static void random_misses(struct vm_mmu_hart *h, unsigned n)
     }
 }
 
+/* Runs random misses until the adaptive policy has calibrated (bounded). */
+static void finish_calibration(struct vm_mmu_hart *h)
+{
+    for (int i = 0; i < 200 && h->ad.calibrating; i++)
+        random_misses(h, 64);
+    assert_false(h->ad.calibrating);
+}
+
 static void test_adaptive_knobs(void **state)
 {
     struct fixture *f = *state;
@@ -401,9 +409,11 @@ static void test_adaptive_knobs(void **state)
     c.adaptive_interval = 64;
     c.adaptive_probe_intervals = 4;
     r = start(f, &c);
-    random_misses(r.h, 64 * 40); /* calibration: at most 2 x 12 arms + 1 */
-    random_misses(r.h, 64 * 6);
-    assert_true(r.h->ad.phase != 0 || r.h->ad.countdown < 4);
+    finish_calibration(r.h);
+    assert_int_equal(r.h->ad.phase, 0); /* exploiting the chosen arm */
+    assert_int_equal(r.h->ad.countdown, 4);
+    random_misses(r.h, 64 * 5);
+    assert_true(r.h->ad.phase != 0); /* four intervals later: a trial */
     stop(&r);
 
     /* Minimum accuracy: a useless prefetcher is switched off when forced on. */
@@ -411,7 +421,7 @@ static void test_adaptive_knobs(void **state)
         c.adaptive_min_accuracy_pct = pct;
         c.adaptive_probe_intervals = 1000;
         r = start(f, &c);
-        random_misses(r.h, 64 * 40); /* finish calibration */
+        finish_calibration(r.h);
         r.h->ad.current = r.h->ad.available;
         r.h->ad.on = r.h->ad.available; /* force everything on */
         r.h->pf.active = true;

@@ -12,6 +12,7 @@
 
 #include "vm/accel.h"
 #include "vm/error.h"
+#include "vm/microvm.h"
 #include "vm/spike.h"
 
 #define EXIT_USAGE 2
@@ -23,10 +24,13 @@ static const char usage_text[] =
     "  help                       this text\n"
     "\n"
     "run options:\n"
-    "  -M MACHINE          machine: spike (the default; `-M help` lists them)\n"
+    "  -M MACHINE          machine: spike (the default), microvm; `-M help` lists them\n"
     "  -m SIZE             guest RAM, QEMU syntax: 128M, 1G, 65536K (bare number: MiB)\n"
+    "  -smp N              CPUs (microvm)\n"
     "  --accel NAME        accelerator: auto (default), soft, kvm (also -accel)\n"
-    "  -kernel PROG.elf    the program (or give it as the last argument)\n"
+    "  -kernel FILE        spike: the program (or give it last); microvm: a bzImage\n"
+    "  -initrd FILE        initial ramdisk (microvm)\n"
+    "  -append CMDLINE     kernel command line (microvm)\n"
     "  -bios none          accepted for QEMU compatibility (spike boots the ELF directly)\n"
     "  --max-insns N       stop after about N guest instructions (exit status 124)\n"
     "  --timeout S         stop after S seconds (exit status 124)\n"
@@ -139,62 +143,82 @@ static bool is_flag(const char *arg, const char *name)
     return !strcmp(arg, name);
 }
 
-static int cmd_run(int argc, char **argv)
+/* Everything `vm run` understands, whatever the machine. */
+struct run_options {
+    const char *machine, *kernel, *initrd, *append, *bios, *accel, *positional;
+    uint64_t ram_size, max_insns;
+    unsigned smp, drives, netdevs;
+    double timeout;
+    bool verbose;
+};
+
+static int parse_run(int argc, char **argv, struct run_options *o)
 {
-    struct vm_spike_config cfg = {.accel = "auto"};
-    const char *machine = "spike", *kernel = NULL, *positional = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v;
         if (a[0] != '-' || !a[1]) {
-            if (positional)
+            if (o->positional)
                 return usage_error("run: more than one program given ('%s')", a);
-            positional = a;
+            o->positional = a;
         } else if (is_flag(a, "-v") || is_flag(a, "-verbose")) {
-            cfg.verbose = true;
+            o->verbose = true;
         } else if (is_flag(a, "-nographic")) {
-            /* the console is always stdout */
+            /* the console is always the terminal */
         } else if ((v = option_value(argc, argv, &i, "-M")) ||
                    (v = option_value(argc, argv, &i, "-machine"))) {
             if (!*v)
                 return usage_error("run: %s needs a machine name", a);
-            machine = v;
+            o->machine = v;
         } else if ((v = option_value(argc, argv, &i, "-m"))) {
-            if (!parse_size(v, &cfg.ram_size))
+            if (!parse_size(v, &o->ram_size))
                 return usage_error("run: bad memory size '%s' (try 128M or 1G)", v);
+        } else if ((v = option_value(argc, argv, &i, "-smp"))) {
+            uint64_t n;
+            if (!parse_u64(v, &n) || n == 0 || n > 255)
+                return usage_error("run: bad -smp '%s' (a number of CPUs, 1..255)", v);
+            o->smp = (unsigned)n;
         } else if ((v = option_value(argc, argv, &i, "-accel"))) {
             if (!*v)
                 return usage_error("run: %s needs a name (auto, soft, kvm)", a);
-            cfg.accel = v;
+            o->accel = v;
         } else if ((v = option_value(argc, argv, &i, "-kernel"))) {
             if (!*v)
                 return usage_error("run: %s needs a file", a);
-            kernel = v;
+            o->kernel = v;
+        } else if ((v = option_value(argc, argv, &i, "-initrd"))) {
+            if (!*v)
+                return usage_error("run: %s needs a file", a);
+            o->initrd = v;
+        } else if ((v = option_value(argc, argv, &i, "-append"))) {
+            o->append = v;
         } else if ((v = option_value(argc, argv, &i, "-bios"))) {
-            if (strcmp(v, "none") != 0)
-                return usage_error("run: -bios '%s': the spike machine takes only -bios none", v);
+            if (!*v)
+                return usage_error("run: %s needs a file or 'none'", a);
+            o->bios = v;
+        } else if ((v = option_value(argc, argv, &i, "-drive"))) {
+            if (!*v)
+                return usage_error("run: %s needs a specification", a);
+            o->drives++;
+        } else if ((v = option_value(argc, argv, &i, "-netdev"))) {
+            if (!*v)
+                return usage_error("run: %s needs a specification", a);
+            o->netdevs++;
         } else if ((v = option_value(argc, argv, &i, "-max-insns"))) {
-            if (!parse_u64(v, &cfg.max_insns) || cfg.max_insns == 0)
+            if (!parse_u64(v, &o->max_insns) || o->max_insns == 0)
                 return usage_error("run: bad instruction count '%s'", v);
         } else if ((v = option_value(argc, argv, &i, "-timeout"))) {
-            if (!parse_seconds(v, &cfg.timeout))
+            if (!parse_seconds(v, &o->timeout))
                 return usage_error("run: bad timeout '%s' (seconds, > 0)", v);
         } else {
             return usage_error("run: unknown option '%s'", a);
         }
     }
-    if (!strcmp(machine, "help") || !strcmp(machine, "?")) {
-        printf("machines:\n  spike  RAM at 0x80000000, HTIF console and exit (default)\n");
-        return 0;
-    }
-    if (strcmp(machine, "spike") != 0)
-        return usage_error("run: unknown machine '%s' (available: spike)", machine);
-    if (kernel && positional)
-        return usage_error("run: give the program once (-kernel or last argument), not both%s", "");
-    cfg.kernel = kernel ? kernel : positional;
-    if (!cfg.kernel)
-        return usage_error("run: no program given%s", "");
+    return 0;
+}
 
-    int rc = vm_spike_run(&cfg);
+/* A library result as an exit status: errors are 1 with their message. */
+static int exit_status(int rc)
+{
     if (rc < 0) {
         fprintf(stderr, "vm: %s\n", vm_error_message());
         return 1;
@@ -205,6 +229,64 @@ static int cmd_run(int argc, char **argv)
         rc = 255;
     }
     return rc;
+}
+
+static int run_spike(const struct run_options *o)
+{
+    if (o->bios && strcmp(o->bios, "none") != 0)
+        return usage_error("run: -bios '%s': the spike machine takes only -bios none", o->bios);
+    if (o->initrd || o->append || o->drives || o->netdevs || o->smp > 1)
+        return usage_error("run: the spike machine takes one ELF program and no "
+                           "-initrd, -append, -drive, -netdev or -smp%s", "");
+    if (o->kernel && o->positional)
+        return usage_error("run: give the program once (-kernel or last argument), not both%s", "");
+    struct vm_spike_config cfg = {
+        .accel = o->accel, .kernel = o->kernel ? o->kernel : o->positional,
+        .ram_size = o->ram_size, .max_insns = o->max_insns, .timeout = o->timeout,
+        .verbose = o->verbose,
+    };
+    if (!cfg.kernel)
+        return usage_error("run: no program given%s", "");
+    return exit_status(vm_spike_run(&cfg));
+}
+
+static int run_microvm(const struct run_options *o)
+{
+    if (o->positional)
+        return usage_error("run: microvm takes its kernel with -kernel, not '%s'", o->positional);
+    if (o->bios)
+        return usage_error("run: microvm boots the kernel directly and takes no -bios ('%s')",
+                           o->bios);
+    if (o->max_insns)
+        return usage_error("run: --max-insns is for the soft accelerator; microvm runs on kvm%s",
+                           "");
+    if (!o->kernel)
+        return usage_error("run: microvm needs -kernel bzImage%s", "");
+    struct vm_microvm_config cfg = {
+        .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
+        .ram_size = o->ram_size, .smp = o->smp, .accel = o->accel, .verbose = o->verbose,
+        .timeout = o->timeout, .nr_drives = o->drives, .nr_netdevs = o->netdevs,
+    };
+    return exit_status(vm_board_microvm_run(&cfg));
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_options o = {.machine = "spike", .accel = "auto"};
+    int rc = parse_run(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!strcmp(o.machine, "help") || !strcmp(o.machine, "?")) {
+        printf("machines:\n"
+               "  spike    RAM at 0x80000000, HTIF console and exit (default)\n"
+               "  microvm  x86-64 Linux bzImage on KVM, COM1, i8042 reset\n");
+        return 0;
+    }
+    if (!strcmp(o.machine, "spike"))
+        return run_spike(&o);
+    if (!strcmp(o.machine, "microvm"))
+        return run_microvm(&o);
+    return usage_error("run: unknown machine '%s' (available: spike, microvm)", o.machine);
 }
 
 int main(int argc, char **argv)
