@@ -96,6 +96,7 @@ struct result {
     double walks_per_k;
     double pte_per_walk;
     double pf_accuracy; /* -1: no prefetches */
+    unsigned arm;       /* adaptive: the parts hart 0 ended with */
 };
 
 struct machine {
@@ -198,10 +199,13 @@ static struct result run_once(struct machine *m, const struct workload *w,
     }
     double t1 = now_ns();
     struct vm_mmu_stats sum = {0};
+    unsigned arm = 0;
     for (unsigned t = 0; t < w->threads; t++) {
         struct vm_mmu_stats s;
         vm_mmu_get_stats(harts[t], &s);
         vm_mmu_stats_add(&sum, &s);
+        if (t == 0)
+            arm = harts[0]->ad.current;
         vm_mmu_hart_destroy(harts[t]);
     }
     vm_mmu_destroy(mmu);
@@ -211,6 +215,7 @@ static struct result run_once(struct machine *m, const struct workload *w,
         .walks_per_k = 1000.0 * sum.walks / total,
         .pte_per_walk = sum.walks ? (double)sum.pte_reads / sum.walks : 0,
         .pf_accuracy = sum.prefetch_issued ? 100.0 * sum.prefetch_useful / sum.prefetch_issued : -1,
+        .arm = arm,
     };
     return r;
 }
@@ -253,7 +258,7 @@ int main(int argc, char **argv)
     for (unsigned t = 0; t < 8; t++)
         va[t] = malloc(n * sizeof(uint64_t));
 
-    printf("MMU benchmark: %zu translations per thread per run, median of %u runs, Sv39, S-mode loads\n\n",
+    printf("MMU benchmark: %zu translations per thread per run, median of %u interleaved runs, Sv39, S-mode loads\n\n",
            n, runs);
     printf("%-14s %-20s %9s %10s %9s %8s\n", "workload", "config", "ns/xlate", "walks/1k",
            "PTE/walk", "pf acc%");
@@ -267,22 +272,35 @@ int main(int argc, char **argv)
         for (unsigned t = 0; t < w->threads; t++)
             workload_addresses(w, m.mem, va[t], n, 0x9e3779b97f4a7c15ULL * (t + 1));
         best_fixed[wi] = 1e30;
+        /* Runs are interleaved across configurations (round k of every
+         * configuration, then round k+1), so that a noisy moment on this
+         * shared machine hits all of them alike; each figure is a median. */
+        static double ns[NCONFIGS][101];
+        struct result res[NCONFIGS];
+        for (unsigned k = 0; k < runs; k++)
+            for (size_t ci = 0; ci < NCONFIGS; ci++) {
+                if (only_config && strcmp(only_config, configs[ci].name))
+                    continue;
+                res[ci] = run_once(&m, w, &configs[ci], va, n);
+                ns[ci][k] = res[ci].ns;
+            }
         for (size_t ci = 0; ci < NCONFIGS; ci++) {
             if (only_config && strcmp(only_config, configs[ci].name))
                 continue;
-            double ns[101];
-            struct result r = {0};
-            for (unsigned k = 0; k < runs; k++) {
-                r = run_once(&m, w, &configs[ci], va, n);
-                ns[k] = r.ns;
-            }
-            qsort(ns, runs, sizeof(double), cmp_double);
-            r.ns = ns[runs / 2];
+            struct result r = res[ci];
+            qsort(ns[ci], runs, sizeof(double), cmp_double);
+            r.ns = ns[ci][runs / 2];
             char acc[16] = "-";
             if (r.pf_accuracy >= 0)
                 snprintf(acc, sizeof(acc), "%.0f", r.pf_accuracy);
-            printf("%-14s %-20s %9.1f %10.1f %9.2f %8s\n", w->name, configs[ci].name, r.ns,
-                   r.walks_per_k, r.pte_per_walk, acc);
+            char choice[64] = "";
+            if (ci == ADAPTIVE_ROW)
+                snprintf(choice, sizeof(choice), "  chose: %s%s%s%s%s", r.arm ? "" : "L1 only",
+                         r.arm & (1u << AD_L2) ? "L2 " : "", r.arm & (1u << AD_L3) ? "L3 " : "",
+                         r.arm & (1u << AD_PTC) ? "walk-cache " : "",
+                         r.arm & (1u << AD_PREFETCH) ? "prefetch" : "");
+            printf("%-14s %-20s %9.1f %10.1f %9.2f %8s%s\n", w->name, configs[ci].name, r.ns,
+                   r.walks_per_k, r.pte_per_walk, acc, choice);
             if (ci == ADAPTIVE_ROW)
                 adaptive_ns[wi] = r.ns;
             else if (r.ns < best_fixed[wi]) {

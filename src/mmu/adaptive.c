@@ -4,12 +4,16 @@
  * whether a part pays. The policy measures instead. Time is read once per
  * interval of adaptive_interval L1 misses, never on the hit path. Each
  * valid combination of the optional parts -- prefetch, L2, L3, walk cache
- * -- is an "arm". A first calibration round runs every arm for a warm-up
- * interval and two measured ones and keeps the fastest. After that, every
+ * -- is an "arm". Calibration is greedy, to stay cheap: each part alone
+ * (prefetch with the cheapest level to fill) and no part at all are run
+ * for a warm-up interval and two measured ones; then the union of the
+ * parts that paid alone, if there are several, and "none" once more (it
+ * ran first, with the host's caches cold); the fastest arm is kept. After that, every
  * adaptive_probe_intervals intervals one other arm is tried against the
- * current one (two baseline intervals, a warm-up, two trial intervals) and
- * replaces it if it was at least 3% faster, so a change of workload is
- * followed. Each measurement is the faster of two intervals: noise (other
+ * current one (two baseline intervals, a warm-up, two trial intervals), so
+ * a change of workload is followed. An arm with more parts than another
+ * must be at least 3% faster to replace it: parts cost work on every miss
+ * and must earn their keep. Each measurement is the faster of two intervals: noise (other
  * processes, interrupts) only ever adds time. Prefetch is also switched
  * off at once when its accuracy falls below adaptive_min_accuracy_pct. */
 #include <time.h>
@@ -59,6 +63,28 @@ static unsigned next_arm(const struct adaptive *a, unsigned arm, unsigned avoid)
     return arm;
 }
 
+static void start_arm(struct vm_mmu_hart *h, unsigned arm)
+{
+    h->ad.part = arm;
+    h->ad.phase = PHASE_WARMUP;
+    apply(h, arm);
+}
+
+/* The first calibration arms: none, then each part on its own. */
+static void plan_calibration(struct adaptive *a)
+{
+    a->ncal = 0;
+    a->cal[a->ncal++] = 0;
+    for (unsigned p = 0; p < AD_PARTS; p++) {
+        unsigned arm = PART(p);
+        if (p == AD_PREFETCH) /* prefetch needs a level: the per-hart one if any */
+            arm |= (a->available & PART(AD_L2)) ? PART(AD_L2) : PART(AD_L3);
+        if (valid_arm(a, arm))
+            a->cal[a->ncal++] = arm;
+    }
+    a->cal_i = 0;
+}
+
 void adaptive_init(struct vm_mmu_hart *h)
 {
     const struct vm_mmu_config *cfg = &h->mmu->cfg;
@@ -67,12 +93,11 @@ void adaptive_init(struct vm_mmu_hart *h)
     a->available = (cfg->enable_prefetch ? PART(AD_PREFETCH) : 0) | (h->l2_on ? PART(AD_L2) : 0) |
                    (h->mmu->l3_on ? PART(AD_L3) : 0) | (h->ptc.enabled ? PART(AD_PTC) : 0);
     apply(h, a->available);
-    if (cfg->enable_adaptive) { /* calibration starts from the cheapest arm */
+    if (cfg->enable_adaptive) {
         a->calibrating = true;
-        a->phase = PHASE_WARMUP;
-        a->part = 0; /* the arm under trial */
         a->best = ~0u;
-        apply(h, 0);
+        plan_calibration(a);
+        start_arm(h, a->cal[0]);
     }
 }
 
@@ -100,6 +125,16 @@ static void switch_to(struct vm_mmu_hart *h, unsigned arm)
     a->current = arm;
 }
 
+/* Whether arm `x` measured at cost cx should replace arm `y` at cy. A
+ * part costs work on every miss, so more parts must win by the margin;
+ * as many or fewer parts need only be as fast. */
+static bool beats(unsigned x, uint64_t cx, unsigned y, uint64_t cy)
+{
+    if (__builtin_popcount(x) > __builtin_popcount(y))
+        return cx * 100 < cy * MARGIN_PCT;
+    return cx <= cy;
+}
+
 /* Keeps the fastest of SAMPLES intervals in *min; true when all are in. */
 static bool sample(struct adaptive *a, uint64_t cost, uint64_t *min)
 {
@@ -120,16 +155,23 @@ static void calibrate(struct vm_mmu_hart *h, uint64_t cost)
     }
     if (!sample(a, cost, &a->trial_cost))
         return;
-    cost = a->trial_cost;
-    if (a->best == ~0u || cost < a->base_cost) {
+    if (a->part == 0)
+        a->none_cost = a->trial_cost;
+    else if (beats(a->part, a->trial_cost, 0, a->none_cost))
+        a->paid |= a->part;
+    if (a->best == ~0u || beats(a->part, a->trial_cost, a->best, a->base_cost)) {
         a->best = a->part;
-        a->base_cost = cost;
+        a->base_cost = a->trial_cost;
     }
-    unsigned next = next_arm(a, a->part, ~0u);
-    if (next > a->part) { /* arms are tried in increasing order */
-        a->part = next;
-        a->phase = PHASE_WARMUP;
-        apply(h, next);
+    if (++a->cal_i == a->ncal && !a->cal_done_once) {
+        a->cal_done_once = true;
+        if (__builtin_popcount(a->paid) > 1 && valid_arm(a, a->paid))
+            a->cal[a->ncal++] = a->paid; /* the parts that paid alone, together */
+        /* "none" again: it ran first, while the host's caches were cold. */
+        a->cal[a->ncal++] = 0;
+    }
+    if (a->cal_i < a->ncal) {
+        start_arm(h, a->cal[a->cal_i]);
         return;
     }
     a->calibrating = false;
@@ -176,7 +218,7 @@ void adaptive_tick(struct vm_mmu_hart *h)
         case PHASE_TRIAL:
             if (!sample(a, cost, &a->trial_cost))
                 break;
-            if (a->trial_cost * 100 < a->base_cost * MARGIN_PCT)
+            if (beats(a->part, a->trial_cost, a->current, a->base_cost))
                 switch_to(h, a->part);
             apply(h, a->current);
             a->phase = PHASE_EXPLOIT;

@@ -134,6 +134,11 @@ struct adaptive {
     bool calibrating;   /* the first round, without pauses */
     uint64_t base_cost, trial_cost; /* fastest interval of each side, ns */
     unsigned samples;               /* intervals measured for the current side */
+#define AD_CAL_MAX 8
+    unsigned cal[AD_CAL_MAX], ncal, cal_i; /* calibration plan */
+    bool cal_done_once;                    /* the single-part round is over */
+    unsigned paid;                         /* parts that beat "none" alone */
+    uint64_t none_cost;
     struct vm_mmu_stats snap;
     bool skip_l2, skip_l3, skip_ptc;
 };
