@@ -4,7 +4,7 @@
 
 #define SLOTS (1 << 16)
 #define KEYS (SLOTS / 2)
-#define ROUNDS 160
+#define ROUNDS 320
 
 static uint64_t keys[SLOTS];
 static uint64_t vals[SLOTS];

@@ -48,7 +48,7 @@ static int64_t run(const int64_t *code, int64_t limit)
 
 int main(void)
 {
-    int64_t primes = run(prog, 100000);
+    int64_t primes = run(prog, 150000);
     bench_report("interp", (uint64_t)primes);
-    return primes == 9592 ? 0 : 3;                 /* pi(100000) */
+    return primes == 13848 ? 0 : 3;                /* pi(150000) */
 }

@@ -1,7 +1,7 @@
 /* loop: a tight integer loop, for raw guest instructions per second. */
 #include "bench.h"
 
-#define ITERS 1200000000ULL
+#define ITERS 2400000000ULL
 
 int main(void)
 {

@@ -2,7 +2,7 @@
 #include "bench.h"
 
 #define N 200
-#define ROUNDS 10
+#define ROUNDS 20
 
 static double A[N][N], B[N][N], C[N][N];
 

@@ -3,7 +3,7 @@
 #include "bench.h"
 
 #define WORDS (32u << 20) / 8
-#define OPS 4000000
+#define OPS 16000000
 
 static uint64_t a[WORDS];
 

@@ -2,7 +2,7 @@
 #include "bench.h"
 
 #define N (1 << 18)
-#define ROUNDS 24
+#define ROUNDS 48
 
 static uint32_t a[N];
 

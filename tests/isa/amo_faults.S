@@ -19,7 +19,9 @@
 .Ldone\@:
   li t0, \a
   beq t4, t0, .Lok\@
-  CHECK t4, \b
+  li t0, \b
+  beq t4, t0, .Lok\@
+  j fail
 .Lok\@:
 .endm
 
