@@ -134,6 +134,12 @@ void vm_mmu_hart_destroy(struct vm_mmu_hart *h)
             break;
         }
     pthread_mutex_unlock(&mmu->harts_lock);
+    /* Requests it will never serve must not keep L3 inserts off. */
+    pthread_mutex_lock(&h->fq.lock);
+    if (h->fq.l3_reqs)
+        atomic_fetch_sub(&mmu->l3.outstanding, h->fq.l3_reqs);
+    h->fq.l3_reqs = 0;
+    pthread_mutex_unlock(&h->fq.lock);
     hart_free(h);
 }
 
@@ -254,16 +260,17 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
         }
         h->stats.l3_misses++;
     }
-    uint64_t gen = h->mmu->l3_on ? l3_generation(l3) : 0;
+    bool to_l3 = h->mmu->l3_on && (use_l3(h) || !h->l2_on);
+    uint64_t gen = to_l3 ? l3_generation(l3) : 0;
     struct walk_ctx wc = {.acc = acc, .priv = p, .sum = h->mstatus & VM_MSTATUS_SUM,
                           .mxr = h->mstatus & VM_MSTATUS_MXR, .use_ptc = !h->ad.skip_ptc,
-                          .count = true};
+                          .count = true, .fresh_gen = gen};
     enum vm_fault f = mmu_walk(h, h->satp, va, &wc, out);
     if (f != VM_FAULT_NONE) {
         h->stats.faults++;
         return f;
     }
-    if (h->mmu->l3_on && (use_l3(h) || !h->l2_on))
+    if (to_l3)
         l3_insert(l3, out, gen, &h->fq.pending);
     pf_on_miss(h, va);
     return VM_FAULT_NONE;
@@ -388,6 +395,8 @@ static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req,
         q->q[q->n++] = *req;
     else
         q->overflow = true;
+    if (!store_l1 && t->mmu->l3_on)
+        q->l3_reqs++; /* counted in l3.outstanding by the caller */
     uint64_t ticket = ++q->requested;
     atomic_store_explicit(&q->pending, 1, memory_order_release);
     pthread_mutex_unlock(&q->lock);
@@ -397,13 +406,18 @@ static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req,
 uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t va, bool has_asid,
                               uint16_t asid)
 {
-    /* Post first: from then on the target cannot insert into L3 (its walk
-     * cache may be stale) until it has served the request; then clean L3. */
-    struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
-    uint64_t ticket = post_request(target, &req, false);
-    if (target->mmu->l3_on)
+    /* Clean the shared level first, so that once the target has served the
+     * request it cannot refill its private levels from stale L3 entries.
+     * Nothing stale gets back in: walks that began before the clean may not
+     * insert (generation), and until every posted request is served nobody
+     * inserts (outstanding): a hart that has not served its request yet may
+     * still walk with old walk-cache entries. */
+    if (target->mmu->l3_on) {
+        atomic_fetch_add(&target->mmu->l3.outstanding, 1);
         l3_flush(&target->mmu->l3, has_va, va, has_asid, asid);
-    return ticket;
+    }
+    struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
+    return post_request(target, &req, false);
 }
 
 uint64_t mmu_request_store_flush(struct vm_mmu_hart *target)
@@ -426,6 +440,8 @@ bool vm_mmu_poll(struct vm_mmu_hart *h)
     unsigned n = q->n;
     bool overflow = q->overflow, store_l1 = q->store_l1;
     uint64_t ticket = q->requested;
+    unsigned l3_reqs = q->l3_reqs;
+    q->l3_reqs = 0;
     for (unsigned i = 0; i < n; i++)
         reqs[i] = q->q[i];
     q->n = 0;
@@ -443,6 +459,8 @@ bool vm_mmu_poll(struct vm_mmu_hart *h)
     }
     if (store_l1)
         l1_flush_store_all(h);
+    if (l3_reqs)
+        atomic_fetch_sub(&h->mmu->l3.outstanding, l3_reqs);
     atomic_store_explicit(&q->completed, ticket, memory_order_release);
     return overflow || n > 0;
 }

@@ -66,6 +66,7 @@ enum { CTX_U = 0, CTX_S = 1, CTX_BARE = 2 };
 struct ptc_node {
     uint64_t key_base;
     uint64_t pte;
+    uint64_t gen;       /* L3 generation when the PTE was read */
     uint32_t key_index; /* level << 16 | index */
     int32_t hnext;      /* hash chain */
     int32_t prev, next; /* LRU list, most recent at head */
@@ -103,6 +104,11 @@ struct tlb_l3 {
     unsigned nshards, sets, ways; /* sets per shard */
     _Atomic unsigned shifts_present;
     _Atomic uint64_t gen; /* bumped by every flush */
+    /* Remote flush requests posted and not yet served, machine-wide: while
+     * any is, no hart may insert (its target's private walk cache may still
+     * hold the old tables, and another hart could copy a stale insert into
+     * its private levels after serving its own request). */
+    _Atomic uint64_t outstanding;
 };
 
 /* ---- Prefetcher (per hart): a table of miss streams. */
@@ -157,6 +163,7 @@ struct flush_queue {
     bool overflow;     /* too many: flush everything */
     bool store_l1;     /* drop store L1 entries (code watch) */
     uint64_t requested; /* under lock */
+    unsigned l3_reqs;   /* requests counted in l3.outstanding; under lock */
     _Atomic uint64_t completed;
     _Atomic int pending;
 };
@@ -236,9 +243,10 @@ void l3_fini(struct tlb_l3 *l3);
 bool l3_lookup(struct tlb_l3 *l3, uint64_t va, uint64_t satp, struct tlb_entry *out);
 /* Generation to pass to l3_insert: read it before the walk starts. */
 uint64_t l3_generation(struct tlb_l3 *l3);
-/* Inserts unless a flush ran since gen was read, or the inserting hart has
- * a remote flush pending (*pending): its private walk cache may still be
- * stale. Returns true if a still-prefetched entry was evicted. */
+/* Inserts unless a flush ran since gen was read, the inserting hart has
+ * a remote flush pending (*pending: its private walk cache may still be
+ * stale), or any remote flush is outstanding (l3->outstanding). Returns
+ * true if a still-prefetched entry was evicted. */
 bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen,
                _Atomic int *pending);
 void l3_clear_prefetched(struct tlb_l3 *l3, const struct tlb_entry *e);
@@ -248,9 +256,9 @@ void l3_flush(struct tlb_l3 *l3, bool has_va, uint64_t va, bool has_asid, uint16
 int ptc_init(struct walk_cache *c, unsigned capacity, bool enabled);
 void ptc_fini(struct walk_cache *c);
 bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned index,
-                uint64_t *pte);
+                uint64_t *pte, uint64_t *gen);
 void ptc_insert(struct walk_cache *c, uint64_t base, unsigned level, unsigned index,
-                uint64_t pte);
+                uint64_t pte, uint64_t gen);
 void ptc_remove(struct walk_cache *c, uint64_t base, unsigned level, unsigned index);
 void ptc_flush(struct walk_cache *c);
 
@@ -263,6 +271,10 @@ struct walk_ctx {
     bool dry_run;     /* batch look-ups: all checks, but A/D never written */
     bool use_ptc;
     bool count;       /* demand walks count walks/pte_reads */
+    /* Walk-cache entries read before this L3 generation are read again
+     * from memory: a result bound for the shared L3 must not rest on a
+     * PTE that a flush since then may have made stale (0: trust all). */
+    uint64_t fresh_gen;
 };
 /* Walks satp's tables for va. Returns VM_FAULT_NONE and *out, or the fault. */
 enum vm_fault mmu_walk(struct vm_mmu_hart *h, uint64_t satp, uint64_t va,

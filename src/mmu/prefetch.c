@@ -37,12 +37,12 @@ void pf_reset(struct prefetcher *pf)
 bool pf_walk_and_install(struct vm_mmu *mmu, struct vm_mmu_hart *h, uint64_t satp, uint64_t va)
 {
     struct tlb_entry e;
-    struct walk_ctx wc = {.acc = VM_ACCESS_LOAD, .priv = VM_PRIV_S, .speculative = true,
-                          .use_ptc = !h->ad.skip_ptc};
     bool to_l2 = use_l2(h) && satp == h->satp;
-    uint64_t gen = mmu->l3_on ? l3_generation(&mmu->l3) : 0;
     if (!to_l2 && !mmu->l3_on)
         return false;
+    uint64_t gen = to_l2 ? 0 : l3_generation(&mmu->l3);
+    struct walk_ctx wc = {.acc = VM_ACCESS_LOAD, .priv = VM_PRIV_S, .speculative = true,
+                          .use_ptc = !h->ad.skip_ptc, .fresh_gen = gen};
     if (mmu_walk(h, satp, va, &wc, &e) != VM_FAULT_NONE)
         return false;
     e.flags |= TLBE_PREFETCHED;

@@ -148,9 +148,9 @@ bool l3_insert(struct tlb_l3 *l3, const struct tlb_entry *e, uint64_t gen, _Atom
     uint64_t want = e->va | shift_code(e->shift);
     bool wasted = false;
     write_lock(s);
-    if (atomic_load(&l3->gen) != gen || atomic_load(pending)) {
-        /* A flush ran since the walk began, or one waits for this hart:
-         * the result may be stale, and others must not see it. */
+    if (atomic_load(&l3->gen) != gen || atomic_load(pending) || atomic_load(&l3->outstanding)) {
+        /* A flush ran since the walk began, or one waits for this hart or
+         * another: the result may be stale, and others must not see it. */
         write_unlock(s);
         return false;
     }

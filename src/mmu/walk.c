@@ -86,7 +86,9 @@ restart:;
         uint64_t *p = NULL;
         bool cached = false;
         if (use_ptc && level > 0) {
-            cached = ptc_lookup(ptc, base, (unsigned)level, idx, &pte);
+            uint64_t gen;
+            cached = ptc_lookup(ptc, base, (unsigned)level, idx, &pte, &gen) &&
+                     gen >= wc->fresh_gen;
             if (wc->count)
                 cached ? h->stats.ptc_hits++ : h->stats.ptc_misses++;
         }
@@ -108,7 +110,7 @@ restart:;
             if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
                 return page_fault(wc->acc);
             if (use_ptc && !cached)
-                ptc_insert(ptc, base, (unsigned)level, idx, pte);
+                ptc_insert(ptc, base, (unsigned)level, idx, pte, wc->fresh_gen);
             base = ppn << 12;
             continue;
         }
@@ -153,8 +155,8 @@ void mmu_ptc_forget_path(struct vm_mmu_hart *h, uint64_t satp, uint64_t va)
     uint64_t base = satp_root(satp);
     for (int level = (int)levels_of(satp) - 1; level > 0; level--) {
         unsigned idx = vpn_index(va, (unsigned)level);
-        uint64_t pte;
-        if (!ptc_lookup(&h->ptc, base, (unsigned)level, idx, &pte))
+        uint64_t pte, gen;
+        if (!ptc_lookup(&h->ptc, base, (unsigned)level, idx, &pte, &gen))
             return;
         ptc_remove(&h->ptc, base, (unsigned)level, idx);
         base = ((pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK) << 12;

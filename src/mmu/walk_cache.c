@@ -95,7 +95,8 @@ static int32_t find(struct walk_cache *c, uint64_t base, uint32_t ki, int32_t **
     return -1;
 }
 
-bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned index, uint64_t *pte)
+bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned index, uint64_t *pte,
+                uint64_t *gen)
 {
     int32_t n = find(c, base, level << 16 | index, NULL);
     if (n < 0)
@@ -105,6 +106,7 @@ bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned in
         lru_push_front(c, n);
     }
     *pte = c->nodes[n].pte;
+    *gen = c->nodes[n].gen;
     return true;
 }
 
@@ -125,12 +127,14 @@ void ptc_remove(struct walk_cache *c, uint64_t base, unsigned level, unsigned in
         remove_node(c, n, link);
 }
 
-void ptc_insert(struct walk_cache *c, uint64_t base, unsigned level, unsigned index, uint64_t pte)
+void ptc_insert(struct walk_cache *c, uint64_t base, unsigned level, unsigned index, uint64_t pte,
+                uint64_t gen)
 {
     uint32_t ki = level << 16 | index;
     int32_t n = find(c, base, ki, NULL);
     if (n >= 0) {
         c->nodes[n].pte = pte;
+        c->nodes[n].gen = gen;
         return;
     }
     if (c->free_list < 0) { /* evict the least recently used */
@@ -145,6 +149,7 @@ void ptc_insert(struct walk_cache *c, uint64_t base, unsigned level, unsigned in
     x->key_base = base;
     x->key_index = ki;
     x->pte = pte;
+    x->gen = gen;
     unsigned b = bucket_of(c, base, ki);
     x->hnext = c->buckets[b];
     c->buckets[b] = n;

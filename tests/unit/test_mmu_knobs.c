@@ -439,6 +439,56 @@ static void test_adaptive_knobs(void **state)
     }
 }
 
+/* A hart that has not been asked to flush yet may walk through its stale
+ * walk cache; what it finds must not reach a hart whose flush completed
+ * through the shared L3. Sequence: C caches the path to a leaf table, the
+ * OS repoints that path (a non-leaf change), fences itself and B; then C
+ * walks a new page through its stale walk cache; B must see the new table. */
+static void test_shared_l3_not_fed_by_stale_walk_cache(void **state)
+{
+    struct fixture *f = *state;
+    struct vm_mmu_config c = bare_config();
+    c.strategy = VM_MMU_CONCURRENT;
+    c.enable_page_table_cache = true;
+    struct run r = start(f, &c); /* r.h is the OS's hart (A) */
+    struct vm_mmu_hart *b = vm_mmu_hart_create(r.mmu, 1), *hc = vm_mmu_hart_create(r.mmu, 2);
+    vm_mmu_set_satp(b, satp_of(f));
+    vm_mmu_set_context(b, VM_PRIV_S, 0);
+    vm_mmu_set_satp(hc, satp_of(f));
+    vm_mmu_set_context(hc, VM_PRIV_S, 0);
+
+    uint64_t va = VA + 4000ULL * 4096; /* its own level-1 entry */
+    map(f, va, DATA, 0xce);
+    touch(hc, va); /* C's walk cache now holds the path */
+
+    /* Repoint the level-1 entry to a new leaf table mapping va+1 page elsewhere. */
+    uint64_t l1_table = (*pte(f, f->root + ((va >> 30) & 0x1ff) * 8) >> 10) << 12;
+    uint64_t *l1e = pte(f, l1_table + ((va >> 21) & 0x1ff) * 8);
+    uint64_t old_leaf_table = (*l1e >> 10) << 12;
+    uint64_t new_leaf_table = new_table(f);
+    uint64_t va2 = va + 4096, old_pa = DATA + 0x5000, new_pa = DATA + 0x9000;
+    *pte(f, old_leaf_table + ((va2 >> 12) & 0x1ff) * 8) = (old_pa >> 12) << 10 | 0xcf;
+    *pte(f, new_leaf_table + ((va2 >> 12) & 0x1ff) * 8) = (new_pa >> 12) << 10 | 0xcf;
+    *l1e = (new_leaf_table >> 12) << 10 | 1;
+
+    vm_mmu_sfence(r.h, false, 0, false, 0);
+    uint64_t ticket = vm_mmu_request_flush(b, false, 0, false, 0);
+    vm_mmu_poll(b);
+    assert_true(vm_mmu_flush_done(b, ticket));
+
+    /* C, not asked yet, walks va2 through its stale path... */
+    struct vm_mmu_result rc = vm_mmu_translate(hc, va2, VM_ACCESS_LOAD);
+    assert_int_equal(rc.fault, VM_FAULT_NONE);
+    /* ...and B, whose flush completed, must get the new translation. */
+    struct vm_mmu_result rb = vm_mmu_translate(b, va2, VM_ACCESS_LOAD);
+    assert_int_equal(rb.fault, VM_FAULT_NONE);
+    assert_int_equal(rb.pa, new_pa);
+
+    vm_mmu_hart_destroy(b);
+    vm_mmu_hart_destroy(hc);
+    stop(&r);
+}
+
 static void test_config_check(void **state)
 {
     (void)state;
@@ -473,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_prefetch_history_window),
         cmocka_unit_test(test_hw_ad_update),
         cmocka_unit_test(test_adaptive_knobs),
+        cmocka_unit_test(test_shared_l3_not_fed_by_stale_walk_cache),
         cmocka_unit_test(test_config_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
