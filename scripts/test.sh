@@ -9,6 +9,19 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # x86-64 guest assets for the bzImage loader test (it skips without them).
 scripts/fetch-guest-x86_64.sh || echo "warning: no x86-64 guest assets; test_bzimage will skip" >&2
+# riscv64 guest assets for the boot tests (they skip without them), into
+# the project's cache; ../shared's builder, when present, is the download
+# cache (its output kept in build/guest-assets/shared-riscv64).
+fetch_riscv64() {
+    local shared=../shared/guest-images/fetch-riscv64.sh out=build/guest-assets/shared-riscv64
+    local cached=${XDG_CACHE_HOME:-$HOME/.cache}/vm/riscv64/initramfs-poweroff.cpio.gz
+    if [ -z "${VM_GUEST_CACHE:-}" ] && [ -x "$shared" ] && [ ! -s "$cached" ] &&
+       { [ -s "$out/Image" ] || "$shared" "$out"; }; then
+        VM_GUEST_CACHE=$out scripts/fetch-guest-riscv64.sh && return 0
+    fi
+    scripts/fetch-guest-riscv64.sh
+}
+fetch_riscv64 || echo "warning: no riscv64 guest assets; the boot tests will skip" >&2
 
 jobs=$(nproc)
 variants=("$@")

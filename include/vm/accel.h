@@ -76,7 +76,8 @@ struct vm_exit {
         struct { uint64_t nr; uint64_t args[6]; } syscall;
         struct { uint64_t addr; } watch; /* start of the watched range written */
         struct { enum vm_intr_reason reason; } intr;
-        struct { char message[160]; } error;
+        /* guest: the guest's own doing (e.g. a trap storm), not a host failure */
+        struct { char message[160]; bool guest; } error;
     } u;
 };
 

@@ -5,6 +5,7 @@
 #ifndef VM_ELF_H
 #define VM_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ void vm_elf_close(struct vm_elf *elf);
 
 uint16_t vm_elf_machine(const struct vm_elf *elf);
 uint64_t vm_elf_entry(const struct vm_elf *elf);
+/* Position-independent (ET_DYN): may be loaded at any address. */
+bool vm_elf_is_pic(const struct vm_elf *elf);
 /* Refuse an image for another machine: "'x.elf': an x86-64 ELF, not RISC-V". */
 int vm_elf_check_machine(const struct vm_elf *elf, uint16_t machine);
 
@@ -39,6 +42,9 @@ const struct vm_elf_segment *vm_elf_load_segment(const struct vm_elf *elf, unsig
 /* Copy every PT_LOAD segment to its physical address (p_paddr), zero
  * filling up to p_memsz. Each must lie inside one RAM region. */
 int vm_elf_load_phys(const struct vm_elf *elf, struct vm_mem *mem);
+/* The same, every segment moved by bias bytes (a position-independent
+ * image loaded away from its link address). */
+int vm_elf_load_phys_at(const struct vm_elf *elf, struct vm_mem *mem, uint64_t bias);
 
 /* Value of a symbol from .symtab; 0 or -VM_ENOENT (no message recorded). */
 int vm_elf_symbol(const struct vm_elf *elf, const char *name, uint64_t *value);

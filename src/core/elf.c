@@ -26,7 +26,7 @@ struct vm_elf {
     char name[256];
     uint8_t *data;
     size_t size;
-    uint16_t machine;
+    uint16_t machine, type;
     uint64_t entry;
     unsigned nloads;
     struct vm_elf_segment loads[MAX_LOADS];
@@ -108,6 +108,7 @@ static int parse(struct vm_elf *e)
     uint16_t type = rd16(h + 16);
     if (type != ET_EXEC && type != ET_DYN)
         return vm_error(VM_EFORMAT, "'%s': not an executable ELF (type %u)", e->name, type);
+    e->type = type;
     e->machine = rd16(h + 18);
     e->entry = rd64(h + 24);
     uint64_t phoff = rd64(h + 32), shoff = rd64(h + 40);
@@ -225,6 +226,7 @@ void vm_elf_close(struct vm_elf *elf)
 
 uint16_t vm_elf_machine(const struct vm_elf *elf) { return elf->machine; }
 uint64_t vm_elf_entry(const struct vm_elf *elf) { return elf->entry; }
+bool vm_elf_is_pic(const struct vm_elf *elf) { return elf->type == ET_DYN; }
 unsigned vm_elf_load_count(const struct vm_elf *elf) { return elf->nloads; }
 
 const struct vm_elf_segment *vm_elf_load_segment(const struct vm_elf *elf, unsigned index)
@@ -246,11 +248,17 @@ int vm_elf_check_machine(const struct vm_elf *elf, uint16_t machine)
 
 int vm_elf_load_phys(const struct vm_elf *elf, struct vm_mem *mem)
 {
+    return vm_elf_load_phys_at(elf, mem, 0);
+}
+
+int vm_elf_load_phys_at(const struct vm_elf *elf, struct vm_mem *mem, uint64_t bias)
+{
     for (unsigned i = 0; i < elf->nloads; i++) {
         const struct vm_elf_segment *s = &elf->loads[i];
         if (s->memsz == 0)
             continue;
-        uint8_t *dst = vm_mem_ram_ptr(mem, s->paddr, s->memsz);
+        uint64_t pa = s->paddr + bias;
+        uint8_t *dst = vm_mem_ram_ptr(mem, pa, s->memsz);
         if (!dst) {
             /* name the RAM that exists, so the fix (-m, link address) is clear */
             char ram[160] = "";
@@ -264,8 +272,8 @@ int vm_elf_load_phys(const struct vm_elf *elf, struct vm_mem *mem)
             }
             return vm_error(VM_EFAULT,
                             "'%s': segment [0x%llx-0x%llx] is outside guest RAM %s", elf->name,
-                            (unsigned long long)s->paddr,
-                            (unsigned long long)(s->paddr + s->memsz - 1), ram);
+                            (unsigned long long)pa,
+                            (unsigned long long)(pa + s->memsz - 1), ram);
         }
         memcpy(dst, elf->data + s->offset, s->filesz);
         memset(dst + s->filesz, 0, s->memsz - s->filesz);

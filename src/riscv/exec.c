@@ -72,6 +72,8 @@ void rv_exec(struct rv_hart *h, struct rv_dpage *dp, struct rv_slot *insn, uint6
 #define ILLEGAL() do { h->pc = PC(); h->budget = budget; rv_raise_illegal(h); return; } while (0)
     /* Retire this instruction and leave for the outer loop. */
 #define RETIRE_AND_LEAVE(step_) do { budget--; h->pc = PC() + RV_LEN_OF_STEP(step_); goto out; } while (0)
+    /* A device raised an interrupt line: leave at the next taken jump. */
+#define POKED() unlikely(__atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED))
     /* Another page: follow it if the virtual-page cache knows it (it is
      * flushed by everything that changes translation, all of which leave
      * this loop), else let the outer loop translate. */
@@ -79,7 +81,7 @@ void rv_exec(struct rv_hart *h, struct rv_dpage *dp, struct rv_slot *insn, uint6
         uint64_t p_ = (target);                                                \
         const struct rv_vcache_entry *e_ =                                     \
             &h->vcache[(p_ >> 12) & (RV_VCACHE_SIZE - 1)];                     \
-        if (likely(e_->vpn == p_ >> 12 && e_->gen == h->vc_gen && budget > 0)) { \
+        if (likely(e_->vpn == p_ >> 12 && e_->gen == h->vc_gen && budget > 0 && !POKED())) { \
             dp = e_->dp;                                                       \
             slots = dp->slots;                                                 \
             vbase = p_ & ~(uint64_t)(RV_PAGE_SIZE - 1);                        \
@@ -92,7 +94,7 @@ void rv_exec(struct rv_hart *h, struct rv_dpage *dp, struct rv_slot *insn, uint6
 #define JUMP_TO(target) do {                                                   \
         uint64_t t_ = (target);                                                \
         budget--;                                                              \
-        if (likely(t_ - vbase < RV_PAGE_SIZE && budget > 0)) {                 \
+        if (likely(t_ - vbase < RV_PAGE_SIZE && budget > 0 && !POKED())) {     \
             insn = slots + ((t_ - vbase) >> 1);                                \
             DISPATCH();                                                        \
         }                                                                      \
@@ -102,7 +104,7 @@ void rv_exec(struct rv_hart *h, struct rv_dpage *dp, struct rv_slot *insn, uint6
         if (cond) {                                                            \
             int64_t off_ = ((int64_t)(insn - slots) << 1) + IMM;               \
             budget--;                                                          \
-            if (likely((uint64_t)off_ < RV_PAGE_SIZE && budget > 0)) {         \
+            if (likely((uint64_t)off_ < RV_PAGE_SIZE && budget > 0 && !POKED())) { \
                 insn = slots + (off_ >> 1);                                    \
                 DISPATCH();                                                    \
             }                                                                  \

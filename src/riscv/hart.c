@@ -59,6 +59,7 @@ void rv_hart_reset(struct rv_hart *h)
     h->scounteren = h->senvcfg = h->satp = 0;
     h->stimecmp = ~0ULL;
     h->instret = h->cycle = 0;
+    h->storm_count = 0;
     h->events = RV_EV_IRQ;
     h->budget = h->entry_budget = 0;
     vm_mmu_set_satp(h->mmu, 0);
@@ -115,9 +116,11 @@ void rv_hart_kick(struct rv_hart *h)
 
 void rv_hart_set_irq(struct rv_hart *h, uint64_t mip_bits, bool level)
 {
-    if (level)
+    if (level) {
         __atomic_fetch_or(&h->mip_ext, mip_bits, __ATOMIC_RELEASE);
-    else
+        /* a running hart leaves its loop at the next jump to take it */
+        __atomic_store_n(&h->irq_poke, 1, __ATOMIC_RELAXED);
+    } else
         __atomic_fetch_and(&h->mip_ext, ~mip_bits, __ATOMIC_RELEASE);
     wake(h); /* a sleeping WFI re-checks; a running hart sees it next slice */
 }
@@ -185,6 +188,7 @@ static bool service(struct rv_hart *h, struct vm_exit *exit)
 {
     bool slice_over = h->budget <= 0;
     for (;;) {
+        __atomic_store_n(&h->irq_poke, 0, __ATOMIC_RELAXED); /* mip is read below */
         h->events &= ~RV_EV_SMC; /* nothing to do: the page is re-decoded */
         if (h->events & RV_EV_WATCH) {
             h->events &= ~RV_EV_WATCH;
@@ -293,7 +297,8 @@ int rv_hart_run(struct rv_hart *h, struct vm_exit *exit)
     rv_current_hart = h;
     memset(exit, 0, sizeof(*exit));
     for (;;) {
-        if (unlikely(h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED))) {
+        if (unlikely(h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
+                     __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED))) {
             if (h->events & RV_EV_CROSS) {
                 h->events &= ~RV_EV_CROSS;
                 step_uncached(h);

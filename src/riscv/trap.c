@@ -1,5 +1,8 @@
 /* Traps and interrupts (privileged spec 1.12): delegation through
  * medeleg/mideleg, priorities, direct and vectored xtvec, xRET. */
+#include <stdio.h>
+#include <string.h>
+
 #include "riscv/csr_defs.h"
 #include "riscv/hart.h"
 #include "riscv/mmu_access.h"
@@ -59,8 +62,36 @@ static void take_trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
     }
 }
 
+/* A trap storm (see RV_TRAP_STORM_LIMIT) ends the run with an error exit
+ * that says where the hart is stuck. Budgets are synced at every trap, so
+ * the retired count is exact here. */
+static void check_storm(struct rv_hart *h, uint64_t cause, uint64_t tval)
+{
+    uint64_t retired = h->total_insns + (uint64_t)(h->entry_budget - h->budget);
+    if (retired != h->storm_retired || h->storm_count == 0) {
+        h->storm_retired = retired;
+        h->storm_count = 1;
+        return;
+    }
+    if (++h->storm_count != RV_TRAP_STORM_LIMIT)
+        return;
+    struct vm_exit *e = &h->pending_exit;
+    memset(e, 0, sizeof(*e));
+    e->kind = VM_EXIT_ERROR;
+    e->u.error.guest = true;
+    snprintf(e->u.error.message, sizeof(e->u.error.message),
+             "hart %llu: trap storm: %u traps without an instruction retired (%s %llu at pc "
+             "0x%llx, tval 0x%llx; mtvec 0x%llx, stvec 0x%llx)",
+             (unsigned long long)h->hartid, RV_TRAP_STORM_LIMIT,
+             cause >> 63 ? "interrupt" : "exception", (unsigned long long)(cause & 63),
+             (unsigned long long)h->pc, (unsigned long long)tval,
+             (unsigned long long)h->mtvec, (unsigned long long)h->stvec);
+    h->events |= RV_EV_EXIT;
+}
+
 void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
 {
+    check_storm(h, cause, tval);
     take_trap(h, cause, tval);
 }
 
@@ -72,7 +103,7 @@ void rv_raise_illegal(struct rv_hart *h)
         rv_fetch(h->mmu, h->pc + 2, 2, &hi, &tval) != VM_FAULT_NONE)
         hi = 0;
     uint64_t bits = (lo & 3) == 3 ? (lo & 0xffff) | (hi & 0xffff) << 16 : lo & 0xffff;
-    take_trap(h, CAUSE_ILLEGAL, bits);
+    rv_raise(h, CAUSE_ILLEGAL, bits);
 }
 
 uint64_t rv_read_mip(const struct rv_hart *h)

@@ -1,6 +1,8 @@
 /* Traps and interrupts: priorities, delegation, global enables per
  * privilege, direct and vectored xtvec, xRET, and running code that traps
  * between M, S and U. */
+#include <string.h>
+
 #include "rv_harness.h"
 
 static int setup(void **state)
@@ -226,6 +228,38 @@ static void test_run_software_interrupt(void **state)
     assert_int_equal(h->x[10], 0);
 }
 
+/* A trap vector that faults itself traps forever without retiring an
+ * instruction: the run ends with an error exit blamed on the guest. */
+static void test_trap_storm(void **state)
+{
+    struct rv_machine *m = *state;
+    const uint32_t code[] = {CSRW(CSR_MTVEC, 0), 0x00000000u /* illegal */, EBREAK};
+    load_code(m, RAM_BASE, code, sizeof(code) / 4);
+    struct vm_exit ex = run_from(m, RAM_BASE);
+    assert_int_equal(ex.kind, VM_EXIT_ERROR);
+    assert_true(ex.u.error.guest);
+    assert_non_null(strstr(ex.u.error.message, "trap storm"));
+    assert_non_null(strstr(ex.u.error.message, "exception 1 at pc 0x0")); /* fetch access */
+}
+
+/* Many traps, each with a handler that retires instructions, are no storm. */
+static void test_many_traps_no_storm(void **state)
+{
+    struct rv_machine *m = *state;
+    struct rv_hart *h = m->h;
+    const uint32_t code[] = {
+        /* 0x00 */ AUIPC(5, 0), ADDI(5, 5, 0x100), CSRW(CSR_MTVEC, 5),
+        /* 0x0c */ LI(10, 2000),
+        /* 0x10 */ ECALL, ADDI(10, 10, -1), BNE(10, 0, -8), EBREAK,
+    };
+    const uint32_t handler[] = {CSRR(6, CSR_MEPC), ADDI(6, 6, 4), CSRW(CSR_MEPC, 6), MRET};
+    load_code(m, RAM_BASE, code, sizeof(code) / 4);
+    load_code(m, RAM_BASE + 0x100, handler, sizeof(handler) / 4);
+    struct vm_exit ex = run_from(m, RAM_BASE);
+    assert_int_equal(stopped_at(&ex), RAM_BASE + 0x1c);
+    assert_int_equal(h->x[10], 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +270,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_run_privilege_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_illegal_tval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_software_interrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trap_storm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_traps_no_storm, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include "vm/error.h"
 #include "vm/microvm.h"
 #include "vm/spike.h"
+#include "vm/virt.h"
 
 #define EXIT_USAGE 2
 
@@ -24,18 +25,28 @@ static const char usage_text[] =
     "  help                       this text\n"
     "\n"
     "run options:\n"
-    "  -M MACHINE          machine: spike (the default), microvm; `-M help` lists them\n"
+    "  -M MACHINE          machine: virt (the default), spike, microvm; `-M help` lists them\n"
+    "                      (virt also takes QEMU's `-M virt,dumpdtb=FILE`)\n"
     "  -m SIZE             guest RAM, QEMU syntax: 128M, 1G, 65536K (bare number: MiB)\n"
-    "  -smp N              CPUs (microvm)\n"
+    "  -smp N              CPUs (virt: up to 8; microvm)\n"
     "  --accel NAME        accelerator: auto (default), soft, kvm (also -accel)\n"
-    "  -kernel FILE        spike: the program (or give it last); microvm: a bzImage\n"
-    "  -initrd FILE        initial ramdisk (microvm)\n"
-    "  -append CMDLINE     kernel command line (microvm)\n"
-    "  -bios none          accepted for QEMU compatibility (spike boots the ELF directly)\n"
-    "  --max-insns N       stop after about N guest instructions (exit status 124)\n"
+    "  -bios FILE|none     virt: OpenSBI fw_dynamic/fw_jump (ELF or raw; default: Debian's\n"
+    "                      opensbi package, else ~/.cache/vm/riscv64/fw_dynamic.bin);\n"
+    "                      none: -kernel runs in M-mode. spike: only `none`\n"
+    "  -kernel FILE        virt: Linux Image, U-Boot or ELF; spike: the program (or give it\n"
+    "                      last); microvm: a bzImage\n"
+    "  -initrd FILE        initial ramdisk (virt, microvm)\n"
+    "  -append CMDLINE     kernel command line (virt, microvm)\n"
+    "  -dumpdtb FILE       virt: write the device tree to FILE and exit\n"
+    "  --max-insns N       stop after about N guest instructions (per hart; exit status 124)\n"
     "  --timeout S         stop after S seconds (exit status 124)\n"
-    "  -nographic          accepted for QEMU compatibility (the console is stdout)\n"
-    "  -v, --verbose       explain choices (accelerator) and report speed on stderr\n"
+    "  -nographic          accepted for QEMU compatibility (the console is the terminal)\n"
+    "  -v, --verbose       explain choices (accelerator, image placement) and report speed\n"
+    "\n"
+    "virt: QEMU virt's memory map; the console is the terminal in raw mode:\n"
+    "Ctrl-A x quits, Ctrl-A h helps. Exit status: the guest's power-off status\n"
+    "(0, or its failure code), 0 after Ctrl-A x, 124 a bound stopped it, 125 a\n"
+    "hart was stuck in a trap storm, 126 the guest kept resetting, 1 errors.\n"
     "\n"
     "spike: RAM at 0x80000000; the ELF's PT_LOAD segments are loaded at their\n"
     "physical addresses and the hart starts at its entry in M-mode. The program\n"
@@ -145,7 +156,7 @@ static bool is_flag(const char *arg, const char *name)
 
 /* Everything `vm run` understands, whatever the machine. */
 struct run_options {
-    const char *machine, *kernel, *initrd, *append, *bios, *accel, *positional;
+    const char *machine, *kernel, *initrd, *append, *bios, *accel, *positional, *dumpdtb;
     uint64_t ram_size, max_insns;
     unsigned smp, drives, netdevs;
     double timeout;
@@ -195,6 +206,10 @@ static int parse_run(int argc, char **argv, struct run_options *o)
             if (!*v)
                 return usage_error("run: %s needs a file or 'none'", a);
             o->bios = v;
+        } else if ((v = option_value(argc, argv, &i, "-dumpdtb"))) {
+            if (!*v)
+                return usage_error("run: %s needs a file", a);
+            o->dumpdtb = v;
         } else if ((v = option_value(argc, argv, &i, "-drive"))) {
             if (!*v)
                 return usage_error("run: %s needs a specification", a);
@@ -270,23 +285,66 @@ static int run_microvm(const struct run_options *o)
     return exit_status(vm_board_microvm_run(&cfg));
 }
 
+/* -M virt[,dumpdtb=FILE]: QEMU's machine properties (only dumpdtb here). */
+static int virt_machine_options(const char *props, struct run_options *o)
+{
+    while (props && *props) {
+        const char *next = strchr(props, ',');
+        size_t len = next ? (size_t)(next - props) : strlen(props);
+        if (len > 8 && !strncmp(props, "dumpdtb=", 8)) {
+            static char path[4096];
+            if (len - 8 >= sizeof(path))
+                return usage_error("run: -M virt: dumpdtb path too long%s", "");
+            memcpy(path, props + 8, len - 8);
+            path[len - 8] = '\0';
+            o->dumpdtb = path;
+        } else {
+            return usage_error("run: -M virt: unknown property '%s' (only dumpdtb=FILE)", props);
+        }
+        props = next ? next + 1 : NULL;
+    }
+    return 0;
+}
+
+static int run_virt(struct run_options *o, const char *props)
+{
+    int rc = virt_machine_options(props, o);
+    if (rc)
+        return rc;
+    if (o->positional)
+        return usage_error("run: virt takes its kernel with -kernel, not '%s'", o->positional);
+    if (o->drives || o->netdevs)
+        return usage_error("run: virt has no virtio devices yet (-drive, -netdev)%s", "");
+    struct vm_virt_config cfg = {
+        .bios = o->bios, .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
+        .dumpdtb = o->dumpdtb, .ram_size = o->ram_size, .smp = o->smp, .accel = o->accel,
+        .verbose = o->verbose, .timeout = o->timeout, .max_insns = o->max_insns,
+    };
+    return exit_status(vm_board_virt_run(&cfg));
+}
+
 static int cmd_run(int argc, char **argv)
 {
-    struct run_options o = {.machine = "spike", .accel = "auto"};
+    struct run_options o = {.machine = "virt", .accel = "auto"};
     int rc = parse_run(argc, argv, &o);
     if (rc)
         return rc;
     if (!strcmp(o.machine, "help") || !strcmp(o.machine, "?")) {
         printf("machines:\n"
-               "  spike    RAM at 0x80000000, HTIF console and exit (default)\n"
+               "  virt     RISC-V board with QEMU virt's map: OpenSBI, Linux, U-Boot (default)\n"
+               "  spike    RAM at 0x80000000, HTIF console and exit (bare-metal tests)\n"
                "  microvm  x86-64 Linux bzImage on KVM, COM1, i8042 reset\n");
         return 0;
     }
+    if (!strcmp(o.machine, "virt") || !strncmp(o.machine, "virt,", 5))
+        return run_virt(&o, o.machine[4] ? o.machine + 5 : NULL);
+    if (o.dumpdtb)
+        return usage_error("run: -dumpdtb is for the virt machine, not '%s'", o.machine);
     if (!strcmp(o.machine, "spike"))
         return run_spike(&o);
     if (!strcmp(o.machine, "microvm"))
         return run_microvm(&o);
-    return usage_error("run: unknown machine '%s' (available: spike, microvm)", o.machine);
+    return usage_error("run: unknown machine '%s' (available: virt, spike, microvm)", o.machine);
 }
 
 int main(int argc, char **argv)

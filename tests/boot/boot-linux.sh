@@ -1,0 +1,60 @@
+#!/bin/sh
+# boot-linux.sh VM SMP SECONDS [reboot]
+#
+# Boots Debian's riscv64 kernel with Debian's OpenSBI (fw_dynamic) and the
+# interactive initramfs on `vm run -M virt -smp SMP`, like a user would:
+# waits for the GUEST-BOOT-OK marker and the shell, types commands that
+# show /proc/cpuinfo's harts and isa, then `poweroff -f`, and checks that
+# vm exits with status 0 within SECONDS. With `reboot`, first types
+# `reboot -f` and waits for the machine to boot again to the shell.
+set -eu
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VM SMP SECONDS [reboot]" >&2; exit 2; }
+VM=$1 smp=$2 limit=$3 reboot=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/guest-assets.sh"
+. "$here/console.sh"
+find_assets Image fw_dynamic.bin initramfs.cpio.gz
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+log=$WORK/console.log
+fail() {
+    echo "FAIL: $*"
+    echo "---- console (last 40 lines) ----"
+    tr -d '\r' <"$log" | tail -n 40
+    exit 1
+}
+
+start=$(date +%s)
+console_start "$log" run -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+    -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append "console=ttyS0" \
+    --timeout "$limit"
+console_wait '^GUEST-BOOT-OK' "$limit" || fail "no GUEST-BOOT-OK marker"
+echo "marker after $(($(date +%s) - start)) s"
+console_wait '^GUEST-SHELL' 60 || fail "no shell"
+sleep 1 # let the shell reach its prompt
+if [ "$reboot" = reboot ]; then
+    console_type 'reboot -f\r'
+    n=$((limit * 10))
+    while [ "$(tr -d '\r' <"$log" | grep -c '^GUEST-SHELL')" -lt 2 ]; do
+        kill -0 "$VM_PID" 2>/dev/null || fail "vm exited during the reboot"
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || fail "no shell after the reboot"
+        sleep 0.1
+    done
+    echo "rebooted to the shell after $(($(date +%s) - start)) s"
+    sleep 1
+fi
+console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
+console_type 'grep -m1 ^isa /proc/cpuinfo\r'
+console_type 'poweroff -f\r'
+console_finish 60
+echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
+
+out=$(tr -d '\r' <"$log")
+[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp harts"
+echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
+echo "$out" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
+echo "$out" | grep -E '^(GUEST-|CPUS=|isa)'
+echo "PASS"
