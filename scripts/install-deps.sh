@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    build-essential cmake pkg-config ninja-build
+    build-essential clang cmake pkg-config ninja-build
     libcmocka-dev libfdt-dev libslirp-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     qemu-system-misc qemu-user

@@ -99,15 +99,16 @@ static const struct {
 
 int kvm_msrs_setup(struct kvm_vcpu *kv)
 {
-    struct {
+    /* kvm_msrs ends in a flexible array: room for it in a union */
+    union {
         struct kvm_msrs hdr;
-        struct kvm_msr_entry e[NBOOT_MSRS];
+        char bytes[sizeof(struct kvm_msrs) + NBOOT_MSRS * sizeof(struct kvm_msr_entry)];
     } m;
     memset(&m, 0, sizeof(m));
     m.hdr.nmsrs = NBOOT_MSRS;
     for (unsigned i = 0; i < NBOOT_MSRS; i++) {
-        m.e[i].index = boot_msrs[i].index;
-        m.e[i].data = boot_msrs[i].value;
+        m.hdr.entries[i].index = boot_msrs[i].index;
+        m.hdr.entries[i].data = boot_msrs[i].value;
     }
     int n = ioctl(kv->fd, KVM_SET_MSRS, &m);
     if (n < 0)

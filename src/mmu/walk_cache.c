@@ -79,20 +79,20 @@ static void lru_push_front(struct walk_cache *c, int32_t n)
         c->tail = n;
 }
 
-/* Finds the node and the link that points to it (for unlinking). */
+/* Finds the node and the link that points to it (for unlinking); on a miss
+ * the link is the chain's end. */
 static int32_t find(struct walk_cache *c, uint64_t base, uint32_t ki, int32_t **link)
 {
     int32_t *l = &c->buckets[bucket_of(c, base, ki)];
     while (*l >= 0) {
         struct ptc_node *x = &c->nodes[*l];
-        if (x->key_base == base && x->key_index == ki) {
-            if (link)
-                *link = l;
-            return *l;
-        }
+        if (x->key_base == base && x->key_index == ki)
+            break;
         l = &x->hnext;
     }
-    return -1;
+    if (link)
+        *link = l;
+    return *l;
 }
 
 bool ptc_lookup(struct walk_cache *c, uint64_t base, unsigned level, unsigned index, uint64_t *pte,
