@@ -39,7 +39,7 @@
 static void hart_irq(void *opaque, unsigned n, bool level)
 {
     struct virt_hart *hs = opaque;
-    struct vm_vcpu *vcpu = __atomic_load_n(&hs->vcpu, __ATOMIC_ACQUIRE);
+    struct vm_vcpu *vcpu = vm_machine_vcpu(hs->m->machine, hs->index);
     if (vcpu)
         vm_riscv_hart_irq(vcpu, n, level);
 }
@@ -48,9 +48,9 @@ static void on_syscon(void *opaque, enum vm_syscon_event ev, int status)
 {
     struct virt *m = opaque;
     if (ev == VM_SYSCON_RESET)
-        virt_stop(m, VIRT_STOP_RESET, 0, NULL);
+        vm_machine_stop(m->machine, VM_STOP_RESET, 0, NULL);
     else
-        virt_stop(m, VIRT_STOP_POWEROFF, status, NULL);
+        vm_machine_stop(m->machine, VM_STOP_POWEROFF, status, NULL);
 }
 
 /* ---- devices ------------------------------------------------------------ */
@@ -74,7 +74,8 @@ static int add_devices(struct virt *m)
     struct vm_irq_line rtc_irq = vm_plic_source_line(m->plic, VIRT_RTC_IRQ),
                        uart_irq = vm_plic_source_line(m->plic, VIRT_UART0_IRQ);
     if (!(m->rtc = vm_goldfish_rtc_create(m->mem, VIRT_RTC_BASE, &rtc_irq)) ||
-        !(m->uart = vm_uart16550_create(m->mem, VIRT_UART0_BASE, m->chr, &uart_irq)))
+        !(m->uart = vm_uart16550_create(m->mem, VIRT_UART0_BASE,
+                                        vm_machine_console(m->machine), &uart_irq)))
         return -VM_EINVAL;
     return 0;
 }
@@ -199,9 +200,10 @@ static int add_harts(struct virt *m)
         struct vm_riscv_core_regs regs;
         if ((rc = vm_vcpu_create(m->accel, &opt, &vcpu)) < 0)
             return rc;
-        pthread_mutex_lock(&m->lock);
-        __atomic_store_n(&m->harts[h].vcpu, vcpu, __ATOMIC_RELEASE);
-        pthread_mutex_unlock(&m->lock);
+        if ((rc = vm_machine_add_vcpu(m->machine, vcpu)) < 0) {
+            vm_vcpu_destroy(vcpu);
+            return rc;
+        }
         if ((rc = vm_vcpu_get_regs(vcpu, VM_REGSET_CORE, &regs)) < 0)
             return rc;
         regs.pc = VIRT_RESET_VECTOR;
@@ -258,13 +260,12 @@ static void report_layout(const struct virt *m)
             m->firmware ? "firmware" : "kernel in M-mode");
 }
 
-int virt_build(struct virt *m)
+int virt_build(void *board, struct vm_machine *machine)
 {
+    struct virt *m = board;
     int rc;
-    pthread_mutex_lock(&m->lock); /* virt_stop reads the vcpu pointers */
     for (unsigned h = 0; h < m->nr_harts; h++)
         m->harts[h] = (struct virt_hart){.m = m, .index = h};
-    pthread_mutex_unlock(&m->lock);
     if (!(m->mem = vm_mem_create()))
         return vm_error(VM_ENOMEM, "virt: out of host memory");
     if ((rc = vm_mem_add_ram(m->mem, VIRT_DRAM_BASE, m->ram_size, "ram")) < 0 ||
@@ -281,8 +282,9 @@ int virt_build(struct virt *m)
 
 /* Harts' threads have been joined. Devices with threads go first (they
  * raise lines into the harts), then the harts, then memory. */
-void virt_teardown(struct virt *m)
+void virt_teardown(void *board, struct vm_machine *machine)
 {
+    struct virt *m = board;
     vm_clint_destroy(m->clint);
     if (m->rtc)
         vm_goldfish_rtc_destroy(m->rtc);
@@ -294,11 +296,8 @@ void virt_teardown(struct virt *m)
         vm_syscon_destroy(m->syscon);
     const struct vm_reg_desc *d =
         m->accel ? vm_reg_map_find(vm_accel_reg_map(m->accel), "minstret") : NULL;
-    for (unsigned h = 0; h < m->nr_harts; h++) {
-        pthread_mutex_lock(&m->lock); /* virt_stop kicks under the lock */
-        struct vm_vcpu *vcpu = m->harts[h].vcpu;
-        __atomic_store_n(&m->harts[h].vcpu, NULL, __ATOMIC_RELEASE);
-        pthread_mutex_unlock(&m->lock);
+    for (unsigned h = 0; h < m->nr_harts && machine; h++) {
+        struct vm_vcpu *vcpu = vm_machine_remove_vcpu(machine, h);
         uint64_t n;
         if (vcpu && d && vm_vcpu_get_reg(vcpu, d->number, &n) == 0) {
             m->insns += n;

@@ -1,14 +1,16 @@
 /* The x86-64 microVM board: memory, kernel and boot structures, the kvm
  * accelerator with its in-kernel irqchip, COM1 and the i8042 reset on port
- * I/O, and one host thread per vCPU until the guest resets or powers off. */
+ * I/O. The board-run helper (boards/machine.h) runs it, one host thread per
+ * vCPU, until the guest resets or powers off.
+ *
+ * Virtio devices will attach as on riscv-virt (a vm_mem MMIO region and an
+ * interrupt line, here a GSI of the in-kernel irqchip), described to the
+ * guest by a DSDT (LNRO0005) or behind PCI: add_devices() is the place. */
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "boards/x86-microvm/bzimage.h"
 #include "boards/x86-microvm/i8042.h"
@@ -16,7 +18,7 @@
 #include "boards/x86-microvm/mptable.h"
 #include "boards/x86-microvm/uart_pio.h"
 #include "boards/x86-microvm/x86_boot.h"
-#include "devices/chardev_stdio.h"
+#include "boards/machine.h"
 #include "devices/uart16550.h"
 #include "vm/accel.h"
 #include "vm/elf.h"
@@ -30,73 +32,26 @@
 #define ELF_CMDLINE_SIZE 2047
 #define ELF_INITRD_ADDR_MAX 0x7fffffffu
 
-enum stop_reason { RUNNING = 0, STOP_RESET, STOP_POWEROFF, STOP_QUIT, STOP_TIMEOUT, STOP_ERROR };
-
-struct microvm;
-
-struct vcpu_thread {
-    struct microvm *m;
-    struct vm_vcpu *vcpu;
-    pthread_t thread;
-    bool started;
-};
-
 struct microvm {
     const struct vm_microvm_config *cfg;
+    struct vm_machine *machine;
     uint64_t ram_size;
     unsigned nr_vcpus;
     struct vm_mem *mem;
     struct vm_pio *pio;
     struct vm_accel *accel;
-    struct vcpu_thread vcpus[MICROVM_MAX_VCPUS];
-    struct vm_chardev *chr;
-    bool own_chr;
     struct vm_uart16550 *uart;
     struct vm_irq_line com1_irq;
     struct microvm_i8042 kbc;
     struct linux_boot_layout boot;
     uint8_t *kernel, *initrd;
     size_t kernel_size, initrd_size;
-
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    enum stop_reason stop; /* under lock */
-    char error[256];
 };
-
-/* ---- stopping ---------------------------------------------------------- */
-
-static void machine_stop(struct microvm *m, enum stop_reason why, const char *msg)
-{
-    pthread_mutex_lock(&m->lock);
-    if (m->stop == RUNNING) {
-        m->stop = why;
-        if (msg)
-            snprintf(m->error, sizeof(m->error), "%s", msg);
-        pthread_cond_broadcast(&m->cond);
-    }
-    pthread_mutex_unlock(&m->lock);
-    for (unsigned i = 0; i < m->nr_vcpus; i++)
-        if (m->vcpus[i].vcpu)
-            vm_vcpu_kick(m->vcpus[i].vcpu);
-}
-
-static bool stopped(struct microvm *m)
-{
-    pthread_mutex_lock(&m->lock);
-    bool s = m->stop != RUNNING;
-    pthread_mutex_unlock(&m->lock);
-    return s;
-}
 
 static void on_i8042_reset(void *opaque)
 {
-    machine_stop(opaque, STOP_RESET, NULL);
-}
-
-static void on_console_quit(void *opaque)
-{
-    machine_stop(opaque, STOP_QUIT, NULL);
+    struct microvm *m = opaque;
+    vm_machine_stop(m->machine, VM_STOP_RESET, 0, NULL);
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -198,25 +153,15 @@ static int load_kernel(struct microvm *m)
 
 static int add_devices(struct microvm *m)
 {
-    const struct vm_microvm_config *cfg = m->cfg;
     if (!(m->pio = vm_pio_create()))
         return -VM_ENOMEM;
     int rc = vm_kvm_set_pio(m->accel, m->pio);
     if (rc < 0)
         return rc;
-    m->chr = cfg->console;
-    if (!m->chr) {
-        struct vm_chardev_stdio_config sc = {
-            .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO, .escape = true,
-            .on_quit = on_console_quit, .opaque = m,
-        };
-        if (!(m->chr = vm_chardev_stdio_create(&sc)))
-            return -VM_EIO;
-        m->own_chr = true;
-    }
     m->com1_irq = (struct vm_irq_line){.set = vm_kvm_irq_set, .opaque = m->accel,
                                        .n = MICROVM_COM1_IRQ};
-    if (!(m->uart = vm_uart16550_create(NULL, 0, m->chr, &m->com1_irq)))
+    if (!(m->uart = vm_uart16550_create(NULL, 0, vm_machine_console(m->machine),
+                                        &m->com1_irq)))
         return -VM_ENOMEM;
     if ((rc = microvm_uart_pio_bind(m->pio, MICROVM_COM1_PORT, m->uart, "com1")) < 0)
         return rc;
@@ -224,8 +169,9 @@ static int add_devices(struct microvm *m)
     return microvm_i8042_bind(m->pio, &m->kbc);
 }
 
-static int build(struct microvm *m)
+static int build(void *board, struct vm_machine *machine)
 {
+    struct microvm *m = board;
     const struct vm_microvm_config *cfg = m->cfg;
     m->ram_size = cfg->ram_size ? cfg->ram_size : MICROVM_RAM_DEFAULT;
     unsigned smp = cfg->smp ? cfg->smp : 1;
@@ -260,123 +206,57 @@ static int build(struct microvm *m)
         return rc;
     for (unsigned i = 0; i < m->nr_vcpus; i++) {
         struct vm_vcpu_options opt = {.id = i};
-        if ((rc = vm_vcpu_create(m->accel, &opt, &m->vcpus[i].vcpu)) < 0)
+        struct vm_vcpu *vcpu;
+        if ((rc = vm_vcpu_create(m->accel, &opt, &vcpu)) < 0)
             return rc;
-        m->vcpus[i].m = m;
+        if ((rc = vm_machine_add_vcpu(machine, vcpu)) < 0) {
+            vm_vcpu_destroy(vcpu);
+            return rc;
+        }
     }
+    if (cfg->verbose)
+        fprintf(stderr, "vm: microvm: %u vCPU(s), %" PRIu64 " MiB; kernel at 0x%" PRIx64
+                ", entry 0x%" PRIx64 ", initrd at 0x%" PRIx64 " (%" PRIu64 " bytes)\n",
+                m->nr_vcpus, m->ram_size >> 20, m->boot.kernel_addr, m->boot.entry,
+                m->boot.initrd, m->boot.initrd_size);
     /* The BSP starts at the kernel; the others wait for INIT/SIPI in KVM. */
-    return x86_boot_enter_long_mode(m->vcpus[0].vcpu, m->boot.entry, MICROVM_BOOT_STACK,
-                                    m->boot.zero_page);
+    return x86_boot_enter_long_mode(vm_machine_vcpu(machine, 0), m->boot.entry,
+                                    MICROVM_BOOT_STACK, m->boot.zero_page);
 }
 
 /* ---- running ----------------------------------------------------------- */
 
-static void *vcpu_main(void *arg)
+/* Port I/O and MMIO that no device claimed: reads see all-ones, writes go
+ * nowhere (the backend has completed them). */
+static int handle_exit(void *board, struct vm_machine *machine, unsigned vcpu, struct vm_exit *ex)
 {
-    struct vcpu_thread *t = arg;
-    struct microvm *m = t->m;
-    struct vm_exit ex;
-    memset(&ex, 0, sizeof(ex));
-    char msg[256];
-    while (!stopped(m)) {
-        if (vm_vcpu_run(t->vcpu, &ex) < 0) {
-            snprintf(msg, sizeof(msg), "%s", vm_error_message());
-            machine_stop(m, STOP_ERROR, msg);
-            break;
-        }
-        switch (ex.kind) {
-        case VM_EXIT_IO:
-        case VM_EXIT_MMIO:
-        case VM_EXIT_INTR:
-            break; /* nobody's I/O: reads see all-ones; kicks: look at stop */
-        case VM_EXIT_SHUTDOWN:
-            machine_stop(m, ex.u.shutdown.kind == VM_SHUTDOWN_RESET ? STOP_RESET : STOP_POWEROFF,
-                         NULL);
-            break;
-        case VM_EXIT_ERROR:
-            machine_stop(m, STOP_ERROR, ex.u.error.message);
-            break;
-        default:
-            snprintf(msg, sizeof(msg), "unexpected exit '%s'", vm_exit_kind_name(ex.kind));
-            machine_stop(m, STOP_ERROR, msg);
-            break;
-        }
-    }
-    return NULL;
-}
-
-static void wait_for_stop(struct microvm *m)
-{
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    double t = m->cfg->timeout;
-    end.tv_sec += (time_t)t;
-    end.tv_nsec += (long)((t - (double)(time_t)t) * 1e9);
-    if (end.tv_nsec >= 1000000000L) {
-        end.tv_sec++;
-        end.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&m->lock);
-    bool timed_out = false;
-    while (m->stop == RUNNING && !timed_out) {
-        if (t > 0)
-            timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &end) == ETIMEDOUT;
-        else
-            pthread_cond_wait(&m->cond, &m->lock);
-    }
-    pthread_mutex_unlock(&m->lock);
-    if (timed_out)
-        machine_stop(m, STOP_TIMEOUT, NULL);
-}
-
-static int run(struct microvm *m)
-{
-    int rc = 0;
-    for (unsigned i = 0; i < m->nr_vcpus && rc == 0; i++) {
-        if (pthread_create(&m->vcpus[i].thread, NULL, vcpu_main, &m->vcpus[i]) != 0)
-            rc = vm_error(VM_ENOMEM, "microvm: cannot start the thread of vCPU %u", i);
-        else
-            m->vcpus[i].started = true;
-    }
-    if (rc == 0)
-        wait_for_stop(m);
-    else
-        machine_stop(m, STOP_ERROR, vm_error_message());
-    for (unsigned i = 0; i < m->nr_vcpus; i++)
-        if (m->vcpus[i].started)
-            pthread_join(m->vcpus[i].thread, NULL);
-    if (rc < 0)
-        return rc;
-    switch (m->stop) {
-    case STOP_TIMEOUT:
-        fprintf(stderr, "vm: stopped after the time limit (%g s)\n", m->cfg->timeout);
-        return VM_MICROVM_TIMEOUT_STATUS;
-    case STOP_ERROR:
-        return vm_error(VM_EIO, "microvm: %s", m->error);
-    default:
-        if (m->cfg->verbose)
-            fprintf(stderr, "vm: guest %s\n", m->stop == STOP_RESET ? "reset" : "stopped");
+    if (ex->kind == VM_EXIT_IO || ex->kind == VM_EXIT_MMIO)
         return 0;
-    }
+    return vm_error(VM_EINVAL, "unexpected exit '%s'", vm_exit_kind_name(ex->kind));
 }
 
-static void destroy(struct microvm *m)
+static void teardown(void *board, struct vm_machine *machine)
 {
+    struct microvm *m = board;
     for (unsigned i = 0; i < m->nr_vcpus; i++)
-        vm_vcpu_destroy(m->vcpus[i].vcpu);
+        vm_vcpu_destroy(vm_machine_remove_vcpu(machine, i));
     if (m->uart)
         vm_uart16550_destroy(m->uart);
-    if (m->own_chr)
-        vm_chardev_destroy(m->chr);
     vm_accel_destroy(m->accel);
     vm_pio_destroy(m->pio);
     vm_mem_destroy(m->mem);
     free(m->kernel);
     free(m->initrd);
-    pthread_cond_destroy(&m->cond);
-    pthread_mutex_destroy(&m->lock);
-    free(m);
+    m->uart = NULL, m->accel = NULL, m->pio = NULL, m->mem = NULL;
+    m->kernel = NULL, m->initrd = NULL;
 }
+
+static const struct vm_machine_ops microvm_ops = {
+    .name = "microvm", .build = build, .teardown = teardown, .handle_exit = handle_exit,
+};
+
+_Static_assert(VM_MICROVM_TIMEOUT_STATUS == VM_MACHINE_TIMEOUT_STATUS,
+               "the board's exit status is the machine helper's");
 
 int vm_board_microvm_run(const struct vm_microvm_config *cfg)
 {
@@ -384,21 +264,16 @@ int vm_board_microvm_run(const struct vm_microvm_config *cfg)
     if (!m)
         return vm_error(VM_ENOMEM, "microvm: out of host memory");
     m->cfg = cfg;
-    pthread_mutex_init(&m->lock, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the time bound's clock */
-    pthread_cond_init(&m->cond, &ca);
-    pthread_condattr_destroy(&ca);
-    int rc = build(m);
-    if (rc >= 0) {
-        if (cfg->verbose)
-            fprintf(stderr, "vm: microvm: %u vCPU(s), %" PRIu64 " MiB; kernel at 0x%" PRIx64
-                    ", entry 0x%" PRIx64 ", initrd at 0x%" PRIx64 " (%" PRIu64 " bytes)\n",
-                    m->nr_vcpus, m->ram_size >> 20, m->boot.kernel_addr, m->boot.entry,
-                    m->boot.initrd, m->boot.initrd_size);
-        rc = run(m);
+    /* No ACPI power-off: guests end with a reset (i8042), which ends the run. */
+    struct vm_machine_config mc = {
+        .timeout = cfg->timeout, .verbose = cfg->verbose, .on_reset = VM_RESET_EXIT,
+        .console = cfg->console,
+    };
+    int rc = -VM_EIO;
+    if ((m->machine = vm_machine_create(&microvm_ops, m, &mc))) {
+        rc = vm_machine_run(m->machine);
+        vm_machine_destroy(m->machine);
     }
-    destroy(m);
+    free(m);
     return rc;
 }

@@ -1,0 +1,513 @@
+/* Running a machine: vCPU threads, the stop state, pause/resume, the time
+ * bound, resets and the exit status (machine.h). */
+#define _GNU_SOURCE /* pthread_setname_np */
+#include "boards/machine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/chardev_stdio.h"
+#include "vm/error.h"
+
+/* A reset this soon after the machine started counts as quick; this many
+ * quick ones in a row is a loop (a firmware that resets at once forever),
+ * not a guest rebooting. */
+#define QUICK_RESET_SECONDS 2.0
+#define RESET_LOOP_LIMIT 5
+
+struct vcpu_slot {
+    struct vm_machine *m;
+    unsigned index;
+    struct vm_vcpu *vcpu; /* atomic: read by interrupt forwarders without the lock */
+    pthread_t thread;
+    bool started, running, parked; /* under the lock */
+};
+
+/* A function to run on a parked vCPU's thread (vm_machine_vcpu_call). */
+struct vcpu_call {
+    unsigned target;
+    int (*fn)(struct vm_vcpu *vcpu, void *arg);
+    void *arg;
+    int result;
+    bool pending, done;
+};
+
+struct vm_machine {
+    const struct vm_machine_ops *ops;
+    void *board;
+    struct vm_machine_config cfg;
+    struct vm_event_loop *loop;
+    struct vm_chardev *console;
+    bool own_console;
+
+    pthread_mutex_t lock; /* guards everything below and the slots' flags */
+    pthread_cond_t cond;  /* CLOCK_MONOTONIC (the time bound's clock) */
+    enum vm_stop_reason stop;
+    int status;
+    char error[256];
+    unsigned nr_vcpus;
+    struct vcpu_slot vcpus[VM_MACHINE_MAX_VCPUS];
+    unsigned running, parked; /* vCPU threads alive / waiting in park() */
+    unsigned pause_depth;
+    struct vcpu_call *call;
+    /* Nonzero when a vCPU thread must look at the state above before it
+     * runs again (a stop or a pause); read without the lock. */
+    int attention;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Lock held. */
+static void update_attention(struct vm_machine *m)
+{
+    __atomic_store_n(&m->attention, m->stop != VM_RUNNING || m->pause_depth > 0,
+                     __ATOMIC_RELEASE);
+}
+
+/* Lock held. */
+static void kick_all(struct vm_machine *m)
+{
+    for (unsigned i = 0; i < m->nr_vcpus; i++) {
+        struct vm_vcpu *v = __atomic_load_n(&m->vcpus[i].vcpu, __ATOMIC_ACQUIRE);
+        if (v)
+            vm_vcpu_kick(v);
+    }
+}
+
+void vm_machine_stop(struct vm_machine *m, enum vm_stop_reason why, int status, const char *msg)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->stop == VM_RUNNING || (m->stop == VM_STOP_RESET && why != VM_STOP_RESET)) {
+        m->stop = why;
+        m->status = status;
+        if (msg)
+            snprintf(m->error, sizeof(m->error), "%s", msg);
+        update_attention(m);
+        pthread_cond_broadcast(&m->cond);
+    }
+    kick_all(m);
+    pthread_mutex_unlock(&m->lock);
+}
+
+enum vm_stop_reason vm_machine_stop_reason(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    enum vm_stop_reason why = m->stop;
+    pthread_mutex_unlock(&m->lock);
+    return why;
+}
+
+/* ---- pause / resume ---------------------------------------------------- */
+
+void vm_machine_pause(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->pause_depth++;
+    update_attention(m);
+    kick_all(m);
+    /* Every registered vCPU: one whose thread is about to start parks as
+     * soon as it does. Between boots there are none. */
+    while (m->stop == VM_RUNNING && m->parked < m->nr_vcpus)
+        pthread_cond_wait(&m->cond, &m->lock);
+    pthread_mutex_unlock(&m->lock);
+}
+
+void vm_machine_resume(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->pause_depth > 0)
+        m->pause_depth--;
+    update_attention(m);
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool vm_machine_paused(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    bool p = m->pause_depth > 0;
+    pthread_mutex_unlock(&m->lock);
+    return p;
+}
+
+int vm_machine_vcpu_call(struct vm_machine *m, unsigned i,
+                         int (*fn)(struct vm_vcpu *vcpu, void *arg), void *arg)
+{
+    struct vcpu_call c = {.target = i, .fn = fn, .arg = arg, .pending = true};
+    pthread_mutex_lock(&m->lock);
+    while (m->call) /* one call at a time */
+        pthread_cond_wait(&m->cond, &m->lock);
+    if (m->pause_depth == 0 || i >= m->nr_vcpus || !m->vcpus[i].parked) {
+        pthread_mutex_unlock(&m->lock);
+        return vm_error(VM_EINVAL, "vCPU %u is not parked (pause the machine first)", i);
+    }
+    m->call = &c;
+    pthread_cond_broadcast(&m->cond);
+    while (!c.done && m->vcpus[i].running) /* a stop ends the thread instead */
+        pthread_cond_wait(&m->cond, &m->lock);
+    m->call = NULL;
+    if (!c.done)
+        c.result = vm_error(VM_EINVAL, "vCPU %u stopped before the call ran", i);
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    return c.result;
+}
+
+/* Wait while paused (serving calls meant for this vCPU); false when the
+ * machine is stopping. */
+static bool park(struct vcpu_slot *s)
+{
+    struct vm_machine *m = s->m;
+    pthread_mutex_lock(&m->lock);
+    for (;;) {
+        if (m->stop != VM_RUNNING)
+            break;
+        struct vcpu_call *c = m->call;
+        if (c && c->pending && c->target == s->index) {
+            c->pending = false;
+            pthread_mutex_unlock(&m->lock);
+            int r = c->fn(s->vcpu, c->arg);
+            pthread_mutex_lock(&m->lock);
+            c->result = r;
+            c->done = true;
+            pthread_cond_broadcast(&m->cond);
+            continue;
+        }
+        if (m->pause_depth == 0)
+            break;
+        s->parked = true;
+        m->parked++;
+        pthread_cond_broadcast(&m->cond);
+        pthread_cond_wait(&m->cond, &m->lock);
+        m->parked--;
+        s->parked = false;
+    }
+    bool go = m->stop == VM_RUNNING;
+    pthread_mutex_unlock(&m->lock);
+    return go;
+}
+
+/* ---- vCPU threads ---------------------------------------------------------- */
+
+static void handle_exit(struct vcpu_slot *s, struct vm_exit *ex)
+{
+    struct vm_machine *m = s->m;
+    char msg[256];
+    switch (ex->kind) {
+    case VM_EXIT_INTR:
+        if (ex->u.intr.reason == VM_INTR_INSN_LIMIT)
+            vm_machine_stop(m, VM_STOP_INSN_LIMIT, 0, NULL);
+        return; /* a kick: the loop looks at the state */
+    case VM_EXIT_ERROR:
+        vm_machine_stop(m, ex->u.error.guest ? VM_STOP_TRAP_STORM : VM_STOP_ERROR, 0,
+                        ex->u.error.message);
+        return;
+    case VM_EXIT_SHUTDOWN:
+        vm_machine_stop(m, ex->u.shutdown.kind == VM_SHUTDOWN_RESET ? VM_STOP_RESET
+                        : VM_STOP_POWEROFF, ex->u.shutdown.status, NULL);
+        return;
+    default:
+        break;
+    }
+    if (!m->ops->handle_exit) {
+        snprintf(msg, sizeof(msg), "vCPU %u: unexpected exit '%s'", s->index,
+                 vm_exit_kind_name(ex->kind));
+        vm_machine_stop(m, VM_STOP_ERROR, 0, msg);
+    } else if (m->ops->handle_exit(m->board, m, s->index, ex) < 0) {
+        snprintf(msg, sizeof(msg), "vCPU %u: %s", s->index, vm_error_message());
+        vm_machine_stop(m, VM_STOP_ERROR, 0, msg);
+    }
+}
+
+static void *vcpu_main(void *arg)
+{
+    struct vcpu_slot *s = arg;
+    struct vm_machine *m = s->m;
+    struct vm_exit ex;
+    char msg[256];
+    memset(&ex, 0, sizeof(ex));
+    for (;;) {
+        if (__atomic_load_n(&m->attention, __ATOMIC_ACQUIRE) && !park(s))
+            break;
+        if (vm_vcpu_run(s->vcpu, &ex) < 0) {
+            snprintf(msg, sizeof(msg), "vCPU %u: %s", s->index, vm_error_message());
+            vm_machine_stop(m, VM_STOP_ERROR, 0, msg);
+            break;
+        }
+        handle_exit(s, &ex);
+    }
+    pthread_mutex_lock(&m->lock);
+    s->running = false;
+    m->running--;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+int vm_machine_add_vcpu(struct vm_machine *m, struct vm_vcpu *vcpu)
+{
+    pthread_mutex_lock(&m->lock);
+    unsigned i = m->nr_vcpus;
+    if (i == VM_MACHINE_MAX_VCPUS) {
+        pthread_mutex_unlock(&m->lock);
+        return vm_error(VM_EINVAL, "%s: more than %d vCPUs", m->ops->name, VM_MACHINE_MAX_VCPUS);
+    }
+    m->vcpus[i] = (struct vcpu_slot){.m = m, .index = i};
+    __atomic_store_n(&m->vcpus[i].vcpu, vcpu, __ATOMIC_RELEASE);
+    m->nr_vcpus = i + 1;
+    pthread_mutex_unlock(&m->lock);
+    return 0;
+}
+
+struct vm_vcpu *vm_machine_remove_vcpu(struct vm_machine *m, unsigned i)
+{
+    pthread_mutex_lock(&m->lock); /* stops kick under the lock */
+    struct vm_vcpu *v = NULL;
+    if (i < m->nr_vcpus) {
+        v = m->vcpus[i].vcpu;
+        __atomic_store_n(&m->vcpus[i].vcpu, NULL, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return v;
+}
+
+struct vm_vcpu *vm_machine_vcpu(struct vm_machine *m, unsigned i)
+{
+    return i < VM_MACHINE_MAX_VCPUS ? __atomic_load_n(&m->vcpus[i].vcpu, __ATOMIC_ACQUIRE) : NULL;
+}
+
+unsigned vm_machine_vcpu_count(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    unsigned n = m->nr_vcpus;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+static void deadline_after(struct timespec *ts, double seconds)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += (time_t)seconds;
+    ts->tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Run the built machine until a stop or the deadline; returns the reason. */
+static enum vm_stop_reason run_once(struct vm_machine *m, double seconds_left)
+{
+    pthread_mutex_lock(&m->lock);
+    unsigned n = m->nr_vcpus;
+    pthread_mutex_unlock(&m->lock);
+    for (unsigned i = 0; i < n; i++) {
+        struct vcpu_slot *s = &m->vcpus[i];
+        pthread_mutex_lock(&m->lock);
+        s->running = true;
+        m->running++;
+        pthread_mutex_unlock(&m->lock);
+        int rc = pthread_create(&s->thread, NULL, vcpu_main, s);
+        if (rc != 0) {
+            pthread_mutex_lock(&m->lock);
+            s->running = false;
+            m->running--;
+            pthread_mutex_unlock(&m->lock);
+            char msg[96];
+            snprintf(msg, sizeof(msg), "cannot start the thread of vCPU %u: %s", i, strerror(rc));
+            vm_machine_stop(m, VM_STOP_ERROR, 0, msg);
+            break;
+        }
+        char name[16];
+        snprintf(name, sizeof(name), "vcpu%u", i);
+        pthread_setname_np(s->thread, name);
+        s->started = true;
+    }
+    struct timespec end;
+    if (seconds_left > 0)
+        deadline_after(&end, seconds_left);
+    bool timed_out = false;
+    pthread_mutex_lock(&m->lock);
+    while (m->stop == VM_RUNNING && !timed_out) {
+        if (seconds_left > 0)
+            timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &end) == ETIMEDOUT;
+        else
+            pthread_cond_wait(&m->cond, &m->lock);
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (timed_out)
+        vm_machine_stop(m, VM_STOP_TIMEOUT, 0, NULL);
+    for (unsigned i = 0; i < n; i++)
+        if (m->vcpus[i].started) {
+            pthread_join(m->vcpus[i].thread, NULL);
+            m->vcpus[i].started = false;
+        }
+    return vm_machine_stop_reason(m);
+}
+
+/* After a teardown: forget the vCPUs (the board has destroyed them). */
+static void forget_vcpus(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    for (unsigned i = 0; i < m->nr_vcpus; i++)
+        __atomic_store_n(&m->vcpus[i].vcpu, NULL, __ATOMIC_RELEASE);
+    m->nr_vcpus = 0;
+    pthread_cond_broadcast(&m->cond); /* a pause waiting for them */
+    pthread_mutex_unlock(&m->lock);
+}
+
+static int final_status(struct vm_machine *m, enum vm_stop_reason why)
+{
+    const struct vm_machine_config *cfg = &m->cfg;
+    switch (why) {
+    case VM_STOP_RESET:
+        if (cfg->verbose)
+            fprintf(stderr, "vm: guest reset the machine: stopping\n");
+        return 0;
+    case VM_STOP_POWEROFF:
+        if (m->status)
+            fprintf(stderr, "vm: guest powered off with failure code %d\n", m->status);
+        else if (cfg->verbose)
+            fprintf(stderr, "vm: guest powered off\n");
+        return m->status;
+    case VM_STOP_QUIT:
+        fprintf(stderr, "vm: terminated by %s\n", m->own_console ? "Ctrl-A x" : "a quit request");
+        return 0;
+    case VM_STOP_TIMEOUT:
+        fprintf(stderr, "vm: stopped after the time limit (%g s)\n", cfg->timeout);
+        return VM_MACHINE_TIMEOUT_STATUS;
+    case VM_STOP_INSN_LIMIT:
+        fprintf(stderr, "vm: stopped after the instruction limit (%" PRIu64 " per hart)\n",
+                cfg->max_insns);
+        return VM_MACHINE_TIMEOUT_STATUS;
+    case VM_STOP_TRAP_STORM:
+        fprintf(stderr, "vm: guest stuck: %s\n", m->error);
+        return VM_MACHINE_TRAP_STORM_STATUS;
+    default:
+        return vm_error(VM_EIO, "%s: %s", m->ops->name, m->error[0] ? m->error : "stopped");
+    }
+}
+
+int vm_machine_run(struct vm_machine *m)
+{
+    const struct vm_machine_config *cfg = &m->cfg;
+    double start = now_seconds();
+    unsigned quick_resets = 0;
+    for (;;) {
+        double boot_start = now_seconds(), left = 0;
+        int rc = m->ops->build(m->board, m);
+        if (rc < 0) {
+            m->ops->teardown(m->board, m); /* a failed build leaves parts behind */
+            forget_vcpus(m);
+            return rc;
+        }
+        if (cfg->timeout > 0) {
+            left = cfg->timeout - (boot_start - start);
+            if (left <= 0)
+                left = 1e-3;
+        }
+        enum vm_stop_reason why = run_once(m, left);
+        m->ops->teardown(m->board, m);
+        forget_vcpus(m);
+        if (why != VM_STOP_RESET || cfg->on_reset == VM_RESET_EXIT)
+            return final_status(m, why);
+        quick_resets = now_seconds() - boot_start < QUICK_RESET_SECONDS ? quick_resets + 1 : 0;
+        if (quick_resets >= RESET_LOOP_LIMIT) {
+            fprintf(stderr, "vm: reset loop: the guest reset the machine %d times in a row, "
+                    "each within %g s of starting; stopping\n", RESET_LOOP_LIMIT,
+                    QUICK_RESET_SECONDS);
+            return VM_MACHINE_RESET_LOOP_STATUS;
+        }
+        if (cfg->verbose)
+            fprintf(stderr, "vm: guest reset: booting again\n");
+        pthread_mutex_lock(&m->lock);
+        if (m->stop == VM_STOP_RESET)
+            m->stop = VM_RUNNING;
+        why = m->stop; /* a quit or error may have come during the reset */
+        update_attention(m);
+        pthread_mutex_unlock(&m->lock);
+        if (why != VM_RUNNING)
+            return final_status(m, why);
+    }
+}
+
+/* ---- the machine ------------------------------------------------------------ */
+
+static void on_console_quit(void *opaque)
+{
+    vm_machine_stop(opaque, VM_STOP_QUIT, 0, NULL);
+}
+
+struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *board,
+                                     const struct vm_machine_config *cfg)
+{
+    struct vm_machine *m = calloc(1, sizeof(*m));
+    if (!m) {
+        vm_error(VM_ENOMEM, "%s: out of host memory", ops->name);
+        return NULL;
+    }
+    m->ops = ops;
+    m->board = board;
+    m->cfg = *cfg;
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the time bound's clock */
+    pthread_cond_init(&m->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (!(m->loop = vm_event_loop_create("vm-events"))) {
+        vm_machine_destroy(m);
+        return NULL;
+    }
+    m->console = cfg->console;
+    if (!m->console && !cfg->no_console) {
+        struct vm_chardev_stdio_config sc = {
+            .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO, .escape = true,
+            .on_quit = on_console_quit, .opaque = m,
+        };
+        if (!(m->console = vm_chardev_stdio_create(&sc))) {
+            vm_machine_destroy(m);
+            return NULL;
+        }
+        m->own_console = true;
+    }
+    return m;
+}
+
+void vm_machine_destroy(struct vm_machine *m)
+{
+    if (!m)
+        return;
+    if (m->own_console)
+        vm_chardev_destroy(m->console);
+    vm_event_loop_destroy(m->loop);
+    pthread_cond_destroy(&m->cond);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+struct vm_event_loop *vm_machine_loop(struct vm_machine *m)
+{
+    return m->loop;
+}
+
+struct vm_chardev *vm_machine_console(struct vm_machine *m)
+{
+    return m->console;
+}
+
+const struct vm_machine_config *vm_machine_config_of(struct vm_machine *m)
+{
+    return &m->cfg;
+}
