@@ -96,6 +96,8 @@ struct vm_accel_config {
     unsigned nr_vcpus;
 };
 
+struct vm_riscv_isa;
+
 /* Per-vCPU options. Backends refuse (-VM_ENOTSUP) what they cannot do. */
 struct vm_vcpu_options {
     unsigned id;          /* hart id / APIC id */
@@ -103,6 +105,8 @@ struct vm_vcpu_options {
     bool user_mode;       /* system calls from user mode exit (VM_EXIT_SYSCALL) */
     bool ebreak_exits;    /* breakpoint instructions exit (VM_EXIT_DEBUG) */
     bool halt_exits;      /* WFI/HLT exits instead of sleeping in the backend */
+    /* soft RISC-V hart: its extensions (vm/riscv_isa.h); NULL: the default set */
+    const struct vm_riscv_isa *riscv_isa;
 };
 
 /* The ops table of one backend. Only the accelerator core calls it. */

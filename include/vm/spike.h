@@ -14,6 +14,7 @@ struct vm_spike_config {
     const char *kernel; /* ELF path */
     uint64_t ram_size;  /* bytes; 0: the default (128 MiB) */
     const char *accel;  /* "auto", "soft", "kvm"; NULL: auto */
+    const char *cpu;    /* -cpu rv64[,EXT=on|off...] (vm/riscv_isa.h); NULL: every extension */
     bool verbose;       /* explain choices and the exit on stderr */
     uint64_t max_insns; /* 0: unbounded */
     double timeout;     /* seconds; 0: unbounded */

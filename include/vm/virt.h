@@ -33,6 +33,7 @@ struct vm_virt_config {
     uint64_t ram_size;    /* bytes; 0: 128 MiB (QEMU's default) */
     unsigned smp;         /* harts, 1..VM_VIRT_MAX_HARTS; 0: 1 */
     const char *accel;    /* "auto", "soft"; NULL: auto */
+    const char *cpu;      /* -cpu rv64[,EXT=on|off...] (vm/riscv_isa.h); NULL: every extension */
     bool verbose;         /* placement, choices and speed on stderr */
     double timeout;       /* seconds; 0: unbounded */
     uint64_t max_insns;   /* per hart; 0: unbounded */

@@ -6,6 +6,7 @@
  * (hart.c), which is where interrupts and remote requests are looked at. */
 #include <stdint.h>
 
+#include "riscv/crypto.h"
 #include "riscv/csr_defs.h"
 #include "riscv/decode.h"
 #include "riscv/hart.h"
@@ -30,9 +31,9 @@ void rv_slot_fill(struct rv_slot *s, const struct rv_decoded *d)
         s->imm = (int32_t)d->raw;
     else if (d->op >= RV_OP_FIRST_SYSTEM)
         s->imm = (int32_t)(d->op | ((uint32_t)d->imm & 0xfff) << 8);
-    else if (d->op >= RV_OP_FIRST_FP)
-        s->imm = (int32_t)(d->op | (uint32_t)d->fmt << 8 | (uint32_t)d->sub << 9 |
-                           (uint32_t)d->rm << 11 | (uint32_t)d->rs3 << 14);
+    else if (d->op >= RV_OP_FIRST_FP) /* unpacked by fp.c */
+        s->imm = (int32_t)(d->op | (uint32_t)d->fmt << 8 | (uint32_t)d->sub << 10 |
+                           (uint32_t)d->rm << 13 | (uint32_t)d->rs3 << 16);
     if (d->rd == 0 && rv_op_writes_x(d->op))
         s->rd = 32;
 }
@@ -152,7 +153,7 @@ L_DECODE: {
         bits |= (uint32_t)__atomic_load_n(p + 1, __ATOMIC_RELAXED) << 16;
     }
     struct rv_decoded d;
-    rv_decode(bits, &d);
+    rv_decode(bits, &h->isa, &d);
     rv_slot_fill(insn, &d);
     DISPATCH();
 }
@@ -371,6 +372,21 @@ L_FSD:
     if (!FP_ENABLED())
         ILLEGAL();
     STORE(8, h->f[insn->rs2]);
+L_FLH: { /* Zfhmin: boxed in 48 ones */
+    if (!FP_ENABLED())
+        ILLEGAL();
+    uint64_t v, tv;
+    enum vm_fault f = rv_load(h->mmu, RS1 + IMM, 2, &v, &tv);
+    if (unlikely(f != VM_FAULT_NONE))
+        TRAP((uint64_t)f, tv);
+    h->f[insn->rd] = 0xffffffffffff0000ULL | (uint16_t)v;
+    FP_DIRTY();
+    NEXT();
+}
+L_FSH:
+    if (!FP_ENABLED())
+        ILLEGAL();
+    STORE(2, (uint16_t)h->f[insn->rs2]);
 
     /* ---- Zba */
 L_ADD_UW: RD = RS2 + (uint32_t)RS1; NEXT();
@@ -428,6 +444,42 @@ L_BINV: RD = RS1 ^ (1ULL << (RS2 & 63)); NEXT();
 L_BINVI: RD = RS1 ^ (1ULL << insn->imm); NEXT();
 L_BSET: RD = RS1 | (1ULL << (RS2 & 63)); NEXT();
 L_BSETI: RD = RS1 | (1ULL << insn->imm); NEXT();
+
+    /* ---- Zbc, Zbkc, Zbkb, Zbkx */
+L_CLMUL: RD = (uint64_t)rv_clmul128(RS1, RS2); NEXT();
+L_CLMULH: RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 64); NEXT();
+L_CLMULR: RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 63); NEXT();
+L_PACK: RD = (uint32_t)RS1 | RS2 << 32; NEXT();
+L_PACKH: RD = (uint8_t)RS1 | (uint64_t)(uint8_t)RS2 << 8; NEXT();
+L_PACKW: RD = SEXT32((uint16_t)RS1 | (uint32_t)(uint16_t)RS2 << 16); NEXT();
+L_BREV8: RD = rv_brev8(RS1); NEXT();
+L_XPERM4: RD = rv_xperm4(RS1, RS2); NEXT();
+L_XPERM8: RD = rv_xperm8(RS1, RS2); NEXT();
+
+    /* ---- Zkne, Zknd, Zknh, Zksed, Zksh */
+L_AES64ES: RD = rv_aes64es(RS1, RS2); NEXT();
+L_AES64ESM: RD = rv_aes64esm(RS1, RS2); NEXT();
+L_AES64DS: RD = rv_aes64ds(RS1, RS2); NEXT();
+L_AES64DSM: RD = rv_aes64dsm(RS1, RS2); NEXT();
+L_AES64IM: RD = rv_aes64im(RS1); NEXT();
+L_AES64KS1I: RD = rv_aes64ks1i(RS1, (unsigned)insn->imm); NEXT();
+L_AES64KS2: RD = rv_aes64ks2(RS1, RS2); NEXT();
+L_SHA256SIG0: RD = rv_sha256sig0(RS1); NEXT();
+L_SHA256SIG1: RD = rv_sha256sig1(RS1); NEXT();
+L_SHA256SUM0: RD = rv_sha256sum0(RS1); NEXT();
+L_SHA256SUM1: RD = rv_sha256sum1(RS1); NEXT();
+L_SHA512SIG0: RD = rv_sha512sig0(RS1); NEXT();
+L_SHA512SIG1: RD = rv_sha512sig1(RS1); NEXT();
+L_SHA512SUM0: RD = rv_sha512sum0(RS1); NEXT();
+L_SHA512SUM1: RD = rv_sha512sum1(RS1); NEXT();
+L_SM4ED: RD = rv_sm4ed(RS1, RS2, (unsigned)insn->imm); NEXT();
+L_SM4KS: RD = rv_sm4ks(RS1, RS2, (unsigned)insn->imm); NEXT();
+L_SM3P0: RD = rv_sm3p0(RS1); NEXT();
+L_SM3P1: RD = rv_sm3p1(RS1); NEXT();
+
+    /* ---- Zicond */
+L_CZERO_EQZ: RD = RS2 ? RS1 : 0; NEXT();
+L_CZERO_NEZ: RD = RS2 ? 0 : RS1; NEXT();
 
 L_FP_GROUP:
     if (unlikely(rv_fp_exec(h, insn) != 0))

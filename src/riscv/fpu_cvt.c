@@ -1,4 +1,4 @@
-/* FCVT: float <-> integer and S <-> D, in software (the host's conversions
+/* FCVT: float <-> integer and between S, D and H, in software (the host's conversions
  * saturate differently and have no unsigned 64-bit form). */
 #include "riscv/fpu_internal.h"
 
@@ -121,9 +121,8 @@ uint64_t rv_fcvt_from_int(int fmt, uint64_t x, int from_type, int rm, uint32_t *
     return fpu_box(fmt, fpu_round_pack(fmt, sign, 0, mag, rm, fflags));
 }
 
-uint64_t rv_fcvt_fmt(int to_fmt, uint64_t a, int rm, uint32_t *fflags)
+uint64_t rv_fcvt_fmt(int to_fmt, int from_fmt, uint64_t a, int rm, uint32_t *fflags)
 {
-    const int from_fmt = to_fmt == RV_FD ? RV_FS : RV_FD;
     struct fpu_num x = fpu_unpack(from_fmt, fpu_unbox(from_fmt, a));
     uint64_t r;
     switch (x.cls) {

@@ -139,8 +139,8 @@ static bool have_fma3(void)
 bool fpu_host(int fmt, int op, uint64_t a, uint64_t b, uint64_t c, int rm, uint64_t *result,
               uint32_t *fflags)
 {
-    if ((unsigned)rm > RV_RUP || !fpu_host_enabled)
-        return false;
+    if ((unsigned)rm > RV_RUP || !fpu_host_enabled || fmt == RV_FH)
+        return false; /* x86 has no binary16 arithmetic */
     if (op == FPU_HOST_FMA && (!have_fma3() || fpu_is_inf_or_nan(fmt, a) ||
                                fpu_is_inf_or_nan(fmt, b) || fpu_is_inf_or_nan(fmt, c)))
         return false;

@@ -12,15 +12,16 @@
 
 typedef unsigned __int128 fpu_u128;
 
-/* --- format constants (fmt is RV_FS or RV_FD) --- */
+/* --- format constants (fmt is RV_FS, RV_FD or RV_FH) --- */
 
-static inline int fpu_frac_bits(int fmt) { return fmt == RV_FD ? 52 : 23; }
-static inline int fpu_bias(int fmt) { return fmt == RV_FD ? 1023 : 127; }
-static inline uint64_t fpu_exp_max(int fmt) { return fmt == RV_FD ? 0x7ff : 0xff; }
-static inline uint64_t fpu_sign_bit(int fmt) { return fmt == RV_FD ? 1ull << 63 : 1ull << 31; }
+static inline int fpu_frac_bits(int fmt) { return fmt == RV_FD ? 52 : fmt == RV_FS ? 23 : 10; }
+static inline int fpu_bias(int fmt) { return fmt == RV_FD ? 1023 : fmt == RV_FS ? 127 : 15; }
+static inline int fpu_width(int fmt) { return fmt == RV_FD ? 64 : fmt == RV_FS ? 32 : 16; }
+static inline uint64_t fpu_exp_max(int fmt) { return fmt == RV_FD ? 0x7ff : fmt == RV_FS ? 0xff : 0x1f; }
+static inline uint64_t fpu_sign_bit(int fmt) { return 1ull << (fpu_width(fmt) - 1); }
 static inline uint64_t fpu_canon_nan(int fmt)
 {
-    return fmt == RV_FD ? 0x7ff8000000000000ull : 0x7fc00000ull;
+    return fmt == RV_FD ? 0x7ff8000000000000ull : fmt == RV_FS ? 0x7fc00000ull : 0x7e00ull;
 }
 static inline uint64_t fpu_inf(int fmt, int sign)
 {
@@ -28,18 +29,17 @@ static inline uint64_t fpu_inf(int fmt, int sign)
 }
 static inline uint64_t fpu_zero(int fmt, int sign) { return sign ? fpu_sign_bit(fmt) : 0; }
 
-/* --- NaN boxing --- */
+/* --- NaN boxing: a narrower value sits under all-ones upper bits --- */
 
+static inline uint64_t fpu_box_bits(int fmt) { return fmt == RV_FD ? 0 : ~0ull << fpu_width(fmt); }
 static inline uint64_t fpu_unbox(int fmt, uint64_t x)
 {
     if (fmt == RV_FD)
         return x;
-    return (x >> 32) == 0xffffffffu ? (uint32_t)x : fpu_canon_nan(RV_FS);
+    return (x & fpu_box_bits(fmt)) == fpu_box_bits(fmt) ? x & ~fpu_box_bits(fmt)
+                                                        : fpu_canon_nan(fmt);
 }
-static inline uint64_t fpu_box(int fmt, uint64_t x)
-{
-    return fmt == RV_FD ? x : x | 0xffffffff00000000ull;
-}
+static inline uint64_t fpu_box(int fmt, uint64_t x) { return x | fpu_box_bits(fmt); }
 
 /* --- classification of raw (unboxed) bits --- */
 

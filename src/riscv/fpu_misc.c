@@ -1,4 +1,4 @@
-/* The F/D operations that never round: sign injection, min/max, compares
+/* The F/D/H operations that never round: sign injection, min/max, compares
  * and classification. All work on the bit patterns directly. */
 #include "riscv/fpu_internal.h"
 
@@ -19,14 +19,15 @@ static uint64_t order_key(int fmt, uint64_t x)
     return x & s ? ~x & (s | (s - 1)) : x | s;
 }
 
-uint64_t rv_fminmax(int fmt, uint64_t a, uint64_t b, int is_max, uint32_t *fflags)
+uint64_t rv_fminmax(int fmt, uint64_t a, uint64_t b, int op, uint32_t *fflags)
 {
+    const bool is_max = op & 1, nan_wins = op >= 2; /* FMINM/FMAXM */
     a = fpu_unbox(fmt, a);
     b = fpu_unbox(fmt, b);
     if (fpu_is_snan(fmt, a) || fpu_is_snan(fmt, b))
         *fflags |= RV_NV;
     bool an = fpu_is_nan(fmt, a), bn = fpu_is_nan(fmt, b);
-    if (an && bn)
+    if ((an && bn) || (nan_wins && (an || bn)))
         return fpu_box(fmt, fpu_canon_nan(fmt));
     if (an || bn)
         return fpu_box(fmt, an ? b : a); /* a NaN yields to the number */
@@ -34,15 +35,17 @@ uint64_t rv_fminmax(int fmt, uint64_t a, uint64_t b, int is_max, uint32_t *fflag
     return fpu_box(fmt, a_less == !is_max ? a : b);
 }
 
-enum { CMP_LE = 0, CMP_LT = 1, CMP_EQ = 2 };
+enum { CMP_LE = 0, CMP_LT = 1, CMP_EQ = 2, CMP_LEQ = 4, CMP_LTQ = 5 };
 
 uint64_t rv_fcmp(int fmt, uint64_t a, uint64_t b, int op, uint32_t *fflags)
 {
     a = fpu_unbox(fmt, a);
     b = fpu_unbox(fmt, b);
     if (fpu_is_nan(fmt, a) || fpu_is_nan(fmt, b)) {
-        /* FEQ is a quiet compare; FLT and FLE signal on any NaN. */
-        if (op != CMP_EQ || fpu_is_snan(fmt, a) || fpu_is_snan(fmt, b))
+        /* FEQ, FLEQ and FLTQ are quiet compares; FLT and FLE signal on
+         * any NaN. */
+        bool quiet = op == CMP_EQ || op == CMP_LEQ || op == CMP_LTQ;
+        if (!quiet || fpu_is_snan(fmt, a) || fpu_is_snan(fmt, b))
             *fflags |= RV_NV;
         return 0;
     }
@@ -54,6 +57,7 @@ uint64_t rv_fcmp(int fmt, uint64_t a, uint64_t b, int op, uint32_t *fflags)
     case CMP_EQ:
         return eq;
     case CMP_LT:
+    case CMP_LTQ:
         return lt;
     default:
         return lt || eq;

@@ -145,7 +145,7 @@ uint64_t fpu_soft_sqrt(int fmt, uint64_t a, int rm, uint32_t *fflags)
         sig <<= 1;
         e--;
     }
-    const int s = fmt == RV_FD ? 72 : 100;
+    const int s = fmt == RV_FD ? 72 : fmt == RV_FS ? 100 : 112;
     fpu_u128 rem;
     fpu_u128 root = isqrt128((fpu_u128)sig << s, &rem);
     return fpu_round_pack(fmt, 0, (e - s) / 2 - 1, root << 1 | (rem != 0), rm, fflags);

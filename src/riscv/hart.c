@@ -73,6 +73,10 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
     h->plat = plat;
     h->opt = *opt;
     h->hartid = opt->id;
+    if (opt->riscv_isa)
+        h->isa = *opt->riscv_isa;
+    else
+        vm_riscv_isa_default(&h->isa);
     h->mmu = vm_mmu_hart_create(plat->mmu, opt->id);
     if (!h->mmu)
         return -VM_ENOMEM;
@@ -253,7 +257,7 @@ static void step_uncached(struct rv_hart *h)
         return;
     }
     struct rv_decoded d;
-    rv_decode((uint32_t)(lo & 0xffff) | (uint32_t)(hi & 0xffff) << 16, &d);
+    rv_decode((uint32_t)(lo & 0xffff) | (uint32_t)(hi & 0xffff) << 16, &h->isa, &d);
     struct rv_dpage *sp = h->scratch;
     struct rv_slot *slot = &sp->slots[(h->pc & (RV_PAGE_SIZE - 1)) >> 1];
     rv_slot_fill(slot, &d);

@@ -10,6 +10,7 @@
 #include "vm/accel.h"
 #include "vm/mem.h"
 #include "vm/mmu.h"
+#include "vm/riscv_isa.h"
 
 #define RV_PAGE_SIZE 4096u
 #define RV_PAGE_SLOTS (RV_PAGE_SIZE / 2) /* one slot per 2-byte parcel */
@@ -94,6 +95,7 @@ struct rv_hart {
     uint64_t mcounteren, menvcfg, mcountinhibit;
     uint64_t stvec, sscratch, sepc, scause, stval, scounteren, senvcfg, satp, stimecmp;
     uint64_t instret, cycle, hartid;
+    struct vm_riscv_isa isa; /* the extensions this hart has (riscv/isa_ext.h) */
     uint64_t total_insns; /* for the instruction limit; not guest-writable */
     uint64_t storm_retired; /* instructions retired at the last trap */
     uint32_t storm_count;   /* traps in a row with none retired in between */

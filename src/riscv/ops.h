@@ -31,21 +31,35 @@
     X(ANDN) X(ORN) X(XNOR) X(CLZ) X(CLZW) X(CTZ) X(CTZW) X(CPOP) X(CPOPW)             \
     X(MAX) X(MAXU) X(MIN) X(MINU) X(SEXT_B) X(SEXT_H) X(ZEXT_H)                       \
     X(ROL) X(ROLW) X(ROR) X(RORW) X(RORI) X(RORIW) X(ORC_B) X(REV8)                   \
-    X(BCLR) X(BCLRI) X(BEXT) X(BEXTI) X(BINV) X(BINVI) X(BSET) X(BSETI)
+    X(BCLR) X(BCLRI) X(BEXT) X(BEXTI) X(BINV) X(BINVI) X(BSET) X(BSETI)               \
+    X(CLMUL) X(CLMULH) X(CLMULR)                                                      \
+    X(PACK) X(PACKH) X(PACKW) X(BREV8) X(XPERM4) X(XPERM8)                            \
+    X(AES64ES) X(AES64ESM) X(AES64DS) X(AES64DSM) X(AES64IM)                          \
+    X(AES64KS1I)  /* imm: rnum */                                                     \
+    X(AES64KS2)                                                                       \
+    X(SHA256SIG0) X(SHA256SIG1) X(SHA256SUM0) X(SHA256SUM1)                           \
+    X(SHA512SIG0) X(SHA512SIG1) X(SHA512SUM0) X(SHA512SUM1)                           \
+    X(SM4ED) X(SM4KS) /* imm: bs */                                                   \
+    X(SM3P0) X(SM3P1)                                                                 \
+    X(CZERO_EQZ) X(CZERO_NEZ)                                                         \
+    X(FLH) X(FSH)
 
-/* fmt (S/D), rm, rs3 and the variant travel in the decoded fields. */
+/* fmt (S/D/H), rm, rs3 and the variant travel in the decoded fields. */
 #define RV_OPS_FP(X)                                                                  \
     X(FADD) X(FSUB) X(FMUL) X(FDIV) X(FSQRT)                                          \
     X(FSGNJ)      /* sub: 0 J, 1 JN, 2 JX */                                          \
-    X(FMINMAX)    /* sub: 0 min, 1 max */                                             \
+    X(FMINMAX)    /* sub: 0 min, 1 max, 2 minm, 3 maxm (Zfa) */                       \
     X(FCVT_TO_INT)   /* sub: 0 W, 1 WU, 2 L, 3 LU */                                  \
     X(FCVT_FROM_INT) /* sub as above */                                               \
-    X(FCVT_FMT)   /* fmt is the destination format */                                 \
+    X(FCVT_FMT)   /* fmt is the destination format, sub the source */                 \
     X(FMV_X_F)    /* FMV.X.W / FMV.X.D */                                             \
     X(FMV_F_X)    /* FMV.W.X / FMV.D.X */                                             \
-    X(FCMP)       /* sub: 2 EQ, 1 LT, 0 LE */                                         \
+    X(FCMP)       /* sub: 2 EQ, 1 LT, 0 LE, 4 LEQ, 5 LTQ (Zfa: quiet) */              \
     X(FCLASS)                                                                         \
-    X(FMA)        /* sub: 0 FMADD, 1 FMSUB, 2 FNMSUB, 3 FNMADD */
+    X(FMA)        /* sub: 0 FMADD, 1 FMSUB, 2 FNMSUB, 3 FNMADD */                     \
+    X(FLI)        /* Zfa; rs1 is the constant's index */                              \
+    X(FROUND)     /* Zfa; sub: 0 FROUND, 1 FROUNDNX */                                \
+    X(FCVTMOD)    /* Zfa: FCVTMOD.W.D */
 
 #define RV_OPS_SYSTEM(X)                                                              \
     X(CSRRW) X(CSRRS) X(CSRRC) X(CSRRWI) X(CSRRSI) X(CSRRCI)                          \
@@ -60,6 +74,9 @@ enum rv_op {
 
 #define RV_OP_FIRST_FP RV_OP_FADD
 #define RV_OP_FIRST_SYSTEM RV_OP_CSRRW
+/* Slots pack the op in 8 bits (FP and system groups) and the handler
+ * table puts its extra entries at 256. */
+_Static_assert(RV_OP_COUNT <= 256, "ops no longer fit the slot packing");
 
 const char *rv_op_name(enum rv_op op);
 

@@ -85,7 +85,7 @@ static struct fpu_res evaluate(const struct fpu_rec *r)
     case K_CLASS: v = rv_fclass(d->fmt, r->a); break;
     case K_TOINT: v = rv_fcvt_to_int(d->fmt, r->a, d->param, rm, &fl); break;
     case K_FROMINT: v = rv_fcvt_from_int(d->fmt, r->a, d->param, rm, &fl); break;
-    case K_CVTFMT: v = rv_fcvt_fmt(d->param, r->a, rm, &fl); break;
+    case K_CVTFMT: v = rv_fcvt_fmt(d->param, d->fmt, r->a, rm, &fl); break;
     }
     return (struct fpu_res){ v, fl };
 }

@@ -11,7 +11,7 @@ vm=$(cd "$here/../.." && pwd)/build/vm
 if [ "${1:-}" = --vm ]; then vm=$2; shift 2; fi
 cd "$here"
 [ $# -gt 0 ] || set -- *.S
-F="-march=rv64gc_zba_zbb_zbs_zicsr_zifencei -mabi=lp64d -mcmodel=medany -nostdlib
+F="-march=rv64gc_zba_zbb_zbs_zbc_zbkb_zbkc_zbkx_zknd_zkne_zknh_zksed_zksh_zfh_zicsr_zifencei -mabi=lp64d -mcmodel=medany -nostdlib
  -nostartfiles -static -Wl,--no-warn-rwx-segments -Ienv -T env/link.ld"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,11 +21,13 @@ build() { # build K OUT.bin
         riscv64-unknown-elf-objcopy -O binary "$tmp/m.elf" "$2"
 }
 for s in "$@"; do
+    spec=$(sed -n 's|^/\* vm -cpu \([^ ]*\) \*/$|\1|p' "$s")
     build 999999 "$tmp/ref.bin" || exit 2
     k=1 survived=
     # past the last CHECK the mutant is the original: stop there
     while build $k "$tmp/m.bin" && ! cmp -s "$tmp/m.bin" "$tmp/ref.bin"; do
-        "$vm" run -M spike --timeout 20 "$tmp/m.elf" >/dev/null 2>&1 && survived="$survived $k"
+        "$vm" run -M spike ${spec:+-cpu "$spec"} --timeout 20 "$tmp/m.elf" >/dev/null 2>&1 &&
+            survived="$survived $k"
         k=$((k + 1))
     done
     [ -n "$survived" ] && bad=1

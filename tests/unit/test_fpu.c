@@ -86,8 +86,8 @@ static uint64_t exec(const struct tcase *t, uint32_t *fl)
         return rv_fcvt_to_int(t->fmt, t->a, t->op - TO_W, t->rm, fl);
     case FROM_W: case FROM_WU: case FROM_L: case FROM_LU:
         return rv_fcvt_from_int(t->fmt, t->a, t->op - FROM_W, t->rm, fl);
-    case CVT_S_D: return rv_fcvt_fmt(RV_FS, t->a, t->rm, fl);
-    case CVT_D_S: return rv_fcvt_fmt(RV_FD, t->a, t->rm, fl);
+    case CVT_S_D: return rv_fcvt_fmt(RV_FS, RV_FD, t->a, t->rm, fl);
+    case CVT_D_S: return rv_fcvt_fmt(RV_FD, RV_FS, t->a, t->rm, fl);
     }
     return 0;
 }

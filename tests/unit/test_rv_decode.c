@@ -5,9 +5,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "riscv/decode.h"
+#include "vm/error.h"
+#include "vm/riscv_isa.h"
+
+static struct vm_riscv_isa full_isa(void)
+{
+    struct vm_riscv_isa isa;
+    vm_riscv_isa_default(&isa);
+    return isa;
+}
 
 struct dcase {
     uint32_t bits;
@@ -181,7 +191,7 @@ static const struct dcase cases[] = {
     {0xc035f553, RV_OP_FCVT_TO_INT, 10, 11, -1, 0, 0, 0, 3, 7, -1, "fcvt.lu.s a0, fa1"},
     {0xd005f553, RV_OP_FCVT_FROM_INT, 10, 11, -1, 0, 0, 0, 0, 7, -1, "fcvt.s.w fa0, a1"},
     {0xd235f553, RV_OP_FCVT_FROM_INT, 10, 11, -1, 0, 0, 1, 3, 7, -1, "fcvt.d.lu fa0, a1"},
-    {0x4015f553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 0, 0, 7, -1, "fcvt.s.d fa0, fa1"},
+    {0x4015f553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 0, 1, 7, -1, "fcvt.s.d fa0, fa1"},
     {0x42058553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 1, 0, -1, -1, "fcvt.d.s fa0, fa1"},
     {0xe0058553, RV_OP_FMV_X_F, 10, 11, -1, 0, 0, 0, 0, -1, -1, "fmv.x.w a0, fa1"},
     {0xe2058553, RV_OP_FMV_X_F, 10, 11, -1, 0, 0, 1, 0, -1, -1, "fmv.x.d a0, fa1"},
@@ -235,6 +245,65 @@ static const struct dcase cases[] = {
     {0x0000bfaa, RV_OP_FSD, -1, 2, 10, 504, 1, -1, -1, -1, -1, "c.fsdsp fa0, 504(sp)"},
     {0x0000dfaa, RV_OP_SW, -1, 2, 10, 252, 1, -1, -1, -1, -1, "c.swsp a0, 252(sp)"},
     {0x0000ff86, RV_OP_SD, -1, 2, 1, 504, 1, -1, -1, -1, -1, "c.sdsp ra, 504(sp)"},
+    /* Zbc, Zbkb, Zbkx, Zkn, Zks (GNU as 2.40) */
+    {0x0ac59533, RV_OP_CLMUL, 10, 11, 12, 0, 0, -1, -1, -1, -1, "clmul a0, a1, a2"},
+    {0x0ac5b533, RV_OP_CLMULH, 10, 11, 12, 0, 0, -1, -1, -1, -1, "clmulh a0, a1, a2"},
+    {0x0ac5a533, RV_OP_CLMULR, 10, 11, 12, 0, 0, -1, -1, -1, -1, "clmulr a0, a1, a2"},
+    {0x08c5c533, RV_OP_PACK, 10, 11, 12, 0, 0, -1, -1, -1, -1, "pack a0, a1, a2"},
+    {0x08c5f533, RV_OP_PACKH, 10, 11, 12, 0, 0, -1, -1, -1, -1, "packh a0, a1, a2"},
+    {0x08c5c53b, RV_OP_PACKW, 10, 11, 12, 0, 0, -1, -1, -1, -1, "packw a0, a1, a2"},
+    {0x6875d513, RV_OP_BREV8, 10, 11, -1, 0, 0, -1, -1, -1, -1, "brev8 a0, a1"},
+    {0x28c5a533, RV_OP_XPERM4, 10, 11, 12, 0, 0, -1, -1, -1, -1, "xperm4 a0, a1, a2"},
+    {0x28c5c533, RV_OP_XPERM8, 10, 11, 12, 0, 0, -1, -1, -1, -1, "xperm8 a0, a1, a2"},
+    {0x32c58533, RV_OP_AES64ES, 10, 11, 12, 0, 0, -1, -1, -1, -1, "aes64es a0, a1, a2"},
+    {0x36c58533, RV_OP_AES64ESM, 10, 11, 12, 0, 0, -1, -1, -1, -1, "aes64esm a0, a1, a2"},
+    {0x3ac58533, RV_OP_AES64DS, 10, 11, 12, 0, 0, -1, -1, -1, -1, "aes64ds a0, a1, a2"},
+    {0x3ec58533, RV_OP_AES64DSM, 10, 11, 12, 0, 0, -1, -1, -1, -1, "aes64dsm a0, a1, a2"},
+    {0x30059513, RV_OP_AES64IM, 10, 11, -1, 0, 0, -1, -1, -1, -1, "aes64im a0, a1"},
+    {0x31a59513, RV_OP_AES64KS1I, 10, 11, -1, 10, 1, -1, -1, -1, -1, "aes64ks1i a0, a1, 10"},
+    {0x7ec58533, RV_OP_AES64KS2, 10, 11, 12, 0, 0, -1, -1, -1, -1, "aes64ks2 a0, a1, a2"},
+    {0x10259513, RV_OP_SHA256SIG0, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha256sig0 a0, a1"},
+    {0x10359513, RV_OP_SHA256SIG1, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha256sig1 a0, a1"},
+    {0x10059513, RV_OP_SHA256SUM0, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha256sum0 a0, a1"},
+    {0x10159513, RV_OP_SHA256SUM1, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha256sum1 a0, a1"},
+    {0x10659513, RV_OP_SHA512SIG0, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha512sig0 a0, a1"},
+    {0x10759513, RV_OP_SHA512SIG1, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha512sig1 a0, a1"},
+    {0x10459513, RV_OP_SHA512SUM0, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha512sum0 a0, a1"},
+    {0x10559513, RV_OP_SHA512SUM1, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sha512sum1 a0, a1"},
+    {0xf0c58533, RV_OP_SM4ED, 10, 11, 12, 3, 1, -1, -1, -1, -1, "sm4ed a0, a1, a2, 3"},
+    {0x74c58533, RV_OP_SM4KS, 10, 11, 12, 1, 1, -1, -1, -1, -1, "sm4ks a0, a1, a2, 1"},
+    {0x10859513, RV_OP_SM3P0, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sm3p0 a0, a1"},
+    {0x10959513, RV_OP_SM3P1, 10, 11, -1, 0, 0, -1, -1, -1, -1, "sm3p1 a0, a1"},
+    /* Zfh, Zfhmin (GNU as 2.40) */
+    {0x00659507, RV_OP_FLH, 10, 11, -1, 6, 1, -1, -1, -1, -1, "flh fa0, 6(a1)"},
+    {0x00a59327, RV_OP_FSH, -1, 11, 10, 6, 1, -1, -1, -1, -1, "fsh fa0, 6(a1)"},
+    {0x04c59553, RV_OP_FADD, 10, 11, 12, 0, 0, 2, -1, 1, -1, "fadd.h fa0, fa1, fa2, rtz"},
+    {0x6cc5f543, RV_OP_FMA, 10, 11, 12, 0, 0, 2, 0, 7, 13, "fmadd.h fa0, fa1, fa2, fa3"},
+    {0x40258553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 0, 2, -1, -1, "fcvt.s.h fa0, fa1"},
+    {0x44058553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 2, 0, 0, -1, "fcvt.h.s fa0, fa1, rne"},
+    {0x42258553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 1, 2, -1, -1, "fcvt.d.h fa0, fa1"},
+    {0x4415f553, RV_OP_FCVT_FMT, 10, 11, -1, 0, 0, 2, 1, 7, -1, "fcvt.h.d fa0, fa1"},
+    {0xe4058553, RV_OP_FMV_X_F, 10, 11, -1, 0, 0, 2, -1, -1, -1, "fmv.x.h a0, fa1"},
+    {0xf4058553, RV_OP_FMV_F_X, 10, 11, -1, 0, 0, 2, -1, -1, -1, "fmv.h.x fa0, a1"},
+    {0xe4059553, RV_OP_FCLASS, 10, 11, -1, 0, 0, 2, -1, -1, -1, "fclass.h a0, fa1"},
+    {0xc425f553, RV_OP_FCVT_TO_INT, 10, 11, -1, 0, 0, 2, 2, 7, -1, "fcvt.l.h a0, fa1"},
+    /* Zicond, Zimop, Zfa, Zcb, Zcmop: binutils 2.40 lacks them, encoded by
+     * hand from the specs */
+    {0x0ec5d533, RV_OP_CZERO_EQZ, 10, 11, 12, 0, 0, -1, -1, -1, -1, "czero.eqz a0, a1, a2"},
+    {0x0ec5f533, RV_OP_CZERO_NEZ, 10, 11, 12, 0, 0, -1, -1, -1, -1, "czero.nez a0, a1, a2"},
+    {0x81c5c573, RV_OP_ADDI, 10, 0, -1, 0, 1, -1, -1, -1, -1, "mop.r.0 a0, a1 (= li a0, 0)"},
+    {0x82c5c573, RV_OP_ADDI, 10, 0, -1, 0, 1, -1, -1, -1, -1, "mop.rr.0 a0, a1, a2"},
+    {0xf0180553, RV_OP_FLI, 10, 16, -1, 0, 0, 0, -1, -1, -1, "fli.s fa0, 1.0"},
+    {0x28c5a553, RV_OP_FMINMAX, 10, 11, 12, 0, 0, 0, 2, -1, -1, "fminm.s fa0, fa1, fa2"},
+    {0x42459553, RV_OP_FROUND, 10, 11, -1, 0, 0, 1, 0, 1, -1, "fround.d fa0, fa1, rtz"},
+    {0xc2859553, RV_OP_FCVTMOD, 10, 11, -1, 0, 0, 1, -1, 1, -1, "fcvtmod.w.d a0, fa1, rtz"},
+    {0xa2c5c553, RV_OP_FCMP, 10, 11, 12, 0, 0, 1, 4, -1, -1, "fleq.d a0, fa1, fa2"},
+    {0xa0c5d553, RV_OP_FCMP, 10, 11, 12, 0, 0, 0, 5, -1, -1, "fltq.s a0, fa1, fa2"},
+    {0x000081c8, RV_OP_LBU, 10, 11, -1, 1, 1, -1, -1, -1, -1, "c.lbu a0, 1(a1)"},
+    {0x00009d4d, RV_OP_MUL, 10, 10, 11, 0, 0, -1, -1, -1, -1, "c.mul a0, a1"},
+    {0x00009d61, RV_OP_ANDI, 10, 10, -1, 255, 1, -1, -1, -1, -1, "c.zext.b a0"},
+    {0x00009d75, RV_OP_XORI, 10, 10, -1, -1, 1, -1, -1, -1, -1, "c.not a0"},
+    {0x00006081, RV_OP_ADDI, 0, -1, -1, 0, 1, -1, -1, -1, -1, "c.mop.1"},
 };
 
 static void test_table(void **state)
@@ -243,7 +312,8 @@ static void test_table(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const struct dcase *c = &cases[i];
         struct rv_decoded d;
-        rv_decode(c->bits, &d);
+        struct vm_riscv_isa isa = full_isa();
+        rv_decode(c->bits, &isa, &d);
         if (d.op != c->op)
             fail_msg("%s (0x%08x): op %s, expected %s", c->text, c->bits, rv_op_name(d.op),
                      rv_op_name(c->op));
@@ -281,8 +351,16 @@ static void test_illegal(void **state)
         0x2001,     /* c.addiw x0: reserved */
         0x6101,     /* c.addi16sp with imm 0: reserved */
         0x6501,     /* c.lui a0, 0: reserved */
-        0x9c41 | 0x40 | 0x20, /* c.subw/c.addw space, funct2 11 with bit 12: reserved */
-        0x8000,     /* quadrant 0, funct3 100: reserved */
+        0x9000,     /* quadrant 0, funct3 100, bits 12:10 = 100: reserved */
+        0x8c40,     /* c.sh with bit 6 set: reserved */
+        0x9c01 | (6u << 2) | 0x60, /* Zcb unary space, bits 4:2 = 110: reserved */
+        0x6881,     /* c.lui a7 (odd), 0: c.mop only for x1..x15 */
+        0x31b59513, /* aes64ks1i with rnum 11: reserved */
+        0x80c5c573, /* SYSTEM funct3 4, bit 31, bits 25:22 not 0111: no mop */
+        0xe2159553, /* fmvh.x.d: RV32 only */
+        0xb2c58553, /* fmvp.d.x: RV32 only */
+        0xc2858553, /* fcvtmod.w.d with rm != RTZ: reserved */
+        0x46358553, /* fcvt.h.h: not a conversion */
         0x0000100b, /* custom-0 opcode */
         0x00001067, /* jalr with funct3 1 */
         0x00002063, /* branch funct3 2 */
@@ -298,27 +376,119 @@ static void test_illegal(void **state)
         0xe0158553, /* fmv.x.w with rs2 != 0 */
         0xe0159553, /* fclass.s with rs2 != 0 */
         0xe0b5a553, /* fmv.x.w-space funct3 2 */
-        0x04c5f553, /* fadd.h (fmt 2): no Zfh */
         0x06c5f553, /* fadd.q (fmt 3): no Q */
         0x20c5b553, /* fsgnj funct3 3 */
-        0x28c5a553, /* fmin/fmax funct3 2 */
+        0x28c5c553, /* fmin/fmax funct3 4 */
         0xa0c5b553, /* fcmp funct3 3 */
         0xc045f553, /* fcvt.?.s with rs2 4 */
-        0x40258553, /* fcvt.s.h: no Zfh */
         0x5805f553 | (1u << 20), /* fsqrt with rs2 != 0 */
         0x0600f043, /* fmadd.q */
-        0x00c5d53b | (0x04u << 25) | (1u << 20), /* zext.h encoding with rs2 != 0 */
         0x6405951b, /* clzw-space with funct12 0x640 */
         0x0405951b, /* slliw with shamt[5] set */
         0x00c58533 | (0x40u << 25), /* OP with funct7 0x40 */
     };
+    struct vm_riscv_isa isa = full_isa();
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct rv_decoded d;
-        rv_decode(bad[i], &d);
+        rv_decode(bad[i], &isa, &d);
         if (d.op != RV_OP_ILLEGAL)
             fail_msg("0x%08x decodes as %s, expected ILLEGAL", bad[i], rv_op_name(d.op));
         assert_int_equal(d.raw, (bad[i] & 3) == 3 ? bad[i] : (bad[i] & 0xffff));
     }
+}
+
+/* Each instruction is legal with the default set and illegal once its
+ * extension (and any other extension that also has it) is turned off. */
+static void test_gating(void **state)
+{
+    (void)state;
+    static const struct { uint32_t bits; const char *cpu; } g[] = {
+        {0x0ac59533, "rv64,zbc=off,zbkc=off"}, /* clmul */
+        {0x0ac5a533, "rv64,zbc=off"},          /* clmulr: Zbc only */
+        {0x08c5c533, "rv64,zbkb=off"},         /* pack */
+        {0x08c5c53b, "rv64,zbkb=off"},         /* packw */
+        {0x6875d513, "rv64,zbkb=off"},         /* brev8 */
+        {0x60c5d533, "rv64,zbb=off,zbkb=off"}, /* ror */
+        {0x6b85d513, "rv64,zbb=off,zbkb=off"}, /* rev8 */
+        {0x40c5f533, "rv64,zbb=off,zbkb=off"}, /* andn */
+        {0x0805c53b, "rv64,zbb=off,zbkb=off"}, /* zext.h = packw rd, rs1, x0 */
+        {0x28c5c533, "rv64,zbkx=off"},         /* xperm8 */
+        {0x32c58533, "rv64,zkne=off"},         /* aes64es */
+        {0x3ec58533, "rv64,zknd=off"},         /* aes64dsm */
+        {0x30059513, "rv64,zknd=off"},         /* aes64im */
+        {0x31a59513, "rv64,zkne=off,zknd=off"}, /* aes64ks1i */
+        {0x10659513, "rv64,zknh=off"},         /* sha512sig0 */
+        {0xf0c58533, "rv64,zksed=off"},        /* sm4ed */
+        {0x10959513, "rv64,zksh=off"},         /* sm3p1 */
+        {0x0ec5d533, "rv64,zicond=off"},       /* czero.eqz */
+        {0x81c5c573, "rv64,zimop=off"},        /* mop.r.0 */
+        {0x00006081, "rv64,zcmop=off"},        /* c.mop.1 */
+        {0x000081c8, "rv64,zcb=off"},          /* c.lbu */
+        {0x00009d4d, "rv64,zcb=off"},          /* c.mul */
+        {0x00009d65, "rv64,zbb=off"},          /* c.sext.b needs Zbb too */
+        {0x00009d71, "rv64,zba=off"},          /* c.zext.w needs Zba too */
+        {0x04c59553, "rv64,zfh=off"},          /* fadd.h */
+        {0x6cc5f543, "rv64,zfh=off"},          /* fmadd.h */
+        {0xe4059553, "rv64,zfh=off"},          /* fclass.h */
+        {0x00659507, "rv64,zfh=off,zfhmin=off"}, /* flh */
+        {0x40258553, "rv64,zfh=off,zfhmin=off"}, /* fcvt.s.h */
+        {0xf4058553, "rv64,zfh=off,zfhmin=off"}, /* fmv.h.x */
+        {0xf0180553, "rv64,zfa=off"},          /* fli.s */
+        {0x28c5a553, "rv64,zfa=off"},          /* fminm.s */
+        {0x42459553, "rv64,zfa=off"},          /* fround.d */
+        {0xc2859553, "rv64,zfa=off"},          /* fcvtmod.w.d */
+        {0xa0c5d553, "rv64,zfa=off"},          /* fltq.s */
+        {0xf4180553, "rv64,zfh=off"},          /* fli.h needs Zfh too */
+        {0x08c5853b, "rv64,zba=off"},          /* add.uw */
+    };
+    for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
+        struct vm_riscv_isa on = full_isa(), off;
+        struct rv_decoded d;
+        assert_int_equal(vm_riscv_isa_parse(g[i].cpu, &off), 0);
+        rv_decode(g[i].bits, &on, &d);
+        if (d.op == RV_OP_ILLEGAL)
+            fail_msg("0x%08x is illegal with every extension on", g[i].bits);
+        rv_decode(g[i].bits, &off, &d);
+        if (d.op != RV_OP_ILLEGAL)
+            fail_msg("0x%08x decodes as %s with %s", g[i].bits, rv_op_name(d.op), g[i].cpu);
+    }
+    /* Zfhmin alone keeps the moves and conversions, not the arithmetic. */
+    struct vm_riscv_isa min;
+    struct rv_decoded d;
+    assert_int_equal(vm_riscv_isa_parse("rv64,zfh=off", &min), 0);
+    rv_decode(0x40258553, &min, &d);
+    assert_int_equal(d.op, RV_OP_FCVT_FMT);
+    rv_decode(0x00659507, &min, &d);
+    assert_int_equal(d.op, RV_OP_FLH);
+}
+
+/* -cpu parsing: QEMU's spellings, errors for what cannot be. */
+static void test_cpu_parse(void **state)
+{
+    (void)state;
+    struct vm_riscv_isa isa;
+    char buf[1024];
+    assert_int_equal(vm_riscv_isa_parse(NULL, &isa), 0);
+    assert_true(vm_riscv_isa_has(&isa, "zbc"));
+    assert_int_equal(vm_riscv_isa_parse("rv64,Zfh=false,zfhmin=off,zbkb=true", &isa), 0);
+    assert_false(vm_riscv_isa_has(&isa, "zfh"));
+    assert_false(vm_riscv_isa_has(&isa, "zfhmin"));
+    assert_true(vm_riscv_isa_has(&isa, "zbkb"));
+    assert_int_equal(vm_riscv_isa_parse("rv64,zkn=off", &isa), 0);
+    assert_false(vm_riscv_isa_has(&isa, "zknh"));
+    assert_false(vm_riscv_isa_has(&isa, "zbkx"));
+    assert_true(vm_riscv_isa_has(&isa, "zksh"));
+    vm_riscv_isa_string(&isa, buf, sizeof(buf));
+    assert_null(strstr(buf, "_zknh"));
+    assert_non_null(strstr(buf, "_zksh"));
+    assert_int_equal(strncmp(buf, "rv64imafdc_", 11), 0);
+    assert_int_equal(vm_riscv_isa_parse("rv32", &isa), -VM_EINVAL);
+    assert_int_equal(vm_riscv_isa_parse("rv64,zbq=on", &isa), -VM_EINVAL);
+    assert_int_equal(vm_riscv_isa_parse("rv64,zbc=maybe", &isa), -VM_EINVAL);
+    assert_int_equal(vm_riscv_isa_parse("rv64,zbc", &isa), -VM_EINVAL);
+    assert_int_equal(vm_riscv_isa_parse("rv64,c=off", &isa), -VM_EINVAL);
+    assert_int_equal(vm_riscv_isa_parse("rv64,zfhmin=off", &isa), -VM_EINVAL); /* zfh still on */
+    assert_int_equal(vm_riscv_isa_parse("rv64,zfh=on,zfhmin=off", &isa), -VM_EINVAL);
 }
 
 static void test_lengths(void **state)
@@ -352,6 +522,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_illegal),
+        cmocka_unit_test(test_gating),
+        cmocka_unit_test(test_cpu_parse),
         cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_names),
     };

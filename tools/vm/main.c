@@ -13,6 +13,7 @@
 #include "vm/accel.h"
 #include "vm/error.h"
 #include "vm/microvm.h"
+#include "vm/riscv_isa.h"
 #include "vm/spike.h"
 #include "vm/virt.h"
 
@@ -30,6 +31,8 @@ static const char usage_text[] =
     "  -m SIZE             guest RAM, QEMU syntax: 128M, 1G, 65536K (bare number: MiB)\n"
     "  -smp N              CPUs (virt: up to 8; microvm)\n"
     "  --accel NAME        accelerator: auto (default), soft, kvm (also -accel)\n"
+    "  -cpu rv64[,EXT=on|off...]  RISC-V extensions, QEMU's names (virt, spike);\n"
+    "                      `-cpu help` lists them\n"
     "  -bios FILE|none     virt: OpenSBI fw_dynamic/fw_jump (ELF or raw; default: Debian's\n"
     "                      opensbi package, else ~/.cache/vm/riscv64/fw_dynamic.bin);\n"
     "                      none: -kernel runs in M-mode. spike: only `none`\n"
@@ -156,7 +159,7 @@ static bool is_flag(const char *arg, const char *name)
 
 /* Everything `vm run` understands, whatever the machine. */
 struct run_options {
-    const char *machine, *kernel, *initrd, *append, *bios, *accel, *positional, *dumpdtb;
+    const char *machine, *kernel, *initrd, *append, *bios, *accel, *positional, *dumpdtb, *cpu;
     uint64_t ram_size, max_insns;
     unsigned smp, drives, netdevs;
     double timeout;
@@ -192,6 +195,10 @@ static int parse_run(int argc, char **argv, struct run_options *o)
             if (!*v)
                 return usage_error("run: %s needs a name (auto, soft, kvm)", a);
             o->accel = v;
+        } else if ((v = option_value(argc, argv, &i, "-cpu"))) {
+            if (!*v)
+                return usage_error("run: %s needs a CPU model (rv64; `-cpu help`)", a);
+            o->cpu = v;
         } else if ((v = option_value(argc, argv, &i, "-kernel"))) {
             if (!*v)
                 return usage_error("run: %s needs a file", a);
@@ -256,7 +263,7 @@ static int run_spike(const struct run_options *o)
     if (o->kernel && o->positional)
         return usage_error("run: give the program once (-kernel or last argument), not both%s", "");
     struct vm_spike_config cfg = {
-        .accel = o->accel, .kernel = o->kernel ? o->kernel : o->positional,
+        .accel = o->accel, .cpu = o->cpu, .kernel = o->kernel ? o->kernel : o->positional,
         .ram_size = o->ram_size, .max_insns = o->max_insns, .timeout = o->timeout,
         .verbose = o->verbose,
     };
@@ -275,6 +282,8 @@ static int run_microvm(const struct run_options *o)
     if (o->max_insns)
         return usage_error("run: --max-insns is for the soft accelerator; microvm runs on kvm%s",
                            "");
+    if (o->cpu)
+        return usage_error("run: -cpu '%s': microvm runs the host's CPU under kvm", o->cpu);
     if (!o->kernel)
         return usage_error("run: microvm needs -kernel bzImage%s", "");
     struct vm_microvm_config cfg = {
@@ -318,6 +327,7 @@ static int run_virt(struct run_options *o, const char *props)
     struct vm_virt_config cfg = {
         .bios = o->bios, .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
         .dumpdtb = o->dumpdtb, .ram_size = o->ram_size, .smp = o->smp, .accel = o->accel,
+        .cpu = o->cpu,
         .verbose = o->verbose, .timeout = o->timeout, .max_insns = o->max_insns,
     };
     return exit_status(vm_board_virt_run(&cfg));
@@ -329,6 +339,10 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run(argc, argv, &o);
     if (rc)
         return rc;
+    if (o.cpu && (!strcmp(o.cpu, "help") || !strcmp(o.cpu, "?"))) {
+        vm_riscv_cpu_help(stdout);
+        return 0;
+    }
     if (!strcmp(o.machine, "help") || !strcmp(o.machine, "?")) {
         printf("machines:\n"
                "  virt     RISC-V board with QEMU virt's map: OpenSBI, Linux, U-Boot (default)\n"

@@ -24,9 +24,8 @@
 #include "vm/error.h"
 #include "vm/riscv.h"
 
-/* What the soft hart implements (docs/HART.md), as the device tree's
- * riscv,isa; Linux reads the extensions from here. */
-#define VIRT_ISA "rv64imafdc_zicntr_zicsr_zifencei_zihintpause_zba_zbb_zbs_sstc"
+/* Cache blocks as the device tree describes them (Zicbop). */
+#define VIRT_CACHE_BLOCK 64
 /* The hart translates Sv39/48/57; QEMU's virt says sv57 too. Linux picks
  * the deepest mode it finds, this property caps it. */
 #define VIRT_MMU_TYPE "riscv,sv57"
@@ -141,8 +140,12 @@ static int write_file(const char *path, const void *data, size_t size)
 static int place_fdt(struct virt *m)
 {
     const struct vm_virt_config *cfg = m->cfg;
+    char isa[1024];
+    if (vm_riscv_isa_string(&m->isa, isa, sizeof(isa)) >= sizeof(isa))
+        return vm_error(VM_EINVAL, "virt: the ISA string does not fit %zu bytes", sizeof(isa));
     struct virt_fdt_config fc = {
-        .nr_harts = m->nr_harts, .ram_size = m->ram_size, .isa = VIRT_ISA,
+        .nr_harts = m->nr_harts, .ram_size = m->ram_size, .isa = isa,
+        .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VIRT_CACHE_BLOCK : 0,
         .mmu_type = VIRT_MMU_TYPE, .bootargs = cfg->append,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,
         .initrd_end = cfg->initrd ? m->initrd.end : 0,
@@ -195,7 +198,7 @@ static int add_harts(struct virt *m)
     if (strcmp(vm_accel_ops_of(m->accel)->name, "soft") != 0)
         return vm_error(VM_ENOTSUP, "virt: runs on the soft accelerator only");
     for (unsigned h = 0; h < m->nr_harts; h++) {
-        struct vm_vcpu_options opt = {.id = h, .max_insns = cfg->max_insns};
+        struct vm_vcpu_options opt = {.id = h, .max_insns = cfg->max_insns, .riscv_isa = &m->isa};
         struct vm_vcpu *vcpu;
         struct vm_riscv_core_regs regs;
         if ((rc = vm_vcpu_create(m->accel, &opt, &vcpu)) < 0)
@@ -226,12 +229,15 @@ int virt_check_config(struct virt *m)
     if (m->nr_harts > VM_VIRT_MAX_HARTS)
         return vm_error(VM_EINVAL, "virt: -smp %u: at most %d harts", m->nr_harts,
                         VM_VIRT_MAX_HARTS);
+    int rc = vm_riscv_isa_parse(cfg->cpu, &m->isa);
+    if (rc < 0)
+        return rc;
     if (cfg->bios && !strcmp(cfg->bios, "none")) {
         m->firmware = NULL;
     } else if (cfg->bios) {
         m->firmware = cfg->bios;
     } else {
-        int rc = virt_default_firmware(m->firmware_buf, sizeof(m->firmware_buf));
+        rc = virt_default_firmware(m->firmware_buf, sizeof(m->firmware_buf));
         if (rc < 0)
             return rc;
         m->firmware = m->firmware_buf;

@@ -145,6 +145,8 @@ static int write_cpus(void *fdt, const struct virt_fdt_config *c, const struct i
         TRY(fdt_property(fdt, "riscv,isa-extensions", isa->buf, (int)isa->len));
         if (c->mmu_type)
             TRY(fdt_property_string(fdt, "mmu-type", c->mmu_type));
+        if (c->cbop_block_size)
+            TRY(fdt_property_cell(fdt, "riscv,cbop-block-size", c->cbop_block_size));
         TRY(fdt_begin_node(fdt, "interrupt-controller"));
         TRY(fdt_property_cell(fdt, "#interrupt-cells", 1));
         TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));

@@ -15,6 +15,7 @@
 #include "boards/machine.h"
 #include "boards/riscv-virt/virt_load.h"
 #include "vm/accel.h"
+#include "vm/riscv_isa.h"
 #include "vm/virt.h"
 
 struct virt;
@@ -31,6 +32,7 @@ struct virt {
     uint64_t ram_size;
     unsigned nr_harts;
     const char *firmware; /* path, or NULL for -bios none */
+    struct vm_riscv_isa isa; /* every hart's extensions (-cpu) */
     char firmware_buf[4096];
 
     /* one boot of the machine (virt_build / virt_teardown) */

@@ -19,6 +19,7 @@
 #include "vm/elf.h"
 #include "vm/error.h"
 #include "vm/riscv.h"
+#include "vm/riscv_isa.h"
 #include "vm/spike.h"
 
 /* A thread that kicks the vCPU once the time bound has passed. */
@@ -171,6 +172,9 @@ static int build(struct spike *m)
     int rc = check_ram_size(ram);
     if (rc < 0)
         return rc;
+    struct vm_riscv_isa isa;
+    if ((rc = vm_riscv_isa_parse(cfg->cpu, &isa)) < 0)
+        return rc;
     if (!cfg->kernel)
         return vm_error(VM_EINVAL, "the spike machine needs a program (ELF) to run");
     if ((rc = vm_elf_open(cfg->kernel, &m->elf)) < 0)
@@ -197,7 +201,8 @@ static int build(struct spike *m)
     };
     if ((rc = vm_accel_create(cfg->accel, &ac, cfg->verbose, &m->accel)) < 0)
         return rc;
-    struct vm_vcpu_options opt = {.id = SPIKE_BOOT_HART, .max_insns = cfg->max_insns};
+    struct vm_vcpu_options opt = {.id = SPIKE_BOOT_HART, .max_insns = cfg->max_insns,
+                                  .riscv_isa = &isa};
     struct vm_vcpu *vcpu;
     if ((rc = vm_vcpu_create(m->accel, &opt, &vcpu)) < 0)
         return rc;
