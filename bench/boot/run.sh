@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/boot/run.sh [-n RUNS] [-s "SMP..."] [-m MEM] [-b VM]
+# bench/boot/run.sh [-n RUNS] [-s "SMP..."] [-m MEM] [-b VM] [-c OTHER_VM]
 #
 # Boot time of Debian's riscv64 Linux on vm's virt machine against
 # qemu-system-riscv64 -M virt, on the same assets and flags: OpenSBI
@@ -8,23 +8,27 @@
 # two are run alternately RUNS times (default 5); the table gives the
 # median wall time from start to the marker and to exit, the ratio
 # vm/QEMU, and vm's guest instructions per second over the whole run
-# (all harts, from `vm run -v`). Not a test: it only reports.
+# (all harts, from `vm run -v`). -c adds a second vm build (e.g. main
+# before a change), run in the same rotation, and the ratio vm/OTHER.
+# Not a test: it only reports.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-runs=5 smps="1 2" mem=256M vm=$root/build/vm
+runs=5 smps="1 2" mem=256M vm=$root/build/vm other=
 while [ $# -gt 0 ]; do
     case $1 in
         -n) runs=$2; shift 2 ;;
         -s) smps=$2; shift 2 ;;
         -m) mem=$2; shift 2 ;;
         -b) vm=$2; shift 2 ;;
-        *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        -c) other=$2; shift 2 ;;
+        *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 assets=${XDG_CACHE_HOME:-$HOME/.cache}/vm/riscv64
 "$root/scripts/fetch-guest-riscv64.sh" -o "$assets" >/dev/null 2>&1 ||
     { echo "run.sh: no guest assets; run scripts/fetch-guest-riscv64.sh" >&2; exit 1; }
 [ -x "$vm" ] || { echo "run.sh: $vm not built" >&2; exit 1; }
+[ -z "$other" ] || [ -x "$other" ] || { echo "run.sh: $other is not an executable" >&2; exit 1; }
 qemu=$(command -v qemu-system-riscv64 || true)
 [ -n "$qemu" ] || echo "run.sh: qemu-system-riscv64 not found (package qemu-system-misc): vm only" >&2
 
@@ -51,9 +55,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 
 flags() { echo "-M virt -smp $1 -m $mem -nographic -bios $assets/fw_dynamic.bin -kernel $assets/Image -initrd $assets/initramfs-poweroff.cpio.gz -append console=ttyS0"; }
 
-printf '%-5s %-5s %12s %10s %12s %10s %10s %10s\n' smp runs "vm marker" "vm exit" "qemu marker" "qemu exit" "ratio" "vm MIPS"
+printf '%-5s %-5s %12s %10s' smp runs "vm marker" "vm exit"
+[ -z "$other" ] || printf ' %12s %10s' "other marker" "vm/other"
+printf ' %12s %10s %10s %10s\n' "qemu marker" "qemu exit" "ratio" "vm MIPS"
 for smp in $smps; do
-    : >"$tmp/vm.m"; : >"$tmp/vm.e"; : >"$tmp/q.m"; : >"$tmp/q.e"; : >"$tmp/mips"
+    : >"$tmp/vm.m"; : >"$tmp/vm.e"; : >"$tmp/o.m"; : >"$tmp/q.m"; : >"$tmp/q.e"; : >"$tmp/mips"
     i=1
     while [ "$i" -le "$runs" ]; do
         # shellcheck disable=SC2046 # flags() is a word list
@@ -62,6 +68,11 @@ for smp in $smps; do
         echo "$2" >>"$tmp/vm.e"
         sed -n 's/^vm: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p' "$tmp/vm.log" |
             awk '{ printf "%.0f\n", $1 / $2 / 1e6 }' >>"$tmp/mips"
+        if [ -n "$other" ]; then
+            # shellcheck disable=SC2046
+            set -- $(timed "$tmp/o.log" "$other" run $(flags "$smp"))
+            [ "$1" = - ] || echo "$1" >>"$tmp/o.m"
+        fi
         if [ -n "$qemu" ]; then
             # shellcheck disable=SC2046
             set -- $(timed "$tmp/q.log" "$qemu" $(flags "$smp"))
@@ -73,7 +84,11 @@ for smp in $smps; do
     vm_m=$(median <"$tmp/vm.m") vm_e=$(median <"$tmp/vm.e")
     q_m=$(median <"$tmp/q.m") q_e=$(median <"$tmp/q.e")
     ratio=$(awk -v a="$vm_m" -v b="$q_m" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
-    printf '%-5s %-5s %10s ms %7s ms %9s ms %7s ms %10s %10s\n' "$smp" "$runs" "$vm_m" "$vm_e" \
-        "$q_m" "$q_e" "$ratio" "$(median <"$tmp/mips")"
+    printf '%-5s %-5s %10s ms %7s ms' "$smp" "$runs" "$vm_m" "$vm_e"
+    if [ -n "$other" ]; then
+        o_m=$(median <"$tmp/o.m")
+        printf ' %9s ms %10s' "$o_m" "$(awk -v a="$vm_m" -v b="$o_m" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "-" }')"
+    fi
+    printf ' %9s ms %7s ms %10s %10s\n' "$q_m" "$q_e" "$ratio" "$(median <"$tmp/mips")"
 done
 echo "(ratio: vm marker time / QEMU marker time; medians of $runs runs each, alternating)"

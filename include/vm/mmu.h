@@ -117,10 +117,15 @@ struct vm_mmu_result {
     uint64_t tval;       /* faulting virtual address */
     uint64_t pa;
     unsigned page_shift; /* 12, 21, 30, 39, 48: the size of the leaf */
+    /* The PMP permissions vary within va's 4 KiB page: only this byte was
+     * checked, so every other access to the page must go through the
+     * MMU's accessors (which check each one). */
+    bool piecewise;
 };
 
 /* Translate va for an access of kind acc by the current context: through
- * the TLBs, walking on a miss, setting A/D as a real access would. */
+ * the TLBs, walking on a miss, setting A/D as a real access would, and
+ * checking the PMP for the byte at va. */
 struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc);
 
 /* Translate many addresses (debuggers, dumps): no A/D update, no TLB fill,
@@ -182,6 +187,25 @@ typedef void (*vm_mmu_code_write_fn)(void *opaque, uint64_t pa);
 void vm_mmu_set_code_write_hook(struct vm_mmu *mmu, vm_mmu_code_write_fn fn, void *opaque);
 void vm_mmu_watch_code_page(struct vm_mmu_hart *h, uint64_t pa);
 void vm_mmu_unwatch_code_page(struct vm_mmu *mmu, uint64_t pa);
+
+/* Physical memory protection (privileged spec 3.7), per hart. It is
+ * checked where a translation is used past L1 (the miss path, the L1 fill,
+ * page-table reads and A/D writes of the walker, as S-mode accesses),
+ * never on the L1 hit path: L1 only holds pages the PMP allows
+ * throughout. 0 entries (the default) means no PMP: everything allowed.
+ * Granularity 4 bytes. Writes follow the spec's WARL and lock rules
+ * (ignored for locked entries) and drop this hart's L1 and walk cache. */
+#define VM_PMP_MAX 64
+/* 0, 16 or 64 implemented entries (else -1); resets them all. */
+int vm_mmu_pmp_set_count(struct vm_mmu_hart *h, unsigned entries);
+unsigned vm_mmu_pmp_count(const struct vm_mmu_hart *h);
+void vm_mmu_pmp_reset(struct vm_mmu_hart *h); /* hart reset: all OFF, unlocked */
+/* n (<= 8) configuration bytes from entry `first`, packed little-endian
+ * as in pmpcfgN; unimplemented entries read 0 and ignore writes. */
+uint64_t vm_mmu_pmp_read_cfg(const struct vm_mmu_hart *h, unsigned first, unsigned n);
+void vm_mmu_pmp_write_cfg(struct vm_mmu_hart *h, unsigned first, unsigned n, uint64_t packed);
+uint64_t vm_mmu_pmp_read_addr(const struct vm_mmu_hart *h, unsigned i);
+void vm_mmu_pmp_write_addr(struct vm_mmu_hart *h, unsigned i, uint64_t value);
 
 void vm_mmu_get_stats(const struct vm_mmu_hart *h, struct vm_mmu_stats *out);
 void vm_mmu_stats_add(struct vm_mmu_stats *sum, const struct vm_mmu_stats *s);

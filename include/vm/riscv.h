@@ -36,4 +36,9 @@ void vm_riscv_hart_irq(void *vcpu, unsigned n, bool level);
 #define VM_RISCV_IRQ_SEI 9
 #define VM_RISCV_IRQ_MEI 11
 
+/* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
+ * QEMU has, with a 4-byte grain; boards put both in the device tree. */
+#define VM_RISCV_PMP_ENTRIES 16
+#define VM_RISCV_PMP_GRAIN 4
+
 #endif

@@ -3,13 +3,6 @@
 #include "vm/error.h"
 #include "mmu/mmu_fast.h"
 
-static enum vm_fault access_fault_of(enum vm_access acc)
-{
-    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_ACCESS
-           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_ACCESS
-                                   : VM_FAULT_STORE_ACCESS;
-}
-
 /* One page's worth of an access: its physical address, and the host
  * address if it is RAM (NULL for MMIO or unbacked memory). */
 struct part {
@@ -36,9 +29,8 @@ static enum vm_fault translate_part(struct vm_mmu_hart *h, uint64_t va, unsigned
     if (f != VM_FAULT_NONE)
         return f;
     p->pa = e.pa + (va - e.va);
-    uint8_t *page = mmu_fill_l1(h, va, acc, &e);
-    p->host = page ? page + (va & 0xfff) : NULL;
-    return VM_FAULT_NONE;
+    bool piecewise;
+    return mmu_finish_miss(h, va, size, acc, &e, &p->host, &piecewise);
 }
 
 /* Splits [va, va+size) at a page boundary into one or two parts, all
@@ -172,7 +164,7 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
     if (f != VM_FAULT_NONE)
         return f;
     if (!p->host) /* atomics need RAM */
-        return access_fault_of(acc);
+        return mmu_access_fault(acc);
     if (acc == VM_ACCESS_STORE) {
         vm_mem_mark_dirty(vm_mem_find(h->mmu->mem, p->pa), p->pa);
         if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))

@@ -172,20 +172,6 @@ void vm_mmu_set_context(struct vm_mmu_hart *h, enum vm_priv priv, uint64_t mstat
 
 /* ---- the miss path ---- */
 
-static enum vm_fault page_fault_of(enum vm_access acc)
-{
-    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_PAGE
-           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_PAGE
-                                   : VM_FAULT_STORE_PAGE;
-}
-
-static enum vm_priv effective_priv(const struct vm_mmu_hart *h, enum vm_access acc)
-{
-    if (acc != VM_ACCESS_FETCH && h->priv == VM_PRIV_M && (h->mstatus & VM_MSTATUS_MPRV))
-        return (enum vm_priv)((h->mstatus >> VM_MSTATUS_MPP_SHIFT) & 3);
-    return h->priv;
-}
-
 /* A cached entry serves this access if permissions allow it and, for a
  * store, D is already set (else the walk sets it or faults). Returns
  * VM_FAULT_NONE (use it), a page fault, or 1 (walk instead). */
@@ -194,7 +180,7 @@ static int check_cached(const struct vm_mmu_hart *h, const struct tlb_entry *e,
 {
     bool sum = h->mstatus & VM_MSTATUS_SUM, mxr = h->mstatus & VM_MSTATUS_MXR;
     if (!mmu_perm_ok(e->flags, acc, p, sum, mxr))
-        return page_fault_of(acc);
+        return mmu_page_fault(acc);
     if (acc == VM_ACCESS_STORE && !(e->flags & PTE_D))
         return 1;
     return VM_FAULT_NONE;
@@ -212,7 +198,7 @@ static void note_prefetch_use(struct vm_mmu_hart *h, uint16_t *flags)
 enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
                                  struct tlb_entry *out)
 {
-    enum vm_priv p = effective_priv(h, acc);
+    enum vm_priv p = mmu_effective_priv(h, acc);
     if (p == VM_PRIV_M || satp_mode(h->satp) == VM_SATP_BARE) {
         *out = (struct tlb_entry){.va = va & ~0xfffULL, .pa = va & ~0xfffULL, .satp = 0,
                                   .flags = TLBE_BARE | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D,
@@ -221,7 +207,7 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
     }
     if (!mmu_va_canonical(va, mmu_va_bits(h->satp))) {
         h->stats.faults++;
-        return page_fault_of(acc);
+        return mmu_page_fault(acc);
     }
     uint16_t asid = satp_asid(h->satp);
     int rc;
@@ -276,9 +262,10 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
     return VM_FAULT_NONE;
 }
 
-/* Fills L1 if the page is RAM (and, for stores, dirty and not watched). */
-uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
-                     const struct tlb_entry *e)
+/* Fills L1 (if `fill`) when the page is RAM and, for stores, dirty and not
+ * watched. Returns the host page for RAM, NULL otherwise. */
+static uint8_t *fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
+                        const struct tlb_entry *e, bool fill)
 {
     uint64_t pa_page = e->pa + ((va & ~0xfffULL) - e->va);
     const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, pa_page);
@@ -291,6 +278,8 @@ uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
         return NULL;
     }
     uint8_t *host = r->host + (pa_page - r->base);
+    if (!fill)
+        return host;
     if (acc == VM_ACCESS_STORE) {
         if (!(e->flags & PTE_D) || mmu_code_watched(h->mmu, pa_page))
             return host;
@@ -298,6 +287,31 @@ uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
     }
     l1_fill(h, acc, va, e, host);
     return host;
+}
+
+enum vm_fault mmu_finish_miss(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                              enum vm_access acc, const struct tlb_entry *e, uint8_t **host,
+                              bool *piecewise)
+{
+    uint64_t pa = e->pa + (va - e->va);
+    bool uniform = true;
+    const struct pmp *pmp = &h->pmp;
+    enum vm_priv p = mmu_effective_priv(h, acc);
+    if (pmp->count && (p != VM_PRIV_M || pmp->m_checked)) {
+        unsigned perms = pmp_perms(pmp, pa & ~0xfffULL, VM_PAGE_SIZE, p);
+        if (perms == PMP_MIXED) {
+            uniform = false;
+            perms = pmp_perms(pmp, pa, size, p);
+        }
+        if (perms == PMP_MIXED || !(perms & pmp_bit(acc))) {
+            h->stats.faults++;
+            return mmu_access_fault(acc);
+        }
+    }
+    uint8_t *page = fill_l1(h, va, acc, e, uniform);
+    *host = page ? page + (va & 0xfff) : NULL;
+    *piecewise = !uniform;
+    return VM_FAULT_NONE;
 }
 
 struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc)
@@ -311,11 +325,13 @@ struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum v
     } else {
         h->stats.l1_misses[acc]++;
         res.fault = mmu_translate_miss(h, va, acc, &e);
+        uint8_t *host;
+        if (res.fault == VM_FAULT_NONE)
+            res.fault = mmu_finish_miss(h, va, 1, acc, &e, &host, &res.piecewise);
         if (res.fault != VM_FAULT_NONE) {
             res.tval = va;
             return res;
         }
-        mmu_fill_l1(h, va, acc, &e);
     }
     res.pa = e.pa + (va - e.va);
     res.page_shift = e.shift;
@@ -326,7 +342,7 @@ size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t 
                               enum vm_access acc, struct vm_mmu_result *out)
 {
     size_t ok = 0;
-    enum vm_priv p = effective_priv(h, acc);
+    enum vm_priv p = mmu_effective_priv(h, acc);
     bool bare = p == VM_PRIV_M || satp_mode(h->satp) == VM_SATP_BARE;
     struct vm_mmu_stats saved = h->stats;
     for (size_t i = 0; i < n; i++) {
@@ -337,7 +353,7 @@ size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t 
             continue;
         }
         struct tlb_entry e;
-        enum vm_fault f = page_fault_of(acc);
+        enum vm_fault f = mmu_page_fault(acc);
         if (mmu_va_canonical(va[i], mmu_va_bits(h->satp))) {
             /* A walk with every check of the access, that writes no A/D:
              * the answer is what the access would get, without its effects. */

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "vm/mmu.h"
 
@@ -56,7 +57,9 @@ struct l1_entry {
 };
 #define L1_INVALID (~0ULL)
 
-enum { CTX_U = 0, CTX_S = 1, CTX_BARE = 2 };
+/* CTX_BARE is M-mode's identity; CTX_BARE_SU is S/U with satp = Bare,
+ * apart because the PMP treats them differently. */
+enum { CTX_U = 0, CTX_S = 1, CTX_BARE = 2, CTX_BARE_SU = 3 };
 #define CTX_SUM 4
 #define CTX_MXR 8
 #define L1_CONTEXTS 16
@@ -149,6 +152,26 @@ struct adaptive {
     bool skip_l2, skip_l3, skip_ptc;
 };
 
+/* ---- PMP (pmp.c): the hart's registers and its active regions. */
+#define PMP_R 1u
+#define PMP_W 2u
+#define PMP_X 4u
+#define PMP_L 0x80u
+#define PMP_RWX (PMP_R | PMP_W | PMP_X)
+#define PMP_MIXED 0x100u /* the permissions differ within the range */
+struct pmp_region {
+    uint64_t lo, hi; /* [lo, hi) */
+    uint8_t perm;    /* PMP_R/W/X, PMP_L */
+};
+struct pmp {
+    unsigned count; /* implemented entries: 0 (no PMP), 16 or 64 */
+    uint8_t cfg[VM_PMP_MAX];
+    uint64_t addr[VM_PMP_MAX];
+    struct pmp_region act[VM_PMP_MAX]; /* the entries not OFF, by priority */
+    unsigned nact;
+    bool m_checked; /* an active entry is locked: M-mode is checked too */
+};
+
 /* ---- Remote flush requests. */
 struct flush_req {
     uint64_t va;
@@ -215,6 +238,7 @@ struct vm_mmu_hart {
     struct adaptive ad;
     struct reservation resv;
     struct flush_queue fq;
+    struct pmp pmp;
 };
 
 /* L1 (tlb_l1.c) */
@@ -307,12 +331,56 @@ static inline bool use_l3(const struct vm_mmu_hart *h)
     return h->mmu->l3_on && !h->ad.skip_l3;
 }
 
+/* PMP (pmp.c). The permissions (PMP_R/W/X) priv has on every byte of
+ * [lo, lo+len), or PMP_MIXED when the highest-priority entry touching the
+ * range does not cover all of it (for one access: it fails). */
+unsigned pmp_perms(const struct pmp *p, uint64_t lo, uint64_t len, enum vm_priv priv);
+static inline unsigned pmp_bit(enum vm_access acc)
+{
+    return acc == VM_ACCESS_FETCH ? PMP_X : acc == VM_ACCESS_LOAD ? PMP_R : PMP_W;
+}
+/* True if priv may make the access [pa, pa+len). */
+static inline bool pmp_allows(const struct pmp *p, uint64_t pa, uint64_t len, enum vm_access acc,
+                              enum vm_priv priv)
+{
+    if (!p->count || (priv == VM_PRIV_M && !p->m_checked))
+        return true;
+    unsigned perms = pmp_perms(p, pa, len, priv);
+    return perms != PMP_MIXED && (perms & pmp_bit(acc));
+}
+
+/* The fault of each kind of access. */
+static inline enum vm_fault mmu_page_fault(enum vm_access acc)
+{
+    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_PAGE
+           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_PAGE
+                                   : VM_FAULT_STORE_PAGE;
+}
+static inline enum vm_fault mmu_access_fault(enum vm_access acc)
+{
+    return acc == VM_ACCESS_FETCH  ? VM_FAULT_FETCH_ACCESS
+           : acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_ACCESS
+                                   : VM_FAULT_STORE_ACCESS;
+}
+
+/* The privilege an access is made with: MPRV moves loads and stores to MPP. */
+static inline enum vm_priv mmu_effective_priv(const struct vm_mmu_hart *h, enum vm_access acc)
+{
+    if (acc != VM_ACCESS_FETCH && h->priv == VM_PRIV_M && (h->mstatus & VM_MSTATUS_MPRV))
+        return (enum vm_priv)((h->mstatus >> VM_MSTATUS_MPP_SHIFT) & 3);
+    return h->priv;
+}
+
 /* Miss path (mmu.c) */
 enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
                                  struct tlb_entry *out);
-/* Fills L1 where allowed; returns the host page for RAM, NULL otherwise. */
-uint8_t *mmu_fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
-                     const struct tlb_entry *e);
+/* After a miss: the PMP check of the access [pa, pa+size) that the
+ * translation e gives va, then the L1 fill (only for a page whose PMP
+ * permissions are the same throughout; *piecewise tells when they are
+ * not). *host: va's byte in host RAM, or NULL (MMIO, unbacked). */
+enum vm_fault mmu_finish_miss(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                              enum vm_access acc, const struct tlb_entry *e, uint8_t **host,
+                              bool *piecewise);
 uint64_t mmu_request_store_flush(struct vm_mmu_hart *target);
 
 /* Code watch (access.c) */

@@ -56,8 +56,10 @@ void l1_update_context(struct vm_mmu_hart *h)
     for (unsigned k = 0; k < VM_ACCESS_KINDS; k++) {
         enum vm_priv p = k == VM_ACCESS_FETCH ? h->priv : data_priv;
         unsigned ctx;
-        if (p == VM_PRIV_M || bare) {
+        if (p == VM_PRIV_M) {
             ctx = CTX_BARE;
+        } else if (bare) {
+            ctx = CTX_BARE_SU;
         } else {
             ctx = p == VM_PRIV_U ? CTX_U : CTX_S;
             if (k != VM_ACCESS_FETCH && p == VM_PRIV_S && (h->mstatus & VM_MSTATUS_SUM))

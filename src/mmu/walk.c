@@ -39,19 +39,6 @@ bool mmu_perm_ok(uint16_t flags, enum vm_access acc, enum vm_priv priv, bool sum
     }
 }
 
-static enum vm_fault page_fault(enum vm_access acc)
-{
-    static const enum vm_fault f[] = {VM_FAULT_FETCH_PAGE, VM_FAULT_LOAD_PAGE, VM_FAULT_STORE_PAGE};
-    return f[acc];
-}
-
-static enum vm_fault access_fault(enum vm_access acc)
-{
-    static const enum vm_fault f[] = {VM_FAULT_FETCH_ACCESS, VM_FAULT_LOAD_ACCESS,
-                                      VM_FAULT_STORE_ACCESS};
-    return f[acc];
-}
-
 static unsigned levels_of(uint64_t satp)
 {
     return (mmu_va_bits(satp) - 12) / 9;
@@ -62,10 +49,13 @@ static unsigned vpn_index(uint64_t va, unsigned level)
     return (unsigned)(va >> (12 + 9 * level)) & 0x1ff;
 }
 
-/* PTEs live in RAM; anything else is an access fault. */
-static uint64_t *pte_ptr(struct vm_mmu *mmu, uint64_t pte_pa)
+/* PTEs live in RAM; anything else is an access fault, and so is a PTE the
+ * PMP does not let S-mode read (or, for an A/D update, write). */
+static uint64_t *pte_ptr(struct vm_mmu_hart *h, uint64_t pte_pa, enum vm_access how)
 {
-    return vm_mem_ram_ptr(mmu->mem, pte_pa, 8);
+    if (!pmp_allows(&h->pmp, pte_pa, 8, how, VM_PRIV_S))
+        return NULL;
+    return vm_mem_ram_ptr(h->mmu->mem, pte_pa, 8);
 }
 
 enum vm_fault mmu_walk(struct vm_mmu_hart *h, uint64_t satp, uint64_t va,
@@ -93,9 +83,9 @@ restart:;
                 cached ? h->stats.ptc_hits++ : h->stats.ptc_misses++;
         }
         if (!cached) {
-            p = pte_ptr(mmu, base + idx * 8);
+            p = pte_ptr(h, base + idx * 8, VM_ACCESS_LOAD);
             if (!p)
-                return access_fault(wc->acc);
+                return mmu_access_fault(wc->acc);
             pte = __atomic_load_n(p, __ATOMIC_ACQUIRE);
             if (wc->count)
                 h->stats.pte_reads++;
@@ -103,12 +93,12 @@ restart:;
                 h->stats.prefetch_walk_reads++;
         }
         if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) || (pte & PTE_RESERVED_MASK))
-            return page_fault(wc->acc);
+            return mmu_page_fault(wc->acc);
         uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
         if (!(pte & (PTE_R | PTE_X))) {
             /* Non-leaf: A, D and U are reserved and must be zero. */
             if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
-                return page_fault(wc->acc);
+                return mmu_page_fault(wc->acc);
             if (use_ptc && !cached)
                 ptc_insert(ptc, base, (unsigned)level, idx, pte, wc->fresh_gen);
             base = ppn << 12;
@@ -117,19 +107,22 @@ restart:;
         /* Leaf. */
         uint16_t flags = (uint16_t)(pte & 0xff);
         if (!wc->speculative && !mmu_perm_ok(flags, wc->acc, wc->priv, wc->sum, wc->mxr))
-            return page_fault(wc->acc);
+            return mmu_page_fault(wc->acc);
         unsigned shift = 12 + 9 * (unsigned)level;
         if (ppn & ((1ULL << (shift - 12)) - 1)) /* misaligned superpage */
-            return page_fault(wc->acc);
+            return mmu_page_fault(wc->acc);
         bool need_a = !(pte & PTE_A);
         bool need_d = wc->acc == VM_ACCESS_STORE && !(pte & PTE_D);
         if (need_a || need_d) {
             if (wc->speculative || !mmu->cfg.hw_ad_update)
-                return page_fault(wc->acc);
+                return mmu_page_fault(wc->acc);
             uint64_t want = pte | PTE_A | (need_d ? PTE_D : 0);
+            /* The update is a store to the PTE, checked by the PMP (a
+             * dry run too: it reports what the access would get). */
+            p = pte_ptr(h, base + idx * 8, VM_ACCESS_STORE);
+            if (!p)
+                return mmu_access_fault(wc->acc);
             if (!wc->dry_run) {
-                if (!p)
-                    p = pte_ptr(mmu, base + idx * 8); /* leaves are never cached */
                 if (!__atomic_compare_exchange_n(p, &pte, want, false, __ATOMIC_ACQ_REL,
                                                  __ATOMIC_ACQUIRE))
                     goto restart; /* the PTE changed under us: walk again */
@@ -145,7 +138,7 @@ restart:;
         out->shift = (uint8_t)shift;
         return VM_FAULT_NONE;
     }
-    return page_fault(wc->acc); /* not reached: level 0 non-leaf faults above */
+    return mmu_page_fault(wc->acc); /* not reached: level 0 non-leaf faults above */
 }
 
 void mmu_ptc_forget_path(struct vm_mmu_hart *h, uint64_t satp, uint64_t va)

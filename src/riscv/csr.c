@@ -100,9 +100,9 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_PMPCFG0 ... CSR_PMPCFG15:
         if (csr & 1)
             return ILLEGAL; /* odd pmpcfg registers do not exist on RV64 */
-        v = 0; /* no PMP entries: read-only zero, as the spec allows */
+        v = vm_mmu_pmp_read_cfg(h->mmu, (csr - CSR_PMPCFG0) * 4, 8);
         break;
-    case CSR_PMPADDR0 ... CSR_PMPADDR63: v = 0; break;
+    case CSR_PMPADDR0 ... CSR_PMPADDR63: v = vm_mmu_pmp_read_addr(h->mmu, csr - CSR_PMPADDR0); break;
     case CSR_MCYCLE: rv_sync_counters(h); v = h->cycle; break;
     case CSR_MINSTRET: rv_sync_counters(h); v = h->instret; break;
     case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31: v = 0; break;
@@ -219,11 +219,18 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         h->events |= RV_EV_IRQ;
         break;
     }
+    /* PMP: the MMU keeps the entries (WARL, locks) and checks them. Cached
+     * pages of code were allowed by the old entries: forget them. */
     case CSR_PMPCFG0 ... CSR_PMPCFG15:
         if (csr & 1)
             return ILLEGAL;
+        vm_mmu_pmp_write_cfg(h->mmu, (csr - CSR_PMPCFG0) * 4, 8, val);
+        rv_vcache_flush(h);
         break;
-    case CSR_PMPADDR0 ... CSR_PMPADDR63: break;
+    case CSR_PMPADDR0 ... CSR_PMPADDR63:
+        vm_mmu_pmp_write_addr(h->mmu, csr - CSR_PMPADDR0, val);
+        rv_vcache_flush(h);
+        break;
     case CSR_MCYCLE:
         rv_sync_counters(h);
         h->cycle = counter_write_value(h, val, 0);

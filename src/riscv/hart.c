@@ -63,6 +63,7 @@ void rv_hart_reset(struct rv_hart *h)
     h->events = RV_EV_IRQ;
     h->budget = h->entry_budget = 0;
     vm_mmu_set_satp(h->mmu, 0);
+    vm_mmu_pmp_reset(h->mmu);
     rv_update_mmu_context(h);
     rv_dcache_flush(h);
 }
@@ -80,6 +81,8 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
     h->mmu = vm_mmu_hart_create(plat->mmu, opt->id);
     if (!h->mmu)
         return -VM_ENOMEM;
+    rv_priv_ext_default(&h->pext, opt);
+    vm_mmu_pmp_set_count(h->mmu, h->pext.pmp_entries);
     int rc = rv_dcache_init(h);
     if (rc < 0) {
         vm_mmu_hart_destroy(h->mmu);
@@ -282,7 +285,7 @@ static void run_from_pc(struct rv_hart *h)
         }
         uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
         const uint8_t *host = vm_mem_ram_ptr(h->plat->mem, page, RV_PAGE_SIZE);
-        if (!host) {
+        if (!host || r.piecewise) { /* not RAM, or PMP boundaries inside the page */
             step_uncached(h);
             return;
         }

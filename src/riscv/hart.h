@@ -77,6 +77,11 @@ enum {
     RV_EV_SMC = 1u << 5,   /* a store dropped a decoded page: leave it */
 };
 
+/* Which privileged extensions the hart has (priv_ext.c). */
+struct rv_priv_ext {
+    unsigned pmp_entries; /* 0 (no PMP) or 16 */
+};
+
 struct rv_hart {
     /* hot: the interpreter's state */
     uint64_t x[33]; /* x[32] absorbs writes to x0 */
@@ -117,6 +122,7 @@ struct rv_hart {
 
     /* options and sleeping */
     struct vm_vcpu_options opt;
+    struct rv_priv_ext pext;
     struct rv_platform *plat;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -144,6 +150,9 @@ void rv_code_write_hook(void *opaque, uint64_t pa);
 /* Add counters of instructions run since the last sync. */
 void rv_sync_counters(struct rv_hart *h);
 uint64_t rv_time(const struct rv_hart *h);
+
+/* ---- priv_ext.c ---- */
+void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt);
 
 /* ---- exec.c ---- */
 /* Run decoded instructions of one page from `insn` until the page is left,

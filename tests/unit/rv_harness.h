@@ -103,6 +103,9 @@ static inline void machine_init_opt(struct rv_machine *m, const struct vm_vcpu_o
     assert_int_equal(vm_accel_create("soft", &ac, false, &m->accel), 0);
     assert_int_equal(vm_vcpu_create(m->accel, opt, &m->vcpu), 0);
     m->h = vm_vcpu_priv(m->vcpu);
+    /* As firmware does: PMP entry 0 opens all memory to S and U-mode. */
+    assert_int_equal(rv_csr_write(m->h, CSR_PMPADDR0, ~0ULL), 0);
+    assert_int_equal(rv_csr_write(m->h, CSR_PMPCFG0, 0x1f), 0); /* NAPOT, RWX */
 }
 
 static inline void machine_init(struct rv_machine *m)

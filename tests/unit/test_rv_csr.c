@@ -127,9 +127,23 @@ static void test_warl(void **state)
     assert_int_equal(h->mip, MIP_SSIP | MIP_STIP | MIP_SEIP);
     rv_csr_write(h, CSR_MIP, 0);
     rv_csr_write(h, CSR_MIDELEG, 0);
-    /* PMP: no entries, read-only zero; odd pmpcfg do not exist on RV64 */
-    assert_int_equal(rv_csr_write(h, CSR_PMPADDR0, ~0ULL), 0);
-    rv_csr_read(h, CSR_PMPADDR0, &v);
+    /* PMP: 16 entries, pmpaddr holds bits 55:2; entries 16-63 are
+     * read-only zero; odd pmpcfg do not exist on RV64; reserved cfg bits
+     * read 0 and R=0 W=1 is not written (the harness opened entry 0) */
+    assert_int_equal(rv_csr_write(h, CSR_PMPADDR0 + 1, ~0ULL), 0);
+    rv_csr_read(h, CSR_PMPADDR0 + 1, &v);
+    assert_int_equal(v, 0x3fffffffffffffULL);
+    assert_int_equal(rv_csr_write(h, CSR_PMPADDR0 + 16, ~0ULL), 0);
+    rv_csr_read(h, CSR_PMPADDR0 + 16, &v);
+    assert_int_equal(v, 0);
+    assert_int_equal(rv_csr_write(h, CSR_PMPCFG0, 0x6000000000061fULL), 0);
+    rv_csr_read(h, CSR_PMPCFG0, &v);
+    assert_int_equal(v, 0x1f);
+    assert_int_equal(rv_csr_write(h, CSR_PMPCFG0 + 2, 0xff01ULL), 0);
+    rv_csr_read(h, CSR_PMPCFG0 + 2, &v);
+    assert_int_equal(v, 0x9f01ULL);
+    assert_int_equal(rv_csr_write(h, CSR_PMPCFG0 + 4, ~0ULL), 0);
+    rv_csr_read(h, CSR_PMPCFG0 + 4, &v);
     assert_int_equal(v, 0);
     assert_int_equal(rv_csr_read(h, CSR_PMPCFG0 + 1, &v), -1);
 }

@@ -26,6 +26,8 @@ static struct virt_fdt_config base_config(void)
         .ram_size = 256ULL << 20,
         .isa = ISA,
         .mmu_type = "riscv,sv57",
+        .pmp_regions = 16,
+        .pmp_granularity = 4,
         .bootargs = "console=ttyS0 earlycon",
         .initrd_start = 0x88200000,
         .initrd_end = 0x88a00000,
@@ -179,6 +181,8 @@ static void test_cpus(void **state)
         check_string(fdt, p, "riscv,isa-base", "rv64i");
         check_strings(fdt, p, "riscv,isa-extensions", ext, sizeof(ext));
         check_string(fdt, p, "mmu-type", "riscv,sv57");
+        assert_int_equal(cell(fdt, p, "riscv,pmpregions", 0), 16);
+        assert_int_equal(cell(fdt, p, "riscv,pmpgranularity", 0), 4);
         int len;
         assert_null(fdt_getprop(fdt, node(fdt, p), "riscv,cbom-block-size", &len));
         check_string(fdt, intc_paths[h], "compatible", "riscv,cpu-intc");
@@ -278,6 +282,7 @@ static void test_optional_parts(void **state)
     c.bootargs = NULL;
     c.initrd_start = c.initrd_end = 0;
     c.mmu_type = NULL;
+    c.pmp_regions = 0;
     c.virtio_slots = 0;
     c.rng_seed = NULL; /* from getrandom */
     size_t size;
@@ -287,6 +292,7 @@ static void test_optional_parts(void **state)
     assert_null(fdt_getprop(a, off, "bootargs", &len));
     assert_null(fdt_getprop(a, off, "linux,initrd-start", &len));
     assert_null(fdt_getprop(a, node(a, "/cpus/cpu@0"), "mmu-type", &len));
+    assert_null(fdt_getprop(a, node(a, "/cpus/cpu@0"), "riscv,pmpregions", &len));
     assert_true(fdt_path_offset(a, "/soc/virtio_mmio@10001000") < 0);
     const void *sa = prop(a, "/chosen", "rng-seed", &len);
     assert_int_equal(len, VIRT_FDT_RNG_SEED_SIZE);

@@ -147,6 +147,7 @@ static int place_fdt(struct virt *m)
         .nr_harts = m->nr_harts, .ram_size = m->ram_size, .isa = isa,
         .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VIRT_CACHE_BLOCK : 0,
         .mmu_type = VIRT_MMU_TYPE, .bootargs = cfg->append,
+        .pmp_regions = VM_RISCV_PMP_ENTRIES, .pmp_granularity = VM_RISCV_PMP_GRAIN,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,
         .initrd_end = cfg->initrd ? m->initrd.end : 0,
     };

@@ -147,6 +147,10 @@ static int write_cpus(void *fdt, const struct virt_fdt_config *c, const struct i
             TRY(fdt_property_string(fdt, "mmu-type", c->mmu_type));
         if (c->cbop_block_size)
             TRY(fdt_property_cell(fdt, "riscv,cbop-block-size", c->cbop_block_size));
+        if (c->pmp_regions) {
+            TRY(fdt_property_cell(fdt, "riscv,pmpregions", c->pmp_regions));
+            TRY(fdt_property_cell(fdt, "riscv,pmpgranularity", c->pmp_granularity));
+        }
         TRY(fdt_begin_node(fdt, "interrupt-controller"));
         TRY(fdt_property_cell(fdt, "#interrupt-cells", 1));
         TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));

@@ -20,6 +20,9 @@ struct virt_fdt_config {
     const char *isa;
     const char *mmu_type;        /* "riscv,sv39", "riscv,sv48", "riscv,sv57"; NULL: none */
     uint32_t cbop_block_size;    /* riscv,cbop-block-size (Zicbop); 0: none */
+    /* PMP entries and grain in bytes, as SiFive's device trees give them
+     * (riscv,pmpregions, riscv,pmpgranularity); 0: omitted. */
+    unsigned pmp_regions, pmp_granularity;
     const char *bootargs;        /* NULL: no bootargs */
     uint64_t initrd_start, initrd_end; /* both 0: no initrd */
     uint8_t virtio_slots;        /* bit i: a transport at VIRT_VIRTIO_SLOT_BASE(i) */
