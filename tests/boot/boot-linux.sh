@@ -4,7 +4,9 @@
 # Boots Debian's riscv64 kernel with Debian's OpenSBI (fw_dynamic) and the
 # interactive initramfs on `vm run -M virt -smp SMP`, like a user would:
 # waits for the GUEST-BOOT-OK marker and the shell, types commands that
-# show /proc/cpuinfo's harts and isa, then `poweroff -f`, and checks that
+# show /proc/cpuinfo's harts and isa (which must list the extensions the
+# hart has: the kernel read them from the device tree) and count crypto
+# self-test failures in dmesg (none allowed), then `poweroff -f`, and checks that
 # vm exits with status 0 within SECONDS. With `reboot`, first types
 # `reboot -f` and waits for the machine to boot again to the shell.
 set -eu
@@ -47,6 +49,7 @@ if [ "$reboot" = reboot ]; then
 fi
 console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
 console_type 'grep -m1 ^isa /proc/cpuinfo\r'
+console_type 'echo SELFTEST-FAILS=$(dmesg | grep -ciE "alg: .*(fail|error)|self-?tests? .*fail")\r'
 console_type 'poweroff -f\r'
 console_finish 60
 echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
@@ -55,6 +58,12 @@ out=$(tr -d '\r' <"$log")
 [ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
 echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp harts"
 echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
+isa=$(echo "$out" | grep -E -m1 '^isa[[:space:]]*:')
+for e in zicond zihintntl zihintpause zimop zfa zfh zfhmin zcb zcmop zba zbb zbc zbkb zbkc zbkx \
+         zbs zknd zkne zknh zksed zksh sstc; do
+    echo "$isa" | grep -Eq "_${e}(_|\$)" || fail "/proc/cpuinfo's isa line lacks $e"
+done
+echo "$out" | grep -qx "SELFTEST-FAILS=0" || fail "dmesg reports crypto self-test failures"
 echo "$out" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
-echo "$out" | grep -E '^(GUEST-|CPUS=|isa)'
+echo "$out" | grep -E '^(GUEST-|CPUS=|isa|SELFTEST)'
 echo "PASS"

@@ -62,9 +62,40 @@
     X(FCVT_D_WU, "fcvt.d.wu", FX, 1)                                                           \
     X(FCVT_D_L, "fcvt.d.l", FX, 1)                                                             \
     X(FCVT_D_LU, "fcvt.d.lu", FX, 1)                                                           \
-    X(FCVT_D_S, "fcvt.d.s", FF, 0)
+    X(FCVT_D_S, "fcvt.d.s", FF, 0)                                                             \
+    X(FADD_H, "fadd.h", FFF, 2)                                                                \
+    X(FSUB_H, "fsub.h", FFF, 2)                                                                \
+    X(FMUL_H, "fmul.h", FFF, 2)                                                                \
+    X(FDIV_H, "fdiv.h", FFF, 2)                                                                \
+    X(FSQRT_H, "fsqrt.h", FF, 2)                                                               \
+    X(FMADD_H, "fmadd.h", FFFF, 2)                                                             \
+    X(FMSUB_H, "fmsub.h", FFFF, 2)                                                             \
+    X(FNMSUB_H, "fnmsub.h", FFFF, 2)                                                           \
+    X(FNMADD_H, "fnmadd.h", FFFF, 2)                                                           \
+    X(FSGNJ_H, "fsgnj.h", FFF, 2)                                                              \
+    X(FSGNJN_H, "fsgnjn.h", FFF, 2)                                                            \
+    X(FSGNJX_H, "fsgnjx.h", FFF, 2)                                                            \
+    X(FMIN_H, "fmin.h", FFF, 2)                                                                \
+    X(FMAX_H, "fmax.h", FFF, 2)                                                                \
+    X(FEQ_H, "feq.h", XFF, 2)                                                                  \
+    X(FLT_H, "flt.h", XFF, 2)                                                                  \
+    X(FLE_H, "fle.h", XFF, 2)                                                                  \
+    X(FCLASS_H, "fclass.h", XF, 2)                                                             \
+    X(FCVT_W_H, "fcvt.w.h", XF, 2)                                                             \
+    X(FCVT_WU_H, "fcvt.wu.h", XF, 2)                                                           \
+    X(FCVT_L_H, "fcvt.l.h", XF, 2)                                                             \
+    X(FCVT_LU_H, "fcvt.lu.h", XF, 2)                                                           \
+    X(FCVT_H_W, "fcvt.h.w", FX, 2)                                                             \
+    X(FCVT_H_WU, "fcvt.h.wu", FX, 2)                                                           \
+    X(FCVT_H_L, "fcvt.h.l", FX, 2)                                                             \
+    X(FCVT_H_LU, "fcvt.h.lu", FX, 2)                                                           \
+    X(FCVT_S_H, "fcvt.s.h", FF, 2)                                                             \
+    X(FCVT_H_S, "fcvt.h.s", FF, 0)                                                             \
+    X(FCVT_D_H, "fcvt.d.h", FF, 2)                                                             \
+    X(FCVT_H_D, "fcvt.h.d", FF, 1)
 
-/* fmt above is the format of the FP operands (FCVT.S.D reads a double). */
+/* fmt above is the format of the FP operands (FCVT.S.D reads a double):
+ * 0 single, 1 double, 2 half (Zfh: the oracle runs with Zfh on). */
 
 enum fpu_op {
 #define FPU_OP_ENUM(name, mnemonic, shape, fmt) OP_##name,

@@ -1,5 +1,5 @@
-/* Differential test: every F/D operation of src/riscv/fpu*.c against a real
- * RISC-V implementation, qemu-riscv64 running oracle.c.
+/* Differential test: every F/D/Zfh operation of src/riscv/fpu*.c against a
+ * real RISC-V implementation, qemu-riscv64 (Zfh on) running oracle.c.
  *
  *   test_fpu_diff QEMU ORACLE_ELF     (no arguments: skip, exit 77)
  *
@@ -56,6 +56,16 @@ static const struct op_desc ops[OP_COUNT] = {
     D(FCVT_W_D, 1, K_TOINT, 0),  D(FCVT_WU_D, 1, K_TOINT, 1), D(FCVT_L_D, 1, K_TOINT, 2),
     D(FCVT_LU_D, 1, K_TOINT, 3), D(FCVT_D_W, 1, K_FROMINT, 0), D(FCVT_D_WU, 1, K_FROMINT, 1),
     D(FCVT_D_L, 1, K_FROMINT, 2), D(FCVT_D_LU, 1, K_FROMINT, 3), D(FCVT_D_S, 0, K_CVTFMT, 1),
+    D(FADD_H, 2, K_ADD, 0),      D(FSUB_H, 2, K_SUB, 0),      D(FMUL_H, 2, K_MUL, 0),
+    D(FDIV_H, 2, K_DIV, 0),      D(FSQRT_H, 2, K_SQRT, 0),    D(FMADD_H, 2, K_FMA, 0),
+    D(FMSUB_H, 2, K_FMA, 2),     D(FNMSUB_H, 2, K_FMA, 1),    D(FNMADD_H, 2, K_FMA, 3),
+    D(FSGNJ_H, 2, K_SGNJ, 0),    D(FSGNJN_H, 2, K_SGNJ, 1),   D(FSGNJX_H, 2, K_SGNJ, 2),
+    D(FMIN_H, 2, K_MINMAX, 0),   D(FMAX_H, 2, K_MINMAX, 1),   D(FEQ_H, 2, K_CMP, 2),
+    D(FLT_H, 2, K_CMP, 1),       D(FLE_H, 2, K_CMP, 0),       D(FCLASS_H, 2, K_CLASS, 0),
+    D(FCVT_W_H, 2, K_TOINT, 0),  D(FCVT_WU_H, 2, K_TOINT, 1), D(FCVT_L_H, 2, K_TOINT, 2),
+    D(FCVT_LU_H, 2, K_TOINT, 3), D(FCVT_H_W, 2, K_FROMINT, 0), D(FCVT_H_WU, 2, K_FROMINT, 1),
+    D(FCVT_H_L, 2, K_FROMINT, 2), D(FCVT_H_LU, 2, K_FROMINT, 3), D(FCVT_S_H, 2, K_CVTFMT, 0),
+    D(FCVT_H_S, 0, K_CVTFMT, 2), D(FCVT_D_H, 2, K_CVTFMT, 1), D(FCVT_H_D, 1, K_CVTFMT, 2),
 #undef D
 };
 
@@ -202,14 +212,41 @@ static const uint64_t fma_special_d[] = {
     0x1ff0000000000000, 0x3cb0000000000000,
 };
 
-static int frac_bits(int fmt) { return fmt ? 52 : 23; }
-static int exp_max(int fmt) { return fmt ? 0x7ff : 0xff; }
-static int bias(int fmt) { return fmt ? 1023 : 127; }
-static uint64_t box(int fmt, uint64_t x) { return fmt ? x : BOX(x); }
+#define HBOX(x) (0xffffffffffff0000ull | (uint16_t)(x))
+
+static const uint64_t special_h[] = {
+    HBOX(0x0000), HBOX(0x8000), HBOX(0x0001), HBOX(0x8001), HBOX(0x03ff), HBOX(0x83ff),
+    HBOX(0x0200), HBOX(0x0400), HBOX(0x8400), HBOX(0x0401), HBOX(0x7bff), HBOX(0xfbff),
+    HBOX(0x7800), HBOX(0x7c00), HBOX(0xfc00), HBOX(0x7e00), HBOX(0xfe00), HBOX(0x7e01),
+    HBOX(0x7c01), HBOX(0x7d00), HBOX(0xfc01), HBOX(0x3c00), HBOX(0xbc00), HBOX(0x3c01),
+    HBOX(0x3bff), HBOX(0x4000), HBOX(0x3800), HBOX(0xb800), HBOX(0x3e00), HBOX(0x4100),
+    HBOX(0xc100), HBOX(0x4200), HBOX(0x37ff), HBOX(0xbbff), HBOX(0x6800), HBOX(0x67ff),
+    HBOX(0x7a00), HBOX(0x1400), HBOX(0x6bff), HBOX(0xe800),
+    0x0000000000003c00ull, /* improperly boxed 1.0 */
+    0xffffffff3f800000ull, /* a single read as half */
+    0xfffeffffffff3c00ull, /* one box bit missing */
+};
+static const uint64_t fma_special_h[] = {
+    HBOX(0x0000), HBOX(0x8000), HBOX(0x0001), HBOX(0x0400), HBOX(0x7bff), HBOX(0xfc00),
+    HBOX(0x7c00), HBOX(0x7e00), HBOX(0x7c01), HBOX(0x3c00), HBOX(0xbc01), HBOX(0x3bff),
+    HBOX(0x1400), 0x0000000000004000ull,
+};
+
+static int frac_bits(int fmt) { return fmt == 1 ? 52 : fmt == 0 ? 23 : 10; }
+static int exp_max(int fmt) { return fmt == 1 ? 0x7ff : fmt == 0 ? 0xff : 0x1f; }
+static int bias(int fmt) { return fmt == 1 ? 1023 : fmt == 0 ? 127 : 15; }
+static int width(int fmt) { return fmt == 1 ? 64 : fmt == 0 ? 32 : 16; }
+static uint64_t sign_of(int fmt) { return 1ull << (width(fmt) - 1); }
+static uint64_t raw_mask(int fmt) { return fmt == 1 ? ~0ull : (1ull << width(fmt)) - 1; }
+static uint64_t box(int fmt, uint64_t x) { return x | ~raw_mask(fmt); }
 
 static uint64_t special(int fmt)
 {
-    return fmt ? special_d[below(COUNT(special_d))] : special_s[below(COUNT(special_s))];
+    switch (fmt) {
+    case 1: return special_d[below(COUNT(special_d))];
+    case 0: return special_s[below(COUNT(special_s))];
+    default: return special_h[below(COUNT(special_h))];
+    }
 }
 
 static uint64_t frac_mask(int fmt) { return (1ull << frac_bits(fmt)) - 1; }
@@ -254,7 +291,7 @@ static uint64_t make(int fmt, int sign, int bexp, uint64_t frac)
         bexp = 0;
     if (bexp > exp_max(fmt))
         bexp = exp_max(fmt);
-    return (uint64_t)sign << (fmt ? 63 : 31) | (uint64_t)bexp << frac_bits(fmt) |
+    return (uint64_t)sign << (width(fmt) - 1) | (uint64_t)bexp << frac_bits(fmt) |
            (frac & frac_mask(fmt));
 }
 
@@ -268,17 +305,19 @@ static uint64_t rand_raw(int fmt)
 {
     unsigned pick = below(100);
     if (pick < 8)
-        return fmt ? special(fmt) : (uint32_t)special(fmt);
+        return special(fmt) & raw_mask(fmt);
     if (pick < 30)
-        return fmt ? rnd() : (uint32_t)rnd();
+        return rnd() & raw_mask(fmt);
     return make(fmt, (int)below(2), rand_exp(fmt), rand_frac(fmt));
 }
 
-/* A register value for an fmt operand: rarely a badly boxed single. */
+/* A register value for an fmt operand: rarely a badly boxed single or half. */
 static uint64_t reg(int fmt, uint64_t raw)
 {
-    if (!fmt && below(200) == 0)
-        return (rnd() & 0xffffffff00000000ull & ~(1ull << (32 + below(32)))) | (uint32_t)raw;
+    if (fmt != 1 && below(200) == 0) {
+        unsigned w = (unsigned)width(fmt);
+        return (rnd() & ~raw_mask(fmt) & ~(1ull << (w + below(64 - w)))) | raw;
+    }
     return box(fmt, raw);
 }
 
@@ -286,8 +325,7 @@ static uint64_t reg(int fmt, uint64_t raw)
 static uint64_t nudge(int fmt, uint64_t raw)
 {
     int64_t d = (int64_t)below(7) - 3;
-    uint64_t v = raw + (uint64_t)d;
-    return fmt ? v : (uint32_t)v;
+    return (raw + (uint64_t)d) & raw_mask(fmt);
 }
 
 static double as_d(uint64_t x) { double d; memcpy(&d, &x, 8); return d; }
@@ -298,6 +336,10 @@ static uint64_t s_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 /* Host product, good enough to aim an addend at cancellation. */
 static uint64_t approx_product(int fmt, uint64_t a, uint64_t b)
 {
+    if (fmt == 2) { /* through the FPU under test: only aims, never checks */
+        uint32_t ignored = 0;
+        return rv_fmul(RV_FH, box(2, a), box(2, b), RV_RNE, &ignored) & raw_mask(2);
+    }
     return fmt ? d_bits(as_d(a) * as_d(b)) : s_bits((float)((double)as_s(a) * as_s(b)));
 }
 
@@ -316,7 +358,7 @@ static int threshold_exp(int fmt, int kind, int a_exp)
 static void gen_binary_arith(int op, int n)
 {
     const int fmt = ops[op].fmt, kind = ops[op].kind, p = frac_bits(fmt) + 1;
-    const uint64_t sign = fmt ? 1ull << 63 : 1ull << 31;
+    const uint64_t sign = sign_of(fmt);
     for (int i = 0; i < n; i++) {
         uint64_t a = rand_raw(fmt), b = rand_raw(fmt);
         switch (below(4)) {
@@ -349,7 +391,7 @@ static void gen_sqrt(int op, int n)
             if (pick == 1)
                 a = nudge(fmt, a);
         } else if (pick == 2) {
-            a &= fmt ? ~(1ull << 63) : ~(1ull << 31);
+            a &= ~sign_of(fmt);
         }
         emit(op, reg(fmt, a), 0, 0);
     }
@@ -358,7 +400,7 @@ static void gen_sqrt(int op, int n)
 static void gen_fma(int op, int n)
 {
     const int fmt = ops[op].fmt, p = frac_bits(fmt) + 1;
-    const uint64_t sign = fmt ? 1ull << 63 : 1ull << 31;
+    const uint64_t sign = sign_of(fmt);
     for (int i = 0; i < n; i++) {
         uint64_t a = rand_raw(fmt), b = rand_raw(fmt), c = rand_raw(fmt);
         if (below(3)) /* keep the product finite and normal-ish */
@@ -384,7 +426,7 @@ static void gen_fma(int op, int n)
 static void gen_two_operand_exact(int op, int n)
 {
     const int fmt = ops[op].fmt;
-    const uint64_t sign = fmt ? 1ull << 63 : 1ull << 31;
+    const uint64_t sign = sign_of(fmt);
     for (int i = 0; i < n; i++) {
         uint64_t a = rand_raw(fmt), b = rand_raw(fmt);
         switch (below(5)) {
@@ -449,12 +491,19 @@ static void gen_from_int(int op, int n)
 
 static void gen_cvt_fmt(int op, int n)
 {
-    const int fmt = ops[op].fmt;
+    const int fmt = ops[op].fmt, to = ops[op].param;
     for (int i = 0; i < n; i++) {
         uint64_t a = rand_raw(fmt);
-        if (fmt == RV_FD && below(2)) /* doubles in and around single's range */
+        if (fmt == RV_FD && to == RV_FS && below(2)) /* doubles in and around single's range */
             a = make(1, (int)below(2), 1023 - 126 - 30 + (int)below(30 + 256 + 30),
                      below(2) ? rand_frac(1) : rand_frac(1) << 29 | rand_frac(1) >> 24);
+        if (to == RV_FH && fmt != RV_FH && below(4)) { /* in and around half's range */
+            uint64_t f = rand_frac(fmt);
+            if (below(2)) /* the bits that decide the rounding to 11 bits */
+                f = (rnd() & (0x7ffull << (frac_bits(fmt) - 11))) |
+                    (below(2) ? 1ull << (frac_bits(fmt) - 12) : 0) | (below(2) ? 1 : 0);
+            a = make(fmt, (int)below(2), bias(fmt) - 14 - 12 + (int)below(12 + 14 + 17), f);
+        }
         emit(op, reg(fmt, a), 0, 0);
     }
 }
@@ -463,8 +512,8 @@ static void gen_cvt_fmt(int op, int n)
 static void gen_specials(int op)
 {
     const int fmt = ops[op].fmt, kind = ops[op].kind;
-    const uint64_t *list = fmt ? special_d : special_s;
-    size_t n = fmt ? COUNT(special_d) : COUNT(special_s);
+    const uint64_t *list = fmt == 1 ? special_d : fmt == 0 ? special_s : special_h;
+    size_t n = fmt == 1 ? COUNT(special_d) : fmt == 0 ? COUNT(special_s) : COUNT(special_h);
     if (kind == K_FROMINT) {
         static const uint64_t ints[] = {
             0, 1, 2, 3, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0x100000000ull,
@@ -479,8 +528,9 @@ static void gen_specials(int op)
         return;
     }
     if (kind == K_FMA) {
-        const uint64_t *l3 = fmt ? fma_special_d : fma_special_s;
-        size_t n3 = fmt ? COUNT(fma_special_d) : COUNT(fma_special_s);
+        const uint64_t *l3 = fmt == 1 ? fma_special_d : fmt == 0 ? fma_special_s : fma_special_h;
+        size_t n3 = fmt == 1 ? COUNT(fma_special_d) : fmt == 0 ? COUNT(fma_special_s)
+                                                               : COUNT(fma_special_h);
         for (size_t i = 0; i < n3; i++)
             for (size_t j = 0; j < n3; j++)
                 for (size_t k = 0; k < n3; k++)
@@ -488,6 +538,11 @@ static void gen_specials(int op)
         return;
     }
     bool binary = kind <= K_DIV || kind == K_SGNJ || kind == K_MINMAX || kind == K_CMP;
+    if (fmt == RV_FH && !binary) { /* one operand of 16 bits: all of them */
+        for (uint64_t x = 0; x < 0x10000; x++)
+            emit(op, box(2, x), 0, 0);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         if (!binary) {
             emit(op, list[i], 0, 0);
@@ -538,7 +593,7 @@ static struct fpu_res *run_oracle(const char *qemu, const char *oracle)
     posix_spawn_file_actions_adddup2(&fa, fileno(in), 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
-    char *argv[] = { (char *)qemu, (char *)oracle, NULL };
+    char *argv[] = { (char *)qemu, "-cpu", "rv64,Zfh=true", (char *)oracle, NULL };
     pid_t pid;
     int err = posix_spawn(&pid, qemu, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);

@@ -3,8 +3,9 @@
 
 The output is an assembly include (see linux.S / spike.S): it sets every
 register to a random value, seeds a scratch buffer, then runs COUNT random
-instructions: integer ALU (I, M, Zba, Zbb, Zbs), F/D arithmetic and
-conversions with random rounding modes, compressed forms, loads/stores to
+instructions: integer ALU (I, M, Zba, Zbb, Zbs, Zbc, Zbkb, Zbkx, the
+scalar crypto Zkn/Zks), F/D/Zfh arithmetic and conversions with random
+rounding modes, compressed forms, loads/stores to
 the scratch buffer (based on gp, which nothing else reads or writes) and
 forward-only conditional skips. Nothing depends on the pc or on addresses,
 so the final state is the same wherever the program is loaded.
@@ -33,6 +34,13 @@ INT_SH32 = "slliw srliw sraiw roriw".split()
 # ctzw is left out: QEMU 7.2 counts past bit 31 when the low word is zero
 # (ctzw of 0x0020000000000000 gives 53, not 32); tests/isa/zbb.S covers it.
 INT_UN = "clz ctz cpop clzw cpopw sext.b sext.h zext.h orc.b rev8".split()
+# Zbc, Zbkb, Zbkx and the scalar crypto extensions (QEMU 7.2 has them all).
+CRYPTO_RR = ("clmul clmulh clmulr pack packh packw xperm4 xperm8 aes64es aes64esm "
+             "aes64ds aes64dsm aes64ks2").split()
+CRYPTO_UN = ("brev8 aes64im sha256sig0 sha256sig1 sha256sum0 sha256sum1 sha512sig0 "
+             "sha512sig1 sha512sum0 sha512sum1 sm3p0 sm3p1").split()
+INTERESTING_H = [0x0000, 0x8000, 0x3c00, 0xbc00, 0x7c00, 0xfc00, 0x7e00, 0x7d00, 0x0001,
+                 0x03ff, 0x0400, 0x7bff, 0x3800, 0x4200, 0x6800, 0x1000]
 FP_RR_RM = "fadd fsub fmul fdiv".split()
 FP_RR = "fmin fmax fsgnj fsgnjn fsgnjx".split()
 FP_R4 = "fmadd fmsub fnmsub fnmadd".split()
@@ -74,11 +82,14 @@ class Gen:
         return "x%d" % self.r.choice([0] + XREGS)
 
     def f(self, prec=None):
-        # Singles mostly live in f0-f15 and doubles in f16-f31, so values
-        # are not all turned into NaNs by mixing precisions (some still are).
+        # Halves mostly live in f0-f7, singles in f8-f15 and doubles in
+        # f16-f31, so values are not all turned into NaNs by mixing
+        # precisions (some still are).
         if prec is None or self.r.random() < 0.1:
             return "f%d" % self.r.randrange(32)
-        return "f%d" % (self.r.randrange(16) + (0 if prec == ".s" else 16))
+        if prec == ".h":
+            return "f%d" % self.r.randrange(8)
+        return "f%d" % (self.r.randrange(8) + 8 if prec == ".s" else self.r.randrange(16) + 16)
 
     def rm(self):
         return self.r.choice(RMS)
@@ -101,6 +112,10 @@ class Gen:
             return 0xffffffff00000000 | self.r.getrandbits(32)
         if c < 0.8:                            # improperly boxed single
             return self.r.getrandbits(64) & 0x7fffffffffffffff
+        if c < 0.86:                           # a half, boxed
+            return 0xffffffffffff0000 | self.r.choice(INTERESTING_H)
+        if c < 0.9:
+            return 0xffffffffffff0000 | self.r.getrandbits(16)
         return self.r.getrandbits(64)          # random double
 
     # ---- instruction kinds ------------------------------------------------
@@ -122,9 +137,21 @@ class Gen:
         else:
             self.emit("lui %s, 0x%x" % (self.xd(), self.r.randrange(1 << 20)))
 
+    def crypto_op(self):
+        k = self.r.random()
+        if k < 0.5:
+            self.emit("%s %s, %s, %s" % (self.r.choice(CRYPTO_RR), self.xd(), self.xs(), self.xs()))
+        elif k < 0.85:
+            self.emit("%s %s, %s" % (self.r.choice(CRYPTO_UN), self.xd(), self.xs()))
+        elif k < 0.93:
+            self.emit("aes64ks1i %s, %s, %d" % (self.xd(), self.xs(), self.r.randrange(11)))
+        else:
+            self.emit("%s %s, %s, %s, %d" % (self.r.choice(["sm4ed", "sm4ks"]), self.xd(),
+                                             self.xs(), self.xs(), self.r.randrange(4)))
+
     def fp_op(self):
         k = self.r.random()
-        p = self.r.choice(".s .d".split())
+        p = self.r.choice(".s .d .h".split())
         if k < 0.25:
             self.emit("%s%s %s, %s, %s, %s" % (self.r.choice(FP_RR_RM), p, self.f(p), self.f(p),
                                                self.f(p), self.rm()))
@@ -149,12 +176,13 @@ class Gen:
             else:
                 self.emit("fcvt%s.%s %s, %s, %s" % (p, t, self.f(p), self.xs(), self.rm()))
         elif k < 0.90:
-            if p == ".s":
-                self.emit("fcvt.s.d %s, %s, %s" % (self.f(p), self.f(p), self.rm()))
+            src = self.r.choice([q for q in (".s", ".d", ".h") if q != p])
+            if p == ".d" or (p == ".s" and src == ".h"):   # exact: no rm operand
+                self.emit("fcvt%s%s %s, %s" % (p, src, self.f(p), self.f(src)))
             else:
-                self.emit("fcvt.d.s %s, %s" % (self.f(p), self.f(p)))
+                self.emit("fcvt%s%s %s, %s, %s" % (p, src, self.f(p), self.f(src), self.rm()))
         elif k < 0.96:
-            w = self.r.choice("w d".split())
+            w = self.r.choice("w d h".split())
             if self.r.random() < 0.5:
                 self.emit("fmv.x.%s %s, %s" % (w, self.xd(), self.f(p)))
             else:
@@ -225,8 +253,10 @@ class Gen:
 
     def one(self, allow_skip=True, budget=3):
         k = self.r.random()
-        if k < 0.38:
+        if k < 0.32:
             self.int_op()
+        elif k < 0.38:
+            self.crypto_op()
         elif k < 0.68:
             self.fp_op()
         elif k < 0.83:

@@ -32,10 +32,13 @@ done
 [ -x "$vm" ] || { echo "run-diff: no vm binary at $vm" >&2; exit 2; }
 [ -n "$seed" ] || seed=$(date +%s)
 
+# QEMU 7.2 with the extensions the sequences use (its spelling: Zfh).
+QEMU_CPU=rv64,zba=true,zbb=true,zbs=true,zbc=true,zbkb=true,zbkc=true,zbkx=true,zknd=true,zkne=true,zknh=true,zksed=true,zksh=true,Zfh=true,Zfhmin=true
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work"
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
-CFLAGS="-march=rv64gc_zba_zbb_zbs_zicsr_zifencei -mabi=lp64d -mcmodel=medany
+CFLAGS="-march=rv64gc_zba_zbb_zbs_zbc_zbkb_zbkc_zbkx_zknd_zkne_zknh_zksed_zksh_zfh_zicsr_zifencei
+ -mabi=lp64d -mcmodel=medany
  -nostdlib -nostartfiles -static -Wl,--no-warn-rwx-segments -I$here -I$work"
 
 # compare SEED COUNT: 0 same, 1 different, 2 error. Leaves $work/{qemu,vm}.txt.
@@ -45,7 +48,7 @@ compare() {
         -o "$work/linux.elf" || return 2
     riscv64-unknown-elf-gcc $CFLAGS -DSEQ_FILE='"seq.S"' -T "$root/tests/isa/env/link.ld" \
         "$here/spike.S" -o "$work/spike.elf" || return 2
-    qemu-riscv64 "$work/linux.elf" >"$work/qemu.txt" || { echo "run-diff: qemu-riscv64 failed" >&2; return 2; }
+    qemu-riscv64 -cpu "$QEMU_CPU" "$work/linux.elf" >"$work/qemu.txt" || { echo "run-diff: qemu-riscv64 failed" >&2; return 2; }
     "$vm" run -M spike --timeout 30 "$work/spike.elf" >"$work/vm.txt"
     st=$?
     if [ $st -ne 0 ]; then echo "run-diff: vm exited $st" >&2; return 1; fi

@@ -1,0 +1,45 @@
+#!/bin/sh
+# cpu-isa.sh VM DIR
+#
+# -cpu: `-cpu help` lists the extensions; the device tree's riscv,isa and
+# riscv,isa-extensions list exactly the extensions that are on (default:
+# all; `-cpu rv64,EXT=off` takes EXT out); bad -cpu values are refused with
+# a message. (The decoder side is tests/isa/ext_off.S; a booted kernel's
+# /proc/cpuinfo is checked by boot-linux.sh.)
+set -eu
+vm=$1 dir=$2
+fail() { echo "FAIL: $*"; exit 1; }
+help=$("$vm" run -cpu help) || fail "-cpu help exited $?"
+for e in zbc zbkb zknd zkne zknh zksed zksh zfh zfhmin zfa zicond zcb zimop zcmop zihintntl \
+         zicbop sstc; do
+    echo "$help" | grep -Eq "^  $e +\[" || fail "-cpu help does not list $e"
+done
+# riscv,isa is a NUL-terminated string in the blob; isa-extensions one string per extension.
+isa_of() { grep -ao 'rv64i[a-z0-9_]*' "$1" | sort | tail -1; }
+exts_of() { tr '\0' '\n' <"$1" | grep -ax 'z[a-z]*' | sort -u | tr '\n' ' '; }
+"$vm" run -M virt -dumpdtb "$dir/all.dtb" -bios none -kernel "$0"
+isa=$(isa_of "$dir/all.dtb")
+for e in zicbop zicond zihintntl zimop zfa zfh zfhmin zcb zcmop zba zbb zbc zbkb zbkc zbkx zbs \
+         zknd zkne zknh zksed zksh; do
+    echo "$isa" | grep -q "_${e}_\|_${e}\$" || fail "default riscv,isa '$isa' lacks $e"
+    exts_of "$dir/all.dtb" | grep -qw "$e" || fail "default riscv,isa-extensions lack $e"
+done
+"$vm" run -M virt -cpu rv64,zbc=off,Zfh=false,zfhmin=off,zkn=off,zicond=off -dumpdtb "$dir/off.dtb" \
+    -bios none -kernel "$0"
+isa=$(isa_of "$dir/off.dtb")
+for e in zbc zfh zfhmin zkne zknd zknh zbkb zbkc zbkx zicond; do
+    echo "$isa" | grep -q "_${e}_\|_${e}\$" && fail "riscv,isa '$isa' still has $e"
+    exts_of "$dir/off.dtb" | grep -qw "$e" && fail "riscv,isa-extensions still have $e"
+done
+echo "$isa" | grep -q "_zksh_" || fail "riscv,isa '$isa' lost zksh (not turned off)"
+# refused, with a message naming the problem
+for bad in "rv32:unknown CPU model" "rv64,zbq=on:unknown extension 'zbq'" \
+           "rv64,zbc=maybe:must be on or off" "rv64,c=off:always has c" \
+           "rv64,zfh=on,zfhmin=off:zfh needs zfhmin"; do
+    spec=${bad%%:*} msg=${bad#*:}
+    if out=$("$vm" run -M virt -cpu "$spec" -dumpdtb "$dir/bad.dtb" -bios none -kernel "$0" 2>&1); then
+        fail "-cpu $spec was accepted"
+    fi
+    echo "$out" | grep -qF "$msg" || fail "-cpu $spec: message '$out' does not say '$msg'"
+done
+echo "PASS"
