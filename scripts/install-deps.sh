@@ -8,7 +8,7 @@ packages=(
     libcmocka-dev libfdt-dev libslirp-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     qemu-system-misc qemu-user
-    valgrind device-tree-compiler
+    valgrind device-tree-compiler gdb-multiarch
     cpio gzip xz-utils zstd e2fsprogs ca-certificates
 )
 

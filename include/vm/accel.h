@@ -62,6 +62,50 @@ enum vm_exit_kind {
 };
 
 enum vm_intr_reason { VM_INTR_KICK = 0, VM_INTR_INSN_LIMIT = 1 };
+
+/* ---- debugging (run control, GDB) ------------------------------------- */
+
+/* Watchpoint kinds: bit 0 write, bit 1 read (GDB's watch/rwatch/awatch). */
+enum vm_watch_kind { VM_WATCH_WRITE = 1, VM_WATCH_READ = 2, VM_WATCH_ACCESS = 3 };
+
+struct vm_watchpoint {
+    uint64_t addr, len; /* guest virtual (the vCPU's current translation) */
+    enum vm_watch_kind kind;
+};
+
+#define VM_DEBUG_MAX_BREAKPOINTS 64
+#define VM_DEBUG_MAX_WATCHPOINTS 16
+
+/* The debug state of one vCPU, replaced as a whole by vm_vcpu_set_debug()
+ * while the vCPU is not running. Breakpoints stop before the instruction
+ * at a virtual pc; watchpoints stop after the instruction whose access
+ * touched the range; single_step makes every run execute (at most) one
+ * instruction, with interrupts held off, and exit. Empty: no debugging,
+ * and no cost on the backend's fast path. */
+struct vm_vcpu_debug {
+    bool single_step;
+    unsigned nr_breakpoints;
+    uint64_t breakpoints[VM_DEBUG_MAX_BREAKPOINTS];
+    unsigned nr_watchpoints;
+    struct vm_watchpoint watchpoints[VM_DEBUG_MAX_WATCHPOINTS];
+};
+
+enum vm_debug_reason {
+    VM_DEBUG_STEP = 0,       /* single step done */
+    VM_DEBUG_BREAKPOINT = 1, /* pc reached a breakpoint (not executed) */
+    VM_DEBUG_WATCH = 2,      /* an access touched a watchpoint (executed) */
+    VM_DEBUG_EBREAK = 3,     /* a breakpoint instruction with ebreak_exits */
+};
+
+/* VM_EXIT_DEBUG's payload: pc is where the vCPU stands now (the next
+ * instruction to run); for watches, the watched range's start and the kind
+ * of the access that hit it (read or write). */
+struct vm_debug_stop {
+    uint64_t pc;
+    enum vm_debug_reason reason;
+    uint64_t watch_addr;
+    enum vm_watch_kind watch_kind;
+};
 enum vm_shutdown_kind { VM_SHUTDOWN_POWEROFF = 0, VM_SHUTDOWN_RESET = 1 };
 
 struct vm_exit {
@@ -70,7 +114,7 @@ struct vm_exit {
         struct { uint64_t addr; unsigned size; bool is_write; uint64_t data; } mmio;
         struct { uint16_t port; unsigned size; bool is_write; uint32_t data; } io;
         struct { enum vm_shutdown_kind kind; int status; } shutdown;
-        struct { uint64_t pc; } debug;
+        struct vm_debug_stop debug;
         /* The backend has advanced pc past the call instruction; the
          * handler writes the result register with vm_vcpu_set_reg(). */
         struct { uint64_t nr; uint64_t args[6]; } syscall;
@@ -131,6 +175,15 @@ struct vm_accel_ops {
     /* Optional (NULL: not supported): report stores to guest RAM in
      * [pa, pa+len) with VM_EXIT_WATCH, whatever the access width or kind. */
     int (*watch_writes)(struct vm_accel *accel, uint64_t pa, uint64_t len);
+    /* Optional (NULL: no debugging): replace the vCPU's debug state; called
+     * only while the vCPU is not running. -VM_ENOTSUP for what the backend
+     * cannot do (a kind of watchpoint, too many). */
+    int (*set_debug)(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg);
+    /* Optional: read or write guest memory as the vCPU sees it now (its
+     * current translation, as a data access of its current privilege), for
+     * debuggers; RAM only; no A/D updates. Returns the number of bytes done
+     * (short at the first page that is not mapped or not RAM), or < 0. */
+    long (*debug_access)(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write);
 };
 
 /* The registered backends, in the order `auto` tries them. */
@@ -159,6 +212,9 @@ int vm_vcpu_set_regs(struct vm_vcpu *vcpu, enum vm_regset set, const void *buf);
 /* One register by map number, zero-extended to 64 bits. */
 int vm_vcpu_get_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t *value);
 int vm_vcpu_set_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t value);
+/* Debugging (see struct vm_vcpu_debug); -VM_ENOTSUP when the backend has none. */
+int vm_vcpu_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg);
+long vm_vcpu_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write);
 
 /* Backend-private state (sized by the ops table) and owners. */
 void *vm_accel_priv(struct vm_accel *accel);

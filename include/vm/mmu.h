@@ -31,6 +31,9 @@ enum vm_fault {
     VM_FAULT_FETCH_PAGE = 12,
     VM_FAULT_LOAD_PAGE = 13,
     VM_FAULT_STORE_PAGE = 15,
+    /* Not a RISC-V cause: a debugger's watchpoint stopped the access
+     * before it happened (see vm_mmu_set_watchpoints). */
+    VM_FAULT_WATCH = 64,
 };
 
 /* How the levels are used (docs/MMU.md):
@@ -206,6 +209,32 @@ uint64_t vm_mmu_pmp_read_cfg(const struct vm_mmu_hart *h, unsigned first, unsign
 void vm_mmu_pmp_write_cfg(struct vm_mmu_hart *h, unsigned first, unsigned n, uint64_t packed);
 uint64_t vm_mmu_pmp_read_addr(const struct vm_mmu_hart *h, unsigned i);
 void vm_mmu_pmp_write_addr(struct vm_mmu_hart *h, unsigned i, uint64_t value);
+
+/* Debugger watchpoints on virtual addresses, per hart (set while the hart
+ * does not run). A load or store that touches a watched range never takes
+ * the L1 fast path (watched pages are kept out of L1 for that access kind),
+ * and the slow path stops it before anything happens: VM_FAULT_WATCH, with
+ * *tval the access's address. While the hart lets watch hits pass
+ * (vm_mmu_watch_pass, to run that one instruction), the access is done and
+ * the hit recorded for vm_mmu_watch_take_hit(). AMOs are a read and a
+ * write, LR a read, SC a write; fetches and page-table walks are not
+ * watched. No watchpoints: no cost anywhere but a test on the miss path. */
+#define VM_MMU_WATCH_WRITE 1u
+#define VM_MMU_WATCH_READ 2u
+#define VM_MMU_MAX_WATCH 16
+struct vm_mmu_watch {
+    uint64_t va, len;
+    unsigned kinds; /* VM_MMU_WATCH_* bits */
+};
+int vm_mmu_set_watchpoints(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n);
+void vm_mmu_watch_pass(struct vm_mmu_hart *h, bool pass);
+/* The first hit recorded while passing (and forget it): the watched
+ * range's start and the kind of access (one VM_MMU_WATCH_* bit). */
+bool vm_mmu_watch_take_hit(struct vm_mmu_hart *h, uint64_t *range_start, unsigned *kind);
+
+/* A debugger's look-up of one data address as privilege priv (the hart's
+ * satp, SUM and MXR otherwise): like vm_mmu_translate_batch, no effects. */
+struct vm_mmu_result vm_mmu_translate_as(struct vm_mmu_hart *h, uint64_t va, enum vm_priv priv);
 
 void vm_mmu_get_stats(const struct vm_mmu_hart *h, struct vm_mmu_stats *out);
 void vm_mmu_stats_add(struct vm_mmu_stats *sum, const struct vm_mmu_stats *s);

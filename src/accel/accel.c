@@ -286,3 +286,23 @@ int vm_vcpu_set_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t value)
 {
     return reg_access(vcpu, number, &value, true);
 }
+
+int vm_vcpu_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg)
+{
+    const struct vm_accel_ops *ops = vcpu->accel->ops;
+    if (!ops->set_debug)
+        return vm_error(VM_ENOTSUP, "accelerator '%s' has no debugging support", ops->name);
+    if (dbg->nr_breakpoints > VM_DEBUG_MAX_BREAKPOINTS ||
+        dbg->nr_watchpoints > VM_DEBUG_MAX_WATCHPOINTS)
+        return vm_error(VM_EINVAL, "too many breakpoints or watchpoints");
+    return ops->set_debug(vcpu, dbg);
+}
+
+long vm_vcpu_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write)
+{
+    const struct vm_accel_ops *ops = vcpu->accel->ops;
+    if (!ops->debug_access)
+        return vm_error(VM_ENOTSUP, "accelerator '%s' cannot access guest memory for a debugger",
+                        ops->name);
+    return ops->debug_access(vcpu, va, buf, len, write);
+}

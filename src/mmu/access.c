@@ -72,6 +72,8 @@ enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uin
     struct part parts[2];
     unsigned n;
     enum vm_fault f = translate_access(h, va, size, VM_ACCESS_LOAD, parts, &n, tval);
+    if (f == VM_FAULT_NONE)
+        f = mmu_watch_check(h, va, size, VM_MMU_WATCH_READ, tval);
     if (f != VM_FAULT_NONE)
         return f;
     if (n == 1 && parts[0].host) {
@@ -134,6 +136,8 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
             *tval = parts[i].va;
             return VM_FAULT_STORE_ACCESS;
         }
+    if ((f = mmu_watch_check(h, va, size, VM_MMU_WATCH_WRITE, tval)) != VM_FAULT_NONE)
+        return f;
     uint64_t v = value;
     for (unsigned i = 0; i < n; i++) {
         struct part *p = &parts[i];
@@ -154,8 +158,10 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
 
 /* ---- atomics ---- */
 
+/* kinds: what the access counts as for debugger watchpoints. */
 static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned size,
-                                   enum vm_access acc, struct part *p, uint64_t *tval)
+                                   enum vm_access acc, unsigned kinds, struct part *p,
+                                   uint64_t *tval)
 {
     *tval = va;
     if (va & (size - 1))
@@ -165,6 +171,8 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
         return f;
     if (!p->host) /* atomics need RAM */
         return mmu_access_fault(acc);
+    if ((f = mmu_watch_check(h, va, size, kinds, tval)) != VM_FAULT_NONE)
+        return f;
     if (acc == VM_ACCESS_STORE) {
         vm_mem_mark_dirty(vm_mem_find(h->mmu->mem, p->pa), p->pa);
         if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
@@ -177,7 +185,8 @@ enum vm_fault vm_mmu_amo_ptr(struct vm_mmu_hart *h, uint64_t va, unsigned size, 
                              uint64_t *tval)
 {
     struct part p;
-    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, &p, tval);
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE,
+                                  VM_MMU_WATCH_READ | VM_MMU_WATCH_WRITE, &p, tval);
     if (f == VM_FAULT_NONE)
         *host = p.host;
     return f;
@@ -193,7 +202,7 @@ enum vm_fault vm_mmu_load_reserved(struct vm_mmu_hart *h, uint64_t va, unsigned 
                                    uint64_t *value, uint64_t *tval)
 {
     struct part p;
-    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_LOAD, &p, tval);
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_LOAD, VM_MMU_WATCH_READ, &p, tval);
     if (f != VM_FAULT_NONE)
         return f;
     *value = atomic_read(p.host, size);
@@ -205,7 +214,7 @@ enum vm_fault vm_mmu_store_conditional(struct vm_mmu_hart *h, uint64_t va, unsig
                                        uint64_t value, bool *success, uint64_t *tval)
 {
     struct part p;
-    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, &p, tval);
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, VM_MMU_WATCH_WRITE, &p, tval);
     if (f != VM_FAULT_NONE)
         return f;
     *success = false;

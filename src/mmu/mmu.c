@@ -280,6 +280,8 @@ static uint8_t *fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
     uint8_t *host = r->host + (pa_page - r->base);
     if (!fill)
         return host;
+    if (h->nwatch && mmu_watch_page(h, va, acc))
+        return host; /* every access to it takes the slow path, which checks */
     if (acc == VM_ACCESS_STORE) {
         if (!(e->flags & PTE_D) || mmu_code_watched(h->mmu, pa_page))
             return host;
@@ -372,6 +374,31 @@ size_t vm_mmu_translate_batch(struct vm_mmu_hart *h, const uint64_t *va, size_t 
     }
     h->stats = saved; /* debugger look-ups are not guest activity */
     return ok;
+}
+
+struct vm_mmu_result vm_mmu_translate_as(struct vm_mmu_hart *h, uint64_t va, enum vm_priv priv)
+{
+    struct vm_mmu_result r = {.fault = VM_FAULT_NONE, .pa = va, .page_shift = 12};
+    if (priv == VM_PRIV_M || satp_mode(h->satp) == VM_SATP_BARE)
+        return r;
+    struct vm_mmu_stats saved = h->stats;
+    struct tlb_entry e;
+    enum vm_fault f = VM_FAULT_LOAD_PAGE;
+    if (mmu_va_canonical(va, mmu_va_bits(h->satp))) {
+        struct walk_ctx wc = {.acc = VM_ACCESS_LOAD, .priv = priv,
+                              .sum = h->mstatus & VM_MSTATUS_SUM,
+                              .mxr = h->mstatus & VM_MSTATUS_MXR, .dry_run = true};
+        f = mmu_walk(h, h->satp, va, &wc, &e);
+    }
+    h->stats = saved;
+    if (f != VM_FAULT_NONE) {
+        r.fault = f;
+        r.tval = va;
+        return r;
+    }
+    r.pa = e.pa + (va - e.va);
+    r.page_shift = e.shift;
+    return r;
 }
 
 /* ---- flushes ---- */

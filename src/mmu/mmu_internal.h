@@ -239,6 +239,13 @@ struct vm_mmu_hart {
     struct reservation resv;
     struct flush_queue fq;
     struct pmp pmp;
+
+    /* Debugger watchpoints (watch.c); nwatch is 0 without a debugger. */
+    unsigned nwatch;
+    bool watch_pass, watch_hit;
+    uint64_t watch_hit_start;
+    unsigned watch_hit_kind;
+    struct vm_mmu_watch watch[VM_MMU_MAX_WATCH];
 };
 
 /* L1 (tlb_l1.c) */
@@ -382,6 +389,21 @@ enum vm_fault mmu_finish_miss(struct vm_mmu_hart *h, uint64_t va, unsigned size,
                               enum vm_access acc, const struct tlb_entry *e, uint8_t **host,
                               bool *piecewise);
 uint64_t mmu_request_store_flush(struct vm_mmu_hart *target);
+
+/* Debugger watchpoints (watch.c) */
+/* Whether va's page holds a range watched for acc (keep it out of L1). */
+bool mmu_watch_page(const struct vm_mmu_hart *h, uint64_t va, enum vm_access acc);
+/* The check of an access of size bytes at va of the given kinds
+ * (VM_MMU_WATCH_* bits): VM_FAULT_NONE, or VM_FAULT_WATCH with *tval. */
+enum vm_fault mmu_watch_access(struct vm_mmu_hart *h, uint64_t va, unsigned size, unsigned kinds,
+                               uint64_t *tval);
+static inline enum vm_fault mmu_watch_check(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                            unsigned kinds, uint64_t *tval)
+{
+    if (__builtin_expect(h->nwatch == 0, 1))
+        return VM_FAULT_NONE;
+    return mmu_watch_access(h, va, size, kinds, tval);
+}
 
 /* Code watch (access.c) */
 bool mmu_code_watched(struct vm_mmu *mmu, uint64_t pa);

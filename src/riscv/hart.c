@@ -189,6 +189,33 @@ static void new_slice(struct rv_hart *h)
     h->budget = h->entry_budget = slice;
 }
 
+bool rv_exit_due(struct rv_hart *h, struct vm_exit *exit)
+{
+    if (h->events & RV_EV_WATCH) {
+        h->events &= ~RV_EV_WATCH;
+        rewatch(h);
+        exit->kind = VM_EXIT_WATCH;
+        exit->u.watch.addr = h->watch_addr;
+        return true;
+    }
+    if (h->events & RV_EV_EXIT) {
+        h->events &= ~RV_EV_EXIT;
+        *exit = h->pending_exit;
+        return true;
+    }
+    if (__atomic_exchange_n(&h->kick, 0, __ATOMIC_ACQ_REL)) {
+        exit->kind = VM_EXIT_INTR;
+        exit->u.intr.reason = VM_INTR_KICK;
+        return true;
+    }
+    if (h->opt.max_insns && h->total_insns >= h->opt.max_insns) {
+        exit->kind = VM_EXIT_INTR;
+        exit->u.intr.reason = VM_INTR_INSN_LIMIT;
+        return true;
+    }
+    return false;
+}
+
 /* Everything that is not checked per instruction. Returns true with *exit
  * filled when run() must return. */
 static bool service(struct rv_hart *h, struct vm_exit *exit)
@@ -197,28 +224,8 @@ static bool service(struct rv_hart *h, struct vm_exit *exit)
     for (;;) {
         __atomic_store_n(&h->irq_poke, 0, __ATOMIC_RELAXED); /* mip is read below */
         h->events &= ~RV_EV_SMC; /* nothing to do: the page is re-decoded */
-        if (h->events & RV_EV_WATCH) {
-            h->events &= ~RV_EV_WATCH;
-            rewatch(h);
-            exit->kind = VM_EXIT_WATCH;
-            exit->u.watch.addr = h->watch_addr;
+        if (rv_exit_due(h, exit))
             return true;
-        }
-        if (h->events & RV_EV_EXIT) {
-            h->events &= ~RV_EV_EXIT;
-            *exit = h->pending_exit;
-            return true;
-        }
-        if (__atomic_exchange_n(&h->kick, 0, __ATOMIC_ACQ_REL)) {
-            exit->kind = VM_EXIT_INTR;
-            exit->u.intr.reason = VM_INTR_KICK;
-            return true;
-        }
-        if (h->opt.max_insns && h->total_insns >= h->opt.max_insns) {
-            exit->kind = VM_EXIT_INTR;
-            exit->u.intr.reason = VM_INTR_INSN_LIMIT;
-            return true;
-        }
         /* Remote flushes (served once per slice, so with bounded delay)
          * may have dropped translations we cache by virtual page: forget
          * those too. */
@@ -249,7 +256,7 @@ static bool service(struct rv_hart *h, struct vm_exit *exit)
 
 /* Execute one instruction fetched through the MMU (not RAM, or straddling
  * two pages) from the scratch page. */
-static void step_uncached(struct rv_hart *h)
+void rv_step_uncached(struct rv_hart *h)
 {
     uint64_t lo, hi = 0, tval;
     enum vm_fault f = rv_fetch(h->mmu, h->pc, 2, &lo, &tval);
@@ -283,10 +290,14 @@ static void run_from_pc(struct rv_hart *h)
             rv_raise(h, (uint64_t)r.fault, r.tval);
             return;
         }
+        if (unlikely(h->dbg.nbp) && rv_debug_page_has_bp(h, vpn)) {
+            rv_debug_page_step(h); /* never cached: we come back here each time */
+            return;
+        }
         uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
         const uint8_t *host = vm_mem_ram_ptr(h->plat->mem, page, RV_PAGE_SIZE);
         if (!host || r.piecewise) { /* not RAM, or PMP boundaries inside the page */
-            step_uncached(h);
+            rv_step_uncached(h);
             return;
         }
         dp = rv_dcache_get(h, page, host);
@@ -308,12 +319,17 @@ int rv_hart_run(struct rv_hart *h, struct vm_exit *exit)
                      __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED))) {
             if (h->events & RV_EV_CROSS) {
                 h->events &= ~RV_EV_CROSS;
-                step_uncached(h);
+                rv_step_uncached(h);
                 rv_sync_counters(h);
                 continue;
             }
-            if (service(h, exit))
+            if ((h->events & RV_EV_DEBUG) && rv_debug_service(h, exit))
                 break;
+            if (h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
+                __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED)) {
+                if (service(h, exit))
+                    break;
+            }
         }
         run_from_pc(h);
         rv_sync_counters(h);

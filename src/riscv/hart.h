@@ -75,6 +75,25 @@ enum {
     RV_EV_WFI = 1u << 3,   /* WFI with nothing pending: sleep */
     RV_EV_CROSS = 1u << 4, /* next instruction straddles a page: step it uncached */
     RV_EV_SMC = 1u << 5,   /* a store dropped a decoded page: leave it */
+    RV_EV_DEBUG = 1u << 6, /* single step, a watch replay or a debug report (debug.c) */
+};
+
+/* A debugger's state of one hart (debug.c), changed only while the hart
+ * does not run. Breakpoints cost nothing on the fast path: a virtual page
+ * holding one never enters the virtual-page cache, so the interpreter
+ * always comes back to run_from_pc() for it, which then runs that page one
+ * instruction at a time with the pc checked. */
+struct rv_debug {
+    bool step;   /* single-step mode: each run executes one instruction */
+    bool replay; /* a watched access stopped the instruction at pc: run it alone */
+    bool report; /* a debug stop waits behind another exit */
+    struct vm_exit saved;
+    /* Where the last debug stop left the hart: a breakpoint there does not
+     * fire again before an instruction retires (as x86's RF flag). */
+    uint64_t resume_pc, resume_retired;
+    bool resume_valid;
+    unsigned nbp;
+    uint64_t bp[VM_DEBUG_MAX_BREAKPOINTS];
 };
 
 /* Which privileged extensions the hart has (priv_ext.c). */
@@ -120,6 +139,9 @@ struct rv_hart {
     uint64_t watch_addr; /* start of the watched range that was written */
     struct vm_exit pending_exit;
 
+    struct rv_debug dbg;
+    bool dbg_watching; /* the MMU has watchpoints of this hart */
+
     /* options and sleeping */
     struct vm_vcpu_options opt;
     struct rv_priv_ext pext;
@@ -153,6 +175,40 @@ uint64_t rv_time(const struct rv_hart *h);
 
 /* ---- priv_ext.c ---- */
 void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt);
+
+/* Run the instruction at h->pc alone from the scratch page (fetched
+ * through the MMU): with h->budget = 1, exactly one. */
+void rv_step_uncached(struct rv_hart *h);
+/* Exits due now: a watched range written, a system op's exit, a kick, the
+ * instruction limit. True with *exit filled. */
+bool rv_exit_due(struct rv_hart *h, struct vm_exit *exit);
+static inline uint64_t rv_retired(const struct rv_hart *h)
+{
+    return h->total_insns + (uint64_t)(h->entry_budget - h->budget);
+}
+
+/* ---- debug.c ---- */
+int rv_debug_set(struct rv_hart *h, const struct vm_vcpu_debug *dbg);
+/* A breakpoint in virtual page vpn (a vcache miss asks). */
+static inline bool rv_debug_page_has_bp(const struct rv_hart *h, uint64_t vpn)
+{
+    for (unsigned i = 0; i < h->dbg.nbp; i++)
+        if (h->dbg.bp[i] >> 12 == vpn)
+            return true;
+    return false;
+}
+/* Run one instruction of a page with breakpoints, or stop at one. */
+void rv_debug_page_step(struct rv_hart *h);
+/* RV_EV_DEBUG is set: step, replay or report. True with *exit filled. */
+bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit);
+/* A watchpoint stopped the access of the instruction at h->pc. */
+void rv_debug_watch_stop(struct rv_hart *h);
+/* For engines that must not run translated code while debugging (the
+ * JIT): breakpoints, watchpoints, single step or a replay are armed. */
+static inline bool rv_debug_active(const struct rv_hart *h)
+{
+    return h->dbg.nbp || h->dbg.step || (h->events & RV_EV_DEBUG) || h->dbg_watching;
+}
 
 /* ---- exec.c ---- */
 /* Run decoded instructions of one page from `insn` until the page is left,

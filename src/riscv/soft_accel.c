@@ -193,6 +193,56 @@ static int soft_watch_writes(struct vm_accel *accel, uint64_t pa, uint64_t len)
     return 0;
 }
 
+static int soft_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg)
+{
+    return rv_debug_set(vm_vcpu_priv(vcpu), dbg);
+}
+
+/* One page's translation for a debugger: the hart's data view, and when
+ * that fails in M-mode with paging set up (stopped in the firmware), the
+ * supervisor's, so that kernel addresses can still be read. */
+static bool debug_translate(struct rv_hart *h, uint64_t va, uint64_t *pa)
+{
+    struct vm_mmu_result r;
+    vm_mmu_translate_batch(h->mmu, &va, 1, VM_ACCESS_LOAD, &r);
+    if (r.fault != VM_FAULT_NONE && h->priv == VM_PRIV_M && (h->satp >> 60) != VM_SATP_BARE)
+        r = vm_mmu_translate_as(h->mmu, va, VM_PRIV_S);
+    *pa = r.pa;
+    return r.fault == VM_FAULT_NONE;
+}
+
+static long soft_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len,
+                              bool write)
+{
+    struct soft_accel *sa = vm_accel_priv(vm_vcpu_accel(vcpu));
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    size_t done = 0;
+    while (done < len) {
+        uint64_t a = va + done, pa;
+        size_t n = RV_PAGE_SIZE - (a & (RV_PAGE_SIZE - 1));
+        if (n > len - done)
+            n = len - done;
+        if (!debug_translate(h, a, &pa))
+            break;
+        uint8_t *host = vm_mem_ram_ptr(sa->plat.mem, pa, n);
+        if (!host)
+            break; /* MMIO or nothing: a debugger read must not poke devices */
+        if (write) {
+            memcpy(host, (const uint8_t *)buf + done, n);
+            vm_mem_mark_dirty(vm_mem_find(sa->plat.mem, pa), pa);
+        } else {
+            memcpy((uint8_t *)buf + done, host, n);
+        }
+        done += n;
+    }
+    /* Code may have changed under decoded pages: every hart decodes again
+     * (the machine is paused while a debugger writes). */
+    if (write && done)
+        for (unsigned i = 0; i < sa->nharts; i++)
+            rv_dcache_flush(sa->harts[i]);
+    return (long)done;
+}
+
 void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
 {
     struct vm_vcpu *vcpu = opaque;
@@ -218,4 +268,6 @@ const struct vm_accel_ops vm_accel_soft_ops = {
     .get_regs = soft_get_regs,
     .set_regs = soft_set_regs,
     .watch_writes = soft_watch_writes,
+    .set_debug = soft_set_debug,
+    .debug_access = soft_debug_access,
 };

@@ -70,6 +70,7 @@ void rv_system_exec(struct rv_hart *h, const struct rv_slot *s)
         if (h->opt.ebreak_exits) {
             exit_with(h, VM_EXIT_DEBUG);
             h->pending_exit.u.debug.pc = h->pc;
+            h->pending_exit.u.debug.reason = VM_DEBUG_EBREAK;
             return;
         }
         rv_raise(h, CAUSE_BREAKPOINT, h->pc);

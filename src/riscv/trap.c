@@ -91,6 +91,10 @@ static void check_storm(struct rv_hart *h, uint64_t cause, uint64_t tval)
 
 void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
 {
+    if (cause == VM_FAULT_WATCH) { /* a debugger's watchpoint, not a trap */
+        rv_debug_watch_stop(h);
+        return;
+    }
     check_storm(h, cause, tval);
     take_trap(h, cause, tval);
 }

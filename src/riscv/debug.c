@@ -1,0 +1,144 @@
+/* A debugger's view of the hart: breakpoints, watchpoints and single step
+ * (struct vm_vcpu_debug), with nothing on the interpreter's fast path.
+ *   - Breakpoints: a virtual page holding one never enters the vcache, so
+ *     the outer loop runs it one instruction at a time, checking pc.
+ *   - Watchpoints: the MMU keeps watched pages off its L1 and stops a
+ *     watched access before it happens (VM_FAULT_WATCH, caught in
+ *     rv_raise); the instruction then runs again alone with hits let
+ *     through, and the hart reports after it, as QEMU does.
+ *   - Single step: RV_EV_DEBUG stays set, so every run comes here and
+ *     executes one instruction with a budget of one, interrupts held off
+ *     (QEMU's default for gdb steps). */
+#include <string.h>
+
+#include "riscv/hart.h"
+#include "vm/error.h"
+
+static void record_resume(struct rv_hart *h)
+{
+    h->dbg.resume_valid = true;
+    h->dbg.resume_pc = h->pc;
+    h->dbg.resume_retired = rv_retired(h);
+}
+
+static void debug_exit(struct rv_hart *h, struct vm_exit *exit, enum vm_debug_reason why)
+{
+    memset(exit, 0, sizeof(*exit));
+    exit->kind = VM_EXIT_DEBUG;
+    exit->u.debug.pc = h->pc;
+    exit->u.debug.reason = why;
+    record_resume(h);
+}
+
+/* Does a breakpoint stop the hart before the instruction at pc? */
+static bool bp_stops(const struct rv_hart *h, uint64_t pc)
+{
+    for (unsigned i = 0; i < h->dbg.nbp; i++)
+        if (h->dbg.bp[i] == pc)
+            return !(h->dbg.resume_valid && h->dbg.resume_pc == pc &&
+                     h->dbg.resume_retired == rv_retired(h));
+    return false;
+}
+
+static void update_event(struct rv_hart *h)
+{
+    if (h->dbg.step || h->dbg.replay || h->dbg.report)
+        h->events |= RV_EV_DEBUG;
+    else
+        h->events &= ~RV_EV_DEBUG;
+}
+
+int rv_debug_set(struct rv_hart *h, const struct vm_vcpu_debug *dbg)
+{
+    struct vm_mmu_watch w[VM_MMU_MAX_WATCH];
+    if (dbg->nr_watchpoints > VM_MMU_MAX_WATCH)
+        return vm_error(VM_EINVAL, "soft accelerator: at most %d watchpoints", VM_MMU_MAX_WATCH);
+    for (unsigned i = 0; i < dbg->nr_watchpoints; i++) {
+        const struct vm_watchpoint *p = &dbg->watchpoints[i];
+        w[i] = (struct vm_mmu_watch){
+            .va = p->addr, .len = p->len,
+            .kinds = ((p->kind & VM_WATCH_WRITE) ? VM_MMU_WATCH_WRITE : 0) |
+                     ((p->kind & VM_WATCH_READ) ? VM_MMU_WATCH_READ : 0)};
+    }
+    int rc = vm_mmu_set_watchpoints(h->mmu, w, dbg->nr_watchpoints);
+    if (rc < 0)
+        return rc;
+    h->dbg_watching = dbg->nr_watchpoints != 0;
+    h->dbg.nbp = dbg->nr_breakpoints;
+    memcpy(h->dbg.bp, dbg->breakpoints, dbg->nr_breakpoints * sizeof(h->dbg.bp[0]));
+    h->dbg.step = dbg->single_step;
+    update_event(h);
+    rv_vcache_flush(h); /* pages with breakpoints must leave it */
+    return 0;
+}
+
+void rv_debug_page_step(struct rv_hart *h)
+{
+    if (bp_stops(h, h->pc)) {
+        debug_exit(h, &h->pending_exit, VM_DEBUG_BREAKPOINT);
+        h->events |= RV_EV_EXIT;
+        return;
+    }
+    rv_step_uncached(h);
+}
+
+void rv_debug_watch_stop(struct rv_hart *h)
+{
+    h->dbg.replay = true;
+    h->events |= RV_EV_DEBUG;
+}
+
+bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit)
+{
+    if (rv_exit_due(h, exit))
+        return true; /* what was due before comes first */
+    if (h->dbg.report) {
+        *exit = h->dbg.saved;
+        h->dbg.report = false;
+        update_event(h);
+        return true;
+    }
+    if (!h->dbg.step && !h->dbg.replay) {
+        update_event(h);
+        return false;
+    }
+    if (vm_mmu_poll(h->mmu))
+        rv_vcache_flush(h);
+    if (!h->dbg.replay && bp_stops(h, h->pc)) {
+        debug_exit(h, exit, VM_DEBUG_BREAKPOINT);
+        return true;
+    }
+    /* Exactly one instruction, watched accesses let through and noted. */
+    bool replay = h->dbg.replay;
+    h->dbg.replay = false;
+    h->budget = h->entry_budget = 1;
+    vm_mmu_watch_pass(h->mmu, true);
+    rv_step_uncached(h);
+    rv_sync_counters(h);
+    vm_mmu_watch_pass(h->mmu, false);
+    uint64_t start;
+    unsigned kind;
+    bool hit = vm_mmu_watch_take_hit(h->mmu, &start, &kind);
+    if (!hit && !h->dbg.step) {
+        (void)replay; /* the access went elsewhere this time: run on */
+        update_event(h);
+        return false;
+    }
+    struct vm_exit stop;
+    debug_exit(h, &stop, hit ? VM_DEBUG_WATCH : VM_DEBUG_STEP);
+    if (hit) {
+        stop.u.debug.watch_addr = start;
+        stop.u.debug.watch_kind = kind == VM_MMU_WATCH_WRITE ? VM_WATCH_WRITE : VM_WATCH_READ;
+    }
+    /* The instruction may itself have produced an exit (a device watch, a
+     * system op): that one goes first, the stop with the next run. */
+    if (rv_exit_due(h, exit)) {
+        h->dbg.saved = stop;
+        h->dbg.report = true;
+        update_event(h);
+        return true;
+    }
+    *exit = stop;
+    update_event(h);
+    return true;
+}
