@@ -63,10 +63,10 @@ int rv_debug_set(struct rv_hart *h, const struct vm_vcpu_debug *dbg)
     int rc = vm_mmu_set_watchpoints(h->mmu, w, dbg->nr_watchpoints);
     if (rc < 0)
         return rc;
-    h->dbg_watching = dbg->nr_watchpoints != 0;
     h->dbg.nbp = dbg->nr_breakpoints;
     memcpy(h->dbg.bp, dbg->breakpoints, dbg->nr_breakpoints * sizeof(h->dbg.bp[0]));
     h->dbg.step = dbg->single_step;
+    h->dbg_active = dbg->nr_breakpoints || dbg->nr_watchpoints || dbg->single_step;
     update_event(h);
     rv_vcache_flush(h); /* pages with breakpoints must leave it */
     return 0;

@@ -140,7 +140,10 @@ struct rv_hart {
     struct vm_exit pending_exit;
 
     struct rv_debug dbg;
-    bool dbg_watching; /* the MMU has watchpoints of this hart */
+    /* Breakpoints, watchpoints or single step armed (set by rv_debug_set
+     * while the hart is parked): engines with translated code (the JIT)
+     * run the interpreter while it is set. */
+    bool dbg_active;
 
     /* options and sleeping */
     struct vm_vcpu_options opt;
@@ -203,12 +206,6 @@ void rv_debug_page_step(struct rv_hart *h);
 bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit);
 /* A watchpoint stopped the access of the instruction at h->pc. */
 void rv_debug_watch_stop(struct rv_hart *h);
-/* For engines that must not run translated code while debugging (the
- * JIT): breakpoints, watchpoints, single step or a replay are armed. */
-static inline bool rv_debug_active(const struct rv_hart *h)
-{
-    return h->dbg.nbp || h->dbg.step || (h->events & RV_EV_DEBUG) || h->dbg_watching;
-}
 
 /* ---- exec.c ---- */
 /* Run decoded instructions of one page from `insn` until the page is left,
