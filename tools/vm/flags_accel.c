@@ -1,0 +1,99 @@
+/* The accelerator: -accel NAME[,PROP=VALUE...] (also --accel, -machine
+ * accel=NAME) and -enable-kvm. QEMU's tcg is vm's soft engine; kvm is
+ * KVM; vm's own names soft and auto (KVM when it can, else soft) work too.
+ * Several -accel are tried in order, as in QEMU: `-accel kvm -accel tcg`
+ * is auto. Add an -accel property: a line in accel_props. */
+#include <string.h>
+
+#include "cli.h"
+
+int vm_cli_set_accel(struct vm_cli *cli, const char *name, const char *flag)
+{
+    const char *vm_name;
+    if (!strcmp(name, "tcg") || !strcmp(name, "soft"))
+        vm_name = "soft";
+    else if (!strcmp(name, "kvm"))
+        vm_name = "kvm";
+    else if (!strcmp(name, "auto") || !strcmp(name, "kvm:tcg"))
+        vm_name = "auto";
+    else if (!strcmp(name, "help") || !strcmp(name, "?")) {
+        printf("Accelerators supported in vm:\ntcg (vm's soft engine; also -accel soft)\nkvm\n"
+               "auto (kvm when available, else tcg)\n");
+        return VM_CLI_DONE;
+    } else
+        return vm_cli_error(VM_EXIT_USAGE, "run: %s '%s': unknown accelerator (tcg, kvm, soft, "
+                            "auto)", flag, name);
+    /* A second choice is a fallback for the first: only kvm then tcg means more than the
+     * first alone. */
+    if (cli->accel_given && !strcmp(cli->accel, "kvm") && !strcmp(vm_name, "soft"))
+        cli->accel = "auto";
+    else if (!cli->accel_given)
+        cli->accel = vm_name;
+    cli->accel_given = true;
+    return 0;
+}
+
+static int prop_thread(struct vm_cli *cli, const char *v)
+{
+    if (!strcmp(v, "multi"))
+        return 0;
+    if (!strcmp(v, "single"))
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,thread=single: vm runs every hart "
+                            "on its own host thread (thread=multi) only");
+    return vm_cli_error(VM_EXIT_USAGE, "run: -accel thread='%s': single or multi", v);
+}
+
+struct accel_prop {
+    const char *key;
+    const char *accel; /* the accelerator it belongs to (vm's name) */
+    int (*parse)(struct vm_cli *cli, const char *value);
+};
+
+static const struct accel_prop accel_props[] = {
+    {"thread", "soft", prop_thread},
+};
+#define NR_PROPS (sizeof(accel_props) / sizeof(accel_props[0]))
+
+static int flag_accel(struct vm_cli *cli, const char *arg)
+{
+    const struct qemu_opts *o = vm_cli_opts(cli, "-accel", arg, "accel");
+    if (!o)
+        return VM_EXIT_USAGE;
+    const char *name = qemu_opts_get(o, "accel");
+    if (!name || !*name)
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel '%s': which accelerator? (tcg, kvm)",
+                            arg);
+    int rc = vm_cli_set_accel(cli, name, "-accel");
+    if (rc)
+        return rc;
+    const char *vm_name = !strcmp(name, "tcg") ? "soft" : name;
+    for (unsigned i = 0; i < o->n; i++) {
+        const char *k = o->v[i].key;
+        if (!strcmp(k, "accel"))
+            continue;
+        unsigned p = 0;
+        while (p < NR_PROPS && (strcmp(accel_props[p].key, k) ||
+                                strcmp(accel_props[p].accel, vm_name)))
+            p++;
+        if (p == NR_PROPS)
+            return vm_cli_error(VM_EXIT_USAGE, "run: -accel %s: no property '%s' for this "
+                                "accelerator", name, k);
+        if ((rc = accel_props[p].parse(cli, o->v[i].value)))
+            return rc;
+    }
+    return 0;
+}
+
+static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
+{
+    return vm_cli_set_accel(cli, "kvm", "-enable-kvm");
+}
+
+static const struct vm_cli_flag accel_flags[] = {
+    {"accel", NULL, "NAME[,thread=multi]",
+     "accelerator: tcg (vm's soft engine), kvm; auto: kvm if it can, else tcg",
+     VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
+    {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,
+     flag_enable_kvm},
+};
+VM_CLI_FLAGS(accel_flags)
