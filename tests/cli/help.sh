@@ -12,7 +12,7 @@ all=$("$vm" help) || fail "vm help: status $?"
 run=$("$vm" help run) || fail "vm help run: status $?"
 [ "$("$vm" run --help)" = "$run" ] || fail "vm run --help differs from vm help run"
 [ "$("$vm" run -h)" = "$run" ] || fail "vm run -h differs from vm help run"
-for flag in -M -machine -m -smp -accel -enable-kvm -bios -kernel -initrd -append -dumpdtb \
+for flag in -M -machine -m -smp -cpu -accel -enable-kvm -bios -kernel -initrd -append -dumpdtb \
             -nographic -display -device -drive -netdev -v -timeout -max-insns; do
     echo "$all" | grep -Eq -- "^  ($flag|-[A-Za-z-]+, $flag)( |,|\$)" || fail "vm help does not list $flag"
 done
