@@ -85,10 +85,13 @@ __attribute__((target("pclmul,sse4.1"))) static unsigned __int128 clmul_pclmul(u
 
 unsigned __int128 rv_clmul128(uint64_t a, uint64_t b)
 {
-    static int have = -1; /* racy but idempotent: every thread computes the same */
-    if (have < 0)
-        have = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-    return have ? clmul_pclmul(a, b) : rv_clmul128_soft(a, b);
+    static int have = -1; /* every thread computes the same answer */
+    int h = __atomic_load_n(&have, __ATOMIC_RELAXED);
+    if (h < 0) {
+        h = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+        __atomic_store_n(&have, h, __ATOMIC_RELAXED);
+    }
+    return h ? clmul_pclmul(a, b) : rv_clmul128_soft(a, b);
 }
 #else
 unsigned __int128 rv_clmul128(uint64_t a, uint64_t b)
