@@ -15,6 +15,16 @@
 #                              interactive shell on the console
 #   initramfs-poweroff.cpio.gz /init prints GUEST-BOOT-OK, then powers off
 #                              (for tests)
+#   modules/                   the kernel's virtio and ext4 modules (plain
+#                              .ko) and their load-order: virtio_mmio,
+#                              virtio_blk, virtio_net, virtio_rng, ext4
+#                              (with crc32c, which ext4 asks for at mount)
+#                              and what they need
+#   initramfs-virtio.cpio.gz   as initramfs.cpio.gz, but /init first loads
+#                              modules/ (GUEST-MODULES ...), and with
+#                              `guest.root=DEV` on the command line mounts
+#                              DEV and switch_roots to its /sbin/init (a
+#                              Debian system, scripts/make-debian-rootfs.sh)
 #   VERSIONS                   the Debian packages and versions used
 #   debs/                      the downloaded .deb files
 #
@@ -33,7 +43,8 @@
 #                    fw_jump.bin, u-boot-smode.bin and busybox (e.g. made by
 #                    another copy of this script or by a shared asset
 #                    script): those files are copied from it, nothing is
-#                    downloaded
+#                    downloaded; the modules come from the kernel package
+#                    in its debs/ (else from its modules/)
 #   SUITE            Debian suite (default trixie)
 #   DEB_ARCHIVE_URI  archive to use (default: the first one in the host's
 #                    own apt sources)
@@ -74,9 +85,13 @@ need_tool() {
 }
 need_tool cpio cpio
 need_tool gzip gzip
+need_tool xz xz-utils
 
 binaries="Image fw_dynamic.bin fw_jump.bin u-boot-smode.bin busybox"
-outputs="$binaries initramfs.cpio.gz initramfs-poweroff.cpio.gz VERSIONS"
+outputs="$binaries initramfs.cpio.gz initramfs-poweroff.cpio.gz initramfs-virtio.cpio.gz
+    modules/load-order VERSIONS"
+# The modules the virtio initramfs loads (their dependencies come along).
+wanted_modules="virtio_mmio virtio_blk virtio_net virtio_rng crc32c_generic ext4"
 
 all_present() {
     for f in "$@"; do [ -s "$out/$f" ] || return 1; done
@@ -165,6 +180,48 @@ fetch_deb() {
     echo "$1 $v" >> "$tmp/versions"
 }
 
+# ---- kernel modules --------------------------------------------------------
+
+# A module as a plain .ko on stdout (Debian compresses them).
+module_bytes() {
+    case $1 in
+        *.ko.xz) xz -dc "$1" ;;
+        *.ko.zst) need_tool zstd zstd; zstd -qdc "$1" ;;
+        *.ko.gz) gzip -dc "$1" ;;
+        *) cat "$1" ;;
+    esac
+}
+
+# add_module TREE NAME: NAME and, first, what its modinfo `depends=` names,
+# into $tmp/modules with their order in load-order. Built-in ones (absent
+# from the tree) are skipped.
+add_module() {
+    grep -qx "$2" "$tmp/modules/load-order" 2>/dev/null && return 0
+    f=$(find "$1" \( -name "$2.ko*" -o -name "$(echo "$2" | tr _ -).ko*" \) | head -n 1)
+    if [ -z "$f" ]; then
+        log "module $2: built in (or absent)"
+        return 0
+    fi
+    module_bytes "$f" > "$tmp/modules/$2.ko" || die "cannot unpack module $f"
+    for dep in $(tr '\0' '\n' < "$tmp/modules/$2.ko" | sed -n 's/^depends=//p' | tr , ' '); do
+        add_module "$1" "$dep"
+    done
+    echo "$2" >> "$tmp/modules/load-order"
+}
+
+# collect_modules ROOT: from an unpacked linux-image package.
+collect_modules() {
+    tree=""
+    for d in "$1"/usr/lib/modules/* "$1"/lib/modules/*; do [ -d "$d/kernel" ] && tree=$d/kernel; done
+    [ -n "$tree" ] || die "no kernel modules in the kernel package"
+    rm -rf "$tmp/modules"
+    mkdir -p "$tmp/modules"
+    for m in $wanted_modules; do add_module "$tree" "$m"; done
+    rm -rf "$out/modules"
+    cp -r "$tmp/modules" "$out/modules"
+    echo "modules $(tr '\n' ' ' < "$out/modules/load-order")" >> "$tmp/versions"
+}
+
 # ---- the binaries ----------------------------------------------------------
 
 from_cache() {
@@ -179,6 +236,19 @@ from_cache() {
         sed 's/^/from-cache /' "$src/VERSIONS" > "$tmp/versions"
     else
         echo "from-cache $src" > "$tmp/versions"
+    fi
+    kdeb=""
+    for f in "$src"/debs/linux-image-*.deb; do [ -f "$f" ] && kdeb=$f; done
+    if [ -n "$kdeb" ]; then
+        need_tool dpkg-deb dpkg
+        dpkg-deb -x "$kdeb" "$tmp/kernel" || die "cannot unpack $kdeb"
+        collect_modules "$tmp/kernel"
+    elif [ -s "$src/modules/load-order" ]; then
+        log "no kernel package in $src/debs: taking its modules/ as they are"
+        rm -rf "$out/modules"
+        cp -r "$src/modules" "$out/modules"
+    else
+        die "VM_GUEST_CACHE=$src has neither debs/linux-image-*.deb nor modules/"
     fi
 }
 
@@ -207,6 +277,7 @@ from_debian() {
     install -m 644 "$ub" "$out/u-boot-smode.bin"
     install -m 755 "$bb" "$out/busybox"
     echo "kernel-release ${kimg##*/vmlinux-}" >> "$tmp/versions"
+    collect_modules "$x"
 }
 
 # ---- initramfs -------------------------------------------------------------
@@ -225,6 +296,28 @@ exec </dev/console >/dev/console 2>&1
 echo "GUEST-BOOT-OK"
 echo "GUEST-UNAME $(uname -a)"
 echo "GUEST-ISA $(grep -m 1 '^isa' /proc/cpuinfo | sed 's/.*: //')"
+
+# The virtio image: the kernel's modules (virtio-mmio, -blk, -net, -rng,
+# ext4), then guest.root=DEV boots the system on DEV.
+if [ -f /lib/modules/load-order ]; then
+    loaded=""
+    while read -r m; do
+        if insmod "/lib/modules/$m.ko"; then loaded="$loaded $m"; else echo "GUEST-WARN insmod $m failed"; fi
+    done < /lib/modules/load-order
+    echo "GUEST-MODULES$loaded"
+fi
+root=$(sed -n 's/.*guest\.root=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$root" ]; then
+    mkdir -p /newroot
+    if mount -o rw "$root" /newroot; then
+        echo "GUEST-SWITCH-ROOT $root"
+        mount --move /proc /newroot/proc
+        mount --move /sys /newroot/sys
+        mount --move /dev /newroot/dev
+        exec switch_root /newroot /sbin/init
+    fi
+    echo "GUEST-WARN mounting $root failed"
+fi
 
 mode=$(cat /etc/vm-init-mode 2>/dev/null || echo shell)
 case " $(cat /proc/cmdline) " in
@@ -245,12 +338,17 @@ EOF
     chmod 755 "$1"
 }
 
-# make_initramfs OUT MODE: busybox + /init, reproducible (fixed owners and
-# times, sorted), gzip'ed newc cpio.
+# make_initramfs OUT MODE [MODULES]: busybox + /init (+ modules/ as
+# /lib/modules), reproducible (fixed owners and times, sorted), gzip'ed
+# newc cpio.
 make_initramfs() {
-    st="$tmp/initramfs-$2"
+    st="$tmp/initramfs-$2${3:+-modules}"
     rm -rf "$st"
     mkdir -p "$st/bin" "$st/dev" "$st/etc" "$st/proc" "$st/sys" "$st/tmp" "$st/root"
+    if [ -n "${3:-}" ]; then
+        mkdir -p "$st/lib"
+        cp -r "$3" "$st/lib/modules"
+    fi
     cp "$out/busybox" "$st/bin/busybox"
     chmod 755 "$st/bin/busybox"
     ln -s busybox "$st/bin/sh"
@@ -281,6 +379,7 @@ else
 fi
 make_initramfs "$out/initramfs.cpio.gz" shell
 make_initramfs "$out/initramfs-poweroff.cpio.gz" poweroff
+make_initramfs "$out/initramfs-virtio.cpio.gz" shell "$out/modules"
 { echo "suite $suite arch riscv64"; cat "$tmp/versions"; } > "$out/VERSIONS.tmp"
 mv "$out/VERSIONS.tmp" "$out/VERSIONS"
 log "done: $out"

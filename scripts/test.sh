@@ -17,7 +17,7 @@ scripts/fetch-guest-x86_64.sh || echo "warning: no x86-64 guest assets; test_bzi
 # cache (its output kept in build/guest-assets/shared-riscv64).
 fetch_riscv64() {
     local shared=../shared/guest-images/fetch-riscv64.sh out=build/guest-assets/shared-riscv64
-    local cached=${XDG_CACHE_HOME:-$HOME/.cache}/vm/riscv64/initramfs-poweroff.cpio.gz
+    local cached=${XDG_CACHE_HOME:-$HOME/.cache}/vm/riscv64/initramfs-virtio.cpio.gz
     if [ -z "${VM_GUEST_CACHE:-}" ] && [ -x "$shared" ] && [ ! -s "$cached" ] &&
        { [ -s "$out/Image" ] || "$shared" "$out"; }; then
         VM_GUEST_CACHE=$out scripts/fetch-guest-riscv64.sh && return 0

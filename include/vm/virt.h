@@ -1,7 +1,7 @@
 /* The riscv-virt machine (`-M virt`, QEMU's name and memory map): RISC-V
  * harts on the soft accelerator, a boot ROM, CLINT, PLIC, NS16550A UART,
- * goldfish RTC and the sifive,test syscon, described to the guest by a
- * generated device tree. Boots OpenSBI (fw_dynamic or fw_jump, ELF or raw)
+ * goldfish RTC, the sifive,test syscon and 8 virtio-mmio slots, described
+ * to the guest by a generated device tree. Boots OpenSBI (fw_dynamic or fw_jump, ELF or raw)
  * and then a Linux Image or U-Boot, unmodified. Guest addresses:
  * src/boards/riscv-virt/virt_layout.h. */
 #ifndef VM_VIRT_H
@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "vm/devices.h"
 
 #define VM_VIRT_MAX_HARTS 8
 
@@ -38,6 +40,9 @@ struct vm_virt_config {
     double timeout;       /* seconds; 0: unbounded */
     uint64_t max_insns;   /* per hart; 0: unbounded */
     struct vm_chardev *console; /* UART back end; NULL: the terminal (stdin/stdout, Ctrl-A) */
+    /* -drive/-device/-netdev/-nic: virtio-mmio devices in QEMU's 8 slots
+     * (the first device in the highest slot, as QEMU places them) */
+    struct vm_device_args devices;
 };
 
 /* Build the machine and run it until the guest powers off (its status: 0,

@@ -55,6 +55,7 @@ struct vm_machine {
     struct vcpu_slot vcpus[VM_MACHINE_MAX_VCPUS];
     unsigned running, parked; /* vCPU threads alive / waiting in park() */
     unsigned pause_depth;
+    bool building; /* between the start of build() and the vCPU threads' start */
     struct vcpu_call *call;
     /* Nonzero when a vCPU thread must look at the state above before it
      * runs again (a stop or a pause); read without the lock. */
@@ -116,9 +117,9 @@ void vm_machine_pause(struct vm_machine *m)
     m->pause_depth++;
     update_attention(m);
     kick_all(m);
-    /* Every registered vCPU: one whose thread is about to start parks as
-     * soon as it does. Between boots there are none. */
-    while (m->stop == VM_RUNNING && m->parked < m->nr_vcpus)
+    /* Every vCPU of the boot: a boot being built is waited for, and a
+     * vCPU whose thread is about to start parks as soon as it does. */
+    while (m->stop == VM_RUNNING && (m->building || m->parked < m->nr_vcpus))
         pthread_cond_wait(&m->cond, &m->lock);
     pthread_mutex_unlock(&m->lock);
 }
@@ -170,6 +171,10 @@ static bool park(struct vcpu_slot *s)
 {
     struct vm_machine *m = s->m;
     pthread_mutex_lock(&m->lock);
+    /* Parked (for pause and calls) the whole time it waits here. */
+    s->parked = true;
+    m->parked++;
+    pthread_cond_broadcast(&m->cond);
     for (;;) {
         if (m->stop != VM_RUNNING)
             break;
@@ -186,13 +191,10 @@ static bool park(struct vcpu_slot *s)
         }
         if (m->pause_depth == 0)
             break;
-        s->parked = true;
-        m->parked++;
-        pthread_cond_broadcast(&m->cond);
         pthread_cond_wait(&m->cond, &m->lock);
-        m->parked--;
-        s->parked = false;
     }
+    m->parked--;
+    s->parked = false;
     bool go = m->stop == VM_RUNNING;
     pthread_mutex_unlock(&m->lock);
     return go;
@@ -334,6 +336,10 @@ static enum vm_stop_reason run_once(struct vm_machine *m, double seconds_left)
         pthread_setname_np(s->thread, name);
         s->started = true;
     }
+    pthread_mutex_lock(&m->lock);
+    m->building = false;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
     struct timespec end;
     if (seconds_left > 0)
         deadline_after(&end, seconds_left);
@@ -406,8 +412,15 @@ int vm_machine_run(struct vm_machine *m)
     unsigned quick_resets = 0;
     for (;;) {
         double boot_start = now_seconds(), left = 0;
+        pthread_mutex_lock(&m->lock);
+        m->building = true;
+        pthread_mutex_unlock(&m->lock);
         int rc = m->ops->build(m->board, m);
         if (rc < 0) {
+            pthread_mutex_lock(&m->lock);
+            m->building = false;
+            pthread_cond_broadcast(&m->cond);
+            pthread_mutex_unlock(&m->lock);
             m->ops->teardown(m->board, m); /* a failed build leaves parts behind */
             forget_vcpus(m);
             return rc;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "qemu_opts.h"
+#include "vm/devices.h"
 
 #define VM_EXIT_USAGE 2 /* a malformed command line */
 #define VM_EXIT_BAD 1   /* bad input (a missing file) or a failure */
@@ -47,9 +48,11 @@ struct vm_cli {
     bool verbose;
     /* console and display (flags_console.c) */
     bool nographic;
-    /* devices (flags_devices.c; the virtio helper's) */
-    unsigned drives, netdevs;
+    /* devices (flags_devices.c; the virtio helper's): -drive, -device,
+     * -netdev, -nic as given, in order, for the board (vm_cli_device_args) */
 #define VM_CLI_MAX_DEVICES 64
+    const char *dev_args[4][VM_CLI_MAX_DEVICES];
+    unsigned nr_dev_args[4];
     const struct vm_cli_device *devices[VM_CLI_MAX_DEVICES]; /* -device, in order */
     unsigned nr_devices;
 
@@ -169,6 +172,9 @@ const char *vm_cli_machine_names(unsigned bits, char *buf, size_t size);
 /* Apply cli->machine_props through the machine's table (and the
  * properties every machine takes). */
 int vm_cli_apply_machine_props(struct vm_cli *cli);
+
+/* flags_devices.c: the device option strings for the board's config. */
+struct vm_device_args vm_cli_device_args(const struct vm_cli *cli);
 
 /* flags_accel.c: -accel's name (QEMU's tcg, kvm; vm's soft, kvm, auto). */
 int vm_cli_set_accel(struct vm_cli *cli, const char *name, const char *flag);

@@ -30,8 +30,9 @@ static int run_microvm(struct vm_cli *cli)
     struct vm_microvm_config cfg = {
         .kernel = cli->kernel, .initrd = cli->initrd, .append = cli->append,
         .ram_size = cli->ram_size, .smp = cli->smp, .accel = cli->accel,
-        .verbose = cli->verbose, .timeout = cli->timeout, .nr_drives = cli->drives,
-        .nr_netdevs = cli->netdevs,
+        .verbose = cli->verbose, .timeout = cli->timeout,
+        .nr_drives = cli->nr_dev_args[0] + cli->nr_dev_args[1],
+        .nr_netdevs = cli->nr_dev_args[2] + cli->nr_dev_args[3],
     };
     return vm_cli_exit_status(vm_board_microvm_run(&cfg));
 }

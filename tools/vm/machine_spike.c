@@ -13,9 +13,6 @@ static int run_spike(struct vm_cli *cli)
     if (cli->kernel && cli->positional)
         return vm_cli_error(VM_EXIT_USAGE, "run: give the program once (-kernel or last "
                             "argument), not both");
-    if (cli->drives || cli->netdevs)
-        return vm_cli_error(VM_EXIT_USAGE, "run: -drive and -netdev are not supported by the "
-                            "spike machine");
     struct vm_spike_config cfg = {
         .accel = cli->accel, .kernel = cli->kernel ? cli->kernel : cli->positional,
         .ram_size = cli->ram_size, .max_insns = cli->max_insns, .timeout = cli->timeout,

@@ -53,9 +53,6 @@ static int run_virt(struct vm_cli *cli)
     if (cli->positional)
         return vm_cli_error(VM_EXIT_USAGE, "run: the virt machine takes its kernel with "
                             "-kernel, not '%s'", cli->positional);
-    if (cli->drives || cli->netdevs)
-        return vm_cli_error(VM_EXIT_USAGE, "run: -drive and -netdev are not supported by the "
-                            "virt machine yet (no virtio devices)");
     if (!strcmp(cli->accel, "kvm"))
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel kvm is not supported by the virt "
                             "machine: KVM here runs x86-64 guests (-M microvm); virt runs on "
@@ -65,7 +62,7 @@ static int run_virt(struct vm_cli *cli)
         .dumpdtb = cli->dumpdtb, .ram_size = cli->ram_size, .smp = cli->smp,
         .accel = cli->accel, .verbose = cli->verbose, .timeout = cli->timeout,
         .max_insns = cli->max_insns,
-        .cpu = cli->cpu,
+        .cpu = cli->cpu, .devices = vm_cli_device_args(cli),
     };
     return vm_cli_exit_status(vm_board_virt_run(&cfg));
 }
@@ -76,7 +73,8 @@ static const struct vm_cli_machine virt_machine = {
     .bit = VM_CLI_VIRT,
     .props = virt_props,
     .nr_props = sizeof(virt_props) / sizeof(virt_props[0]),
-    .devices = "ns16550a UART, CLINT, PLIC, goldfish RTC, sifive,test (power-off/reset)",
+    .devices = "ns16550a UART, CLINT, PLIC, goldfish RTC, sifive,test (power-off/reset), "
+               "8 virtio-mmio slots",
     .run = run_virt,
 };
 

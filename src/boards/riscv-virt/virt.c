@@ -21,6 +21,7 @@
 #include "devices/plic.h"
 #include "devices/syscon.h"
 #include "devices/uart16550.h"
+#include "devices/virtio/virtio_mmio.h"
 #include "vm/error.h"
 #include "vm/riscv.h"
 
@@ -54,6 +55,27 @@ static void on_syscon(void *opaque, enum vm_syscon_event ev, int status)
 
 /* ---- devices ------------------------------------------------------------ */
 
+/* All 8 virtio-mmio slots exist, as on QEMU; device i sits in slot
+ * 7 - i (QEMU's first -device gets the highest address, which Linux
+ * probes first, so it becomes vda / eth0). */
+static int add_virtio(struct virt *m)
+{
+    unsigned n = vm_device_set_count(m->devices);
+    for (int slot = VIRT_VIRTIO_COUNT - 1; slot >= 0; slot--) {
+        unsigned i = VIRT_VIRTIO_COUNT - 1 - (unsigned)slot;
+        struct vm_virtio *core = NULL;
+        if (i < n) {
+            struct vm_irq_line irq = vm_plic_source_line(m->plic, VIRT_VIRTIO_SLOT_IRQ(slot));
+            int rc = vm_device_set_attach(m->devices, i, m->mem, &irq, &core);
+            if (rc < 0)
+                return rc;
+        }
+        if (!(m->virtio[slot] = vm_virtio_mmio_create(m->mem, VIRT_VIRTIO_SLOT_BASE(slot), core)))
+            return -VM_ENOMEM;
+    }
+    return 0;
+}
+
 static int add_devices(struct virt *m)
 {
     unsigned n = m->nr_harts;
@@ -76,7 +98,7 @@ static int add_devices(struct virt *m)
         !(m->uart = vm_uart16550_create(m->mem, VIRT_UART0_BASE,
                                         vm_machine_console(m->machine), &uart_irq)))
         return -VM_EINVAL;
-    return 0;
+    return add_virtio(m);
 }
 
 /* ---- images, device tree, ROM -------------------------------------------- */
@@ -150,6 +172,7 @@ static int place_fdt(struct virt *m)
         .pmp_regions = VM_RISCV_PMP_ENTRIES, .pmp_granularity = VM_RISCV_PMP_GRAIN,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,
         .initrd_end = cfg->initrd ? m->initrd.end : 0,
+        .virtio_slots = (1u << VIRT_VIRTIO_COUNT) - 1,
     };
     void *dtb;
     size_t size;
@@ -292,6 +315,11 @@ int virt_build(void *board, struct vm_machine *machine)
 void virt_teardown(void *board, struct vm_machine *machine)
 {
     struct virt *m = board;
+    vm_device_set_detach(m->devices); /* their threads raise PLIC lines */
+    for (unsigned i = 0; i < VIRT_VIRTIO_COUNT; i++) {
+        vm_virtio_mmio_destroy(m->virtio[i]);
+        m->virtio[i] = NULL;
+    }
     vm_clint_destroy(m->clint);
     if (m->rtc)
         vm_goldfish_rtc_destroy(m->rtc);

@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "boards/device_set.h"
 #include "boards/machine.h"
+#include "boards/riscv-virt/virt_layout.h"
 #include "boards/riscv-virt/virt_load.h"
 #include "vm/accel.h"
 #include "vm/riscv_isa.h"
@@ -43,6 +45,7 @@ struct virt {
     struct vm_uart16550 *uart;
     struct vm_goldfish_rtc *rtc;
     struct vm_syscon *syscon;
+    struct vm_virtio_mmio *virtio[VIRT_VIRTIO_COUNT];
     struct virt_hart harts[VM_VIRT_MAX_HARTS];
     struct virt_image fw, kernel, initrd;
     uint64_t fdt_addr, start_addr, next_addr;
@@ -50,6 +53,7 @@ struct virt {
 
     /* outlives resets */
     struct vm_machine *machine; /* NULL for -dumpdtb */
+    struct vm_device_set *devices; /* back ends (disks, networks); NULL for -dumpdtb */
 };
 
 /* virt.c */

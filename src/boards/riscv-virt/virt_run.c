@@ -41,8 +41,19 @@ static int run(struct virt *m)
     };
     if (!(m->machine = vm_machine_create(&virt_ops, m, &mc)))
         return -VM_EIO;
+    int rc = vm_device_set_create(&cfg->devices, "virt", vm_machine_loop(m->machine),
+                                  cfg->verbose, &m->devices);
+    if (rc == 0 && vm_device_set_count(m->devices) > VIRT_VIRTIO_COUNT)
+        rc = vm_error(VM_EINVAL, "virt: %u virtio devices, but the machine has %d virtio-mmio "
+                      "slots", vm_device_set_count(m->devices), VIRT_VIRTIO_COUNT);
+    if (rc < 0) {
+        vm_device_set_destroy(m->devices);
+        vm_machine_destroy(m->machine);
+        m->machine = NULL;
+        return rc;
+    }
     double wall0 = now_seconds(CLOCK_MONOTONIC), cpu0 = now_seconds(CLOCK_PROCESS_CPUTIME_ID);
-    int rc = vm_machine_run(m->machine);
+    rc = vm_machine_run(m->machine);
     if (cfg->verbose && m->insns) {
         double wall = now_seconds(CLOCK_MONOTONIC) - wall0,
                cpu = now_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
@@ -51,6 +62,8 @@ static int run(struct virt *m)
                 wall > 0 ? (double)m->insns / wall / 1e6 : 0.0, cpu,
                 cpu > 0 ? (double)m->insns / cpu / 1e6 : 0.0);
     }
+    vm_device_set_destroy(m->devices); /* before the event loop it may use */
+    m->devices = NULL;
     vm_machine_destroy(m->machine);
     m->machine = NULL;
     return rc;
