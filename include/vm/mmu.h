@@ -114,6 +114,17 @@ void vm_mmu_set_context(struct vm_mmu_hart *h, enum vm_priv priv, uint64_t mstat
 #define VM_MSTATUS_MPRV (1ULL << 17)
 #define VM_MSTATUS_MPP_SHIFT 11
 
+/* How a hart reads PTEs: set by the CPU from its extensions and CSRs.
+ * A new hart has {config's hw_ad_update, false, false}, i.e. the
+ * privileged spec without Svpbmt and Svnapot. Changing them needs no flush
+ * (the spec asks software for SFENCE.VMA; the shared L3 is not flushed). */
+struct vm_mmu_pte_rules {
+    bool hw_ad_update; /* Svadu with menvcfg.ADUE=1: set A/D; false: page fault (Svade) */
+    bool pbmt;         /* Svpbmt with menvcfg.PBMTE=1: PBMT 0-2 on leaves (3 faults); else !=0 faults */
+    bool napot;        /* Svnapot: N=1 on a 4 KiB leaf with PPN[3:0]=1000 maps 64 KiB */
+};
+void vm_mmu_set_pte_rules(struct vm_mmu_hart *h, const struct vm_mmu_pte_rules *rules);
+
 /* Result of a translation. */
 struct vm_mmu_result {
     enum vm_fault fault; /* VM_FAULT_NONE on success */

@@ -40,5 +40,7 @@ void vm_riscv_hart_irq(void *vcpu, unsigned n, bool level);
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */
 #define VM_RISCV_PMP_ENTRIES 16
 #define VM_RISCV_PMP_GRAIN 4
+/* The cache-block size of cbo.* and prefetch.* (Zicbom, Zicboz, Zicbop). */
+#define VM_RISCV_CACHE_BLOCK 64
 
 #endif

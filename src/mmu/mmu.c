@@ -86,6 +86,7 @@ static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id)
     }
     adaptive_init(h);
     l1_update_context(h);
+    h->rules = (struct vm_mmu_pte_rules){.hw_ad_update = cfg->hw_ad_update};
     return h;
 }
 
@@ -152,6 +153,11 @@ void vm_mmu_set_satp(struct vm_mmu_hart *h, uint64_t satp)
     pf_reset(&h->pf);
     h->stats.flushes++;
     l1_update_context(h);
+}
+
+void vm_mmu_set_pte_rules(struct vm_mmu_hart *h, const struct vm_mmu_pte_rules *rules)
+{
+    h->rules = *rules;
 }
 
 uint64_t vm_mmu_get_satp(const struct vm_mmu_hart *h)

@@ -22,7 +22,10 @@
 
 #define PTE_PPN_SHIFT 10
 #define PTE_PPN_MASK ((1ULL << 44) - 1)
-#define PTE_RESERVED_MASK (0x3ffULL << 54) /* N, PBMT, reserved 60:54 */
+#define PTE_RESERVED_MASK (0x7fULL << 54) /* bits 60:54 */
+#define PTE_PBMT_SHIFT 61                    /* Svpbmt: 0 PMA, 1 NC, 2 IO, 3 reserved */
+#define PTE_PBMT (3ULL << PTE_PBMT_SHIFT)
+#define PTE_N (1ULL << 63)                   /* Svnapot */
 
 /* One translation, as kept by L2, L3 and the L1 shadow. */
 struct tlb_entry {
@@ -239,6 +242,7 @@ struct vm_mmu_hart {
     struct reservation resv;
     struct flush_queue fq;
     struct pmp pmp;
+    struct vm_mmu_pte_rules rules;
 
     /* Debugger watchpoints (watch.c); nwatch is 0 without a debugger. */
     unsigned nwatch;

@@ -61,7 +61,6 @@ static uint64_t *pte_ptr(struct vm_mmu_hart *h, uint64_t pte_pa, enum vm_access 
 enum vm_fault mmu_walk(struct vm_mmu_hart *h, uint64_t satp, uint64_t va,
                        const struct walk_ctx *wc, struct tlb_entry *out)
 {
-    struct vm_mmu *mmu = h->mmu;
     struct walk_cache *ptc = &h->ptc;
     bool use_ptc = wc->use_ptc && ptc->enabled;
     unsigned levels = levels_of(satp);
@@ -96,15 +95,27 @@ restart:;
             return mmu_page_fault(wc->acc);
         uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
         if (!(pte & (PTE_R | PTE_X))) {
-            /* Non-leaf: A, D and U are reserved and must be zero. */
-            if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
+            /* Non-leaf: A, D, U, N and PBMT are reserved and must be zero. */
+            if (level == 0 || (pte & (PTE_A | PTE_D | PTE_U | PTE_N | PTE_PBMT)))
                 return mmu_page_fault(wc->acc);
             if (use_ptc && !cached)
                 ptc_insert(ptc, base, (unsigned)level, idx, pte, wc->fresh_gen);
             base = ppn << 12;
             continue;
         }
-        /* Leaf. */
+        /* Leaf. PBMT (Svpbmt) only states a memory type, which changes
+         * nothing here (every memory is coherent); a reserved type, or any
+         * type while PBMT is off, faults. */
+        unsigned pbmt = (unsigned)((pte & PTE_PBMT) >> PTE_PBMT_SHIFT);
+        if (pbmt && (!h->rules.pbmt || pbmt == 3))
+            return mmu_page_fault(wc->acc);
+        if (pte & PTE_N) {
+            /* Svnapot: only 64 KiB (PPN[3:0] = 1000) at level 0 exists.
+             * Cached as the 4 KiB page of va: PPN[3:0] come from va. */
+            if (!h->rules.napot || level != 0 || (ppn & 0xf) != 8)
+                return mmu_page_fault(wc->acc);
+            ppn = (ppn & ~0xfULL) | ((va >> 12) & 0xf);
+        }
         uint16_t flags = (uint16_t)(pte & 0xff);
         if (!wc->speculative && !mmu_perm_ok(flags, wc->acc, wc->priv, wc->sum, wc->mxr))
             return mmu_page_fault(wc->acc);
@@ -114,7 +125,7 @@ restart:;
         bool need_a = !(pte & PTE_A);
         bool need_d = wc->acc == VM_ACCESS_STORE && !(pte & PTE_D);
         if (need_a || need_d) {
-            if (wc->speculative || !mmu->cfg.hw_ad_update)
+            if (wc->speculative || !h->rules.hw_ad_update)
                 return mmu_page_fault(wc->acc);
             uint64_t want = pte | PTE_A | (need_d ? PTE_D : 0);
             /* The update is a store to the PTE, checked by the PMP (a

@@ -2,6 +2,7 @@
  * WARL legalisation. An unknown CSR is illegal, never a silent zero. */
 #include "riscv/csr_defs.h"
 #include "riscv/hart.h"
+#include "riscv/isa_ext.h"
 
 enum { OK = 0, ILLEGAL = -1 };
 
@@ -37,6 +38,43 @@ static bool stimecmp_allowed(const struct rv_hart *h)
     if (h->priv == VM_PRIV_M)
         return true;
     return (h->menvcfg & MENVCFG_STCE) && (h->mcounteren & 2);
+}
+
+/* menvcfg (machine) or senvcfg: the fields the hart's extensions give. */
+static uint64_t envcfg_writable(const struct rv_hart *h, bool machine)
+{
+    uint64_t m = MENVCFG_FIOM;
+    if (rv_isa_has(&h->isa, RV_EXT_ZICBOM))
+        m |= MENVCFG_CBIE | MENVCFG_CBCFE;
+    if (rv_isa_has(&h->isa, RV_EXT_ZICBOZ))
+        m |= MENVCFG_CBZE;
+    if (machine) {
+        m |= MENVCFG_STCE;
+        if (rv_isa_has(&h->isa, RV_EXT_SVPBMT))
+            m |= MENVCFG_PBMTE;
+        if (rv_isa_has(&h->isa, RV_EXT_SVADU))
+            m |= MENVCFG_ADUE;
+    }
+    return m;
+}
+
+static uint64_t envcfg_write(const struct rv_hart *h, uint64_t old, uint64_t val, bool machine)
+{
+    uint64_t m = envcfg_writable(h, machine);
+    uint64_t v = (old & ~m) | (val & m);
+    if ((v & MENVCFG_CBIE) == (2ULL << MENVCFG_CBIE_SHIFT)) /* reserved: the field keeps its value */
+        v = (v & ~MENVCFG_CBIE) | (old & MENVCFG_CBIE);
+    return v;
+}
+
+void rv_envcfg_changed(struct rv_hart *h)
+{
+    struct vm_mmu_pte_rules r = {
+        .hw_ad_update = h->menvcfg & MENVCFG_ADUE,
+        .pbmt = h->menvcfg & MENVCFG_PBMTE,
+        .napot = rv_isa_has(&h->isa, RV_EXT_SVNAPOT),
+    };
+    vm_mmu_set_pte_rules(h->mmu, &r);
 }
 
 static uint64_t with_sd(uint64_t mstatus)
@@ -170,7 +208,7 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
     }
     case CSR_STVEC: h->stvec = val & ~2ULL; break; /* modes 2, 3 -> 0, 1 */
     case CSR_SCOUNTEREN: h->scounteren = val & 0xffffffffULL; break;
-    case CSR_SENVCFG: h->senvcfg = val & MENVCFG_FIOM; break;
+    case CSR_SENVCFG: h->senvcfg = envcfg_write(h, h->senvcfg, val, false); break;
     case CSR_SSCRATCH: h->sscratch = val; break;
     case CSR_SEPC: h->sepc = val & ~1ULL; break;
     case CSR_SCAUSE: h->scause = val; break;
@@ -201,7 +239,8 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
     case CSR_MTVEC: h->mtvec = val & ~2ULL; break;
     case CSR_MCOUNTEREN: h->mcounteren = val & 0xffffffffULL; break;
     case CSR_MENVCFG:
-        h->menvcfg = val & (MENVCFG_FIOM | MENVCFG_STCE);
+        h->menvcfg = envcfg_write(h, h->menvcfg, val, true);
+        rv_envcfg_changed(h);
         h->events |= RV_EV_IRQ;
         break;
     case CSR_MCOUNTINHIBIT:

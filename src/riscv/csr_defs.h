@@ -127,8 +127,14 @@
 /* medeleg bits that may be set: not ECALL from M (11) nor reserved ones */
 #define MEDELEG_WRITABLE 0xb3ffULL
 
-/* menvcfg / senvcfg */
+/* menvcfg / senvcfg (senvcfg has FIOM and the CBO fields) */
 #define MENVCFG_FIOM (1ULL << 0)
+#define MENVCFG_CBIE_SHIFT 4 /* Zicbom: 00 illegal, 01 flush, 11 invalidate; 10 reserved */
+#define MENVCFG_CBIE (3ULL << MENVCFG_CBIE_SHIFT)
+#define MENVCFG_CBCFE (1ULL << 6) /* Zicbom: cbo.clean/flush below M */
+#define MENVCFG_CBZE (1ULL << 7)  /* Zicboz: cbo.zero below M */
+#define MENVCFG_ADUE (1ULL << 61) /* Svadu: hardware A/D updates */
+#define MENVCFG_PBMTE (1ULL << 62) /* Svpbmt */
 #define MENVCFG_STCE (1ULL << 63)
 
 /* misa: RV64 (MXL=2) with A, C, D, F, I, M, S, U */

@@ -36,7 +36,8 @@ bool rv_op_writes_x(enum rv_op op)
     case RV_OP_FSGNJ: case RV_OP_FMINMAX: case RV_OP_FCVT_FROM_INT: case RV_OP_FCVT_FMT:
     case RV_OP_FMV_F_X: case RV_OP_FMA: case RV_OP_FLI: case RV_OP_FROUND:
     case RV_OP_ECALL: case RV_OP_EBREAK: case RV_OP_MRET: case RV_OP_SRET: case RV_OP_WFI:
-    case RV_OP_SFENCE_VMA: case RV_OP_FENCE_I:
+    case RV_OP_SFENCE_VMA: case RV_OP_FENCE_I: case RV_OP_SFENCE_INVAL:
+    case RV_OP_CBO_ZERO: case RV_OP_CBO_MGMT:
         return false;
     default:
         return true;
@@ -327,6 +328,13 @@ static int decode_system(uint32_t b, const struct vm_riscv_isa *isa, struct rv_d
         }
         if (bits_of(b, 31, 25) == 0x09 && bits_of(b, 11, 7) == 0)
             return RV_OP_SFENCE_VMA;
+        /* Svinval: SINVAL.VMA is SFENCE.VMA here (translations are
+         * invalidated at once); SFENCE.W.INVAL and SFENCE.INVAL.IR only
+         * order around it. */
+        if (bits_of(b, 31, 25) == 0x0b && bits_of(b, 11, 7) == 0)
+            return ILLEGAL_UNLESS(HAS(SVINVAL), RV_OP_SFENCE_VMA);
+        if (b == 0x18000073 || b == 0x18100073)
+            return ILLEGAL_UNLESS(HAS(SVINVAL), RV_OP_SFENCE_INVAL);
         return RV_OP_ILLEGAL;
     }
     d->imm = (int32_t)bits_of(b, 31, 20);
@@ -467,6 +475,14 @@ static int decode32(uint32_t b, const struct vm_riscv_isa *isa, struct rv_decode
     case 0x0f:
         if (f3 == 0) return RV_OP_FENCE; /* also FENCE.TSO and PAUSE */
         if (f3 == 1) return RV_OP_FENCE_I;
+        if (f3 == 2 && bits_of(b, 11, 7) == 0) { /* CBO: the operation in imm */
+            uint32_t f12 = bits_of(b, 31, 20);
+            d->imm = (int32_t)f12;
+            if (f12 == 4)
+                return ILLEGAL_UNLESS(HAS(ZICBOZ), RV_OP_CBO_ZERO);
+            if (f12 <= 2)
+                return ILLEGAL_UNLESS(HAS(ZICBOM), RV_OP_CBO_MGMT);
+        }
         return RV_OP_ILLEGAL;
     case 0x73: return decode_system(b, isa, d);
     case 0x2f: return decode_amo(b);

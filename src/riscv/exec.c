@@ -388,6 +388,21 @@ L_FSH:
         ILLEGAL();
     STORE(2, (uint16_t)h->f[insn->rs2]);
 
+    /* ---- Zicbom, Zicboz: out of line; cbo.zero may rewrite decoded code */
+L_CBO_ZERO:
+L_CBO_MGMT: {
+    uint64_t tv_;
+    unsigned step_ = insn->step;
+    int r_ = rv_cbo_exec(h, (unsigned)insn->imm, RS1, &tv_);
+    if (unlikely(r_ < 0))
+        ILLEGAL();
+    if (unlikely(r_ > 0))
+        TRAP((uint64_t)r_, tv_);
+    if (unlikely(h->events))
+        RETIRE_AND_LEAVE(step_);
+    NEXT();
+}
+
     /* ---- Zba */
 L_ADD_UW: RD = RS2 + (uint32_t)RS1; NEXT();
 L_SH1ADD: RD = RS2 + (RS1 << 1); NEXT();

@@ -54,7 +54,9 @@ void rv_hart_reset(struct rv_hart *h)
     h->frm = h->fflags = 0;
     h->medeleg = h->mideleg = h->mie = h->mip = 0;
     h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
-    h->mcounteren = h->menvcfg = h->mcountinhibit = 0;
+    h->mcounteren = h->mcountinhibit = 0;
+    h->menvcfg = rv_menvcfg_reset(h);
+    rv_envcfg_changed(h);
     h->stvec = h->sscratch = h->sepc = h->scause = h->stval = 0;
     h->scounteren = h->senvcfg = h->satp = 0;
     h->stimecmp = ~0ULL;

@@ -178,6 +178,8 @@ uint64_t rv_time(const struct rv_hart *h);
 
 /* ---- priv_ext.c ---- */
 void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt);
+/* menvcfg at reset. */
+uint64_t rv_menvcfg_reset(const struct rv_hart *h);
 
 /* Run the instruction at h->pc alone from the scratch page (fetched
  * through the MMU): with h->budget = 1, exactly one. */
@@ -256,9 +258,17 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value);
 int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t value);
 /* Privilege and read-only checks of CSR instructions. */
 int rv_csr_check(const struct rv_hart *h, unsigned csr, bool write);
+/* menvcfg changed (or was reset): pass what it means for PTEs to the MMU. */
+void rv_envcfg_changed(struct rv_hart *h);
 
 /* ---- system.c ---- */
 void rv_system_exec(struct rv_hart *h, const struct rv_slot *s);
+
+/* ---- cbo.c ---- */
+/* The CBO operation op (its funct12: 0 inval, 1 clean, 2 flush, 4 zero)
+ * at rs1 = addr: 0, -1 for illegal instruction, or an exception cause
+ * with *tval. */
+int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval);
 
 /* ---- fp.c ---- */
 /* Execute an FP arithmetic op; 0, or -1 for illegal instruction. */

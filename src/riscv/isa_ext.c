@@ -125,6 +125,9 @@ int vm_riscv_isa_parse(const char *cpu, struct vm_riscv_isa *isa)
                             rv_ext_table[a].name, rv_ext_table[b].name, rv_ext_table[a].name);
         rv_isa_set(isa, b, true);
     }
+    /* A hart without Svadu faults on A/D (Svade), and says so. */
+    if (!rv_isa_has(isa, RV_EXT_SVADU))
+        rv_isa_set(isa, RV_EXT_SVADE, true);
     return 0;
 }
 

@@ -32,7 +32,9 @@
     X(F, "f", RV_EXT_FIXED, "single-precision floating point")                               \
     X(D, "d", RV_EXT_FIXED, "double-precision floating point")                               \
     X(C, "c", RV_EXT_FIXED, "compressed instructions")                                       \
+    X(ZICBOM, "zicbom", RV_EXT_ON, "cache-block management (cbo.clean/flush/inval)")        \
     X(ZICBOP, "zicbop", RV_EXT_ON, "cache-block prefetch hints")                             \
+    X(ZICBOZ, "zicboz", RV_EXT_ON, "cache-block zero (cbo.zero, 64-byte blocks)")            \
     X(ZICNTR, "zicntr", RV_EXT_FIXED, "cycle, time and instret counters")                    \
     X(ZICOND, "zicond", RV_EXT_ON, "integer conditional zero (czero.eqz/nez)")                \
     X(ZICSR, "zicsr", RV_EXT_FIXED, "CSR instructions")                                      \
@@ -57,7 +59,12 @@
     X(ZKNH, "zknh", RV_EXT_ON, "SHA-256 and SHA-512 sigma/sum functions")                     \
     X(ZKSED, "zksed", RV_EXT_ON, "SM4 block cipher (sm4ed, sm4ks)")                           \
     X(ZKSH, "zksh", RV_EXT_ON, "SM3 hash functions (sm3p0, sm3p1)")                           \
-    X(SSTC, "sstc", RV_EXT_FIXED, "supervisor timer compare (stimecmp)")
+    X(SSTC, "sstc", RV_EXT_FIXED, "supervisor timer compare (stimecmp)")                     \
+    X(SVADE, "svade", RV_EXT_OFF, "A/D updates fault (always on when svadu=off)") \
+    X(SVADU, "svadu", RV_EXT_ON, "hardware A/D updates, switched by menvcfg.ADUE")            \
+    X(SVINVAL, "svinval", RV_EXT_ON, "fine-grained TLB invalidation (sinval.vma, ...)")       \
+    X(SVNAPOT, "svnapot", RV_EXT_ON, "64 KiB NAPOT pages (PTE bit N)")                          \
+    X(SVPBMT, "svpbmt", RV_EXT_ON, "page-based memory types (PTE bits PBMT, menvcfg.PBMTE)")
 
 enum rv_ext_kind { RV_EXT_FIXED, RV_EXT_ON, RV_EXT_OFF };
 

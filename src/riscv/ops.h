@@ -42,7 +42,9 @@
     X(SM4ED) X(SM4KS) /* imm: bs */                                                   \
     X(SM3P0) X(SM3P1)                                                                 \
     X(CZERO_EQZ) X(CZERO_NEZ)                                                         \
-    X(FLH) X(FSH)
+    X(FLH) X(FSH)                                                                     \
+    X(CBO_ZERO)   /* Zicboz */                                                        \
+    X(CBO_MGMT)   /* Zicbom; imm: 0 cbo.inval, 1 cbo.clean, 2 cbo.flush */
 
 /* fmt (S/D/H), rm, rs3 and the variant travel in the decoded fields. */
 #define RV_OPS_FP(X)                                                                  \
@@ -63,7 +65,8 @@
 
 #define RV_OPS_SYSTEM(X)                                                              \
     X(CSRRW) X(CSRRS) X(CSRRC) X(CSRRWI) X(CSRRSI) X(CSRRCI)                          \
-    X(ECALL) X(EBREAK) X(MRET) X(SRET) X(WFI) X(SFENCE_VMA) X(FENCE_I)
+    X(ECALL) X(EBREAK) X(MRET) X(SRET) X(WFI) X(SFENCE_VMA) X(FENCE_I)              \
+    X(SFENCE_INVAL) /* Svinval: SFENCE.W.INVAL, SFENCE.INVAL.IR */
 
 enum rv_op {
 #define RV_OP_ENUM(name) RV_OP_##name,

@@ -104,6 +104,14 @@ void rv_system_exec(struct rv_hart *h, const struct rv_slot *s)
         rv_vcache_flush(h);
         retire(h, s);
         return;
+    case RV_OP_SFENCE_INVAL:
+        /* Svinval: SINVAL.VMA invalidates at once, so SFENCE.W.INVAL and
+         * SFENCE.INVAL.IR have only their ordering to do. Not TVM-trapped. */
+        if (h->priv == VM_PRIV_U)
+            break;
+        rv_fence(h);
+        retire(h, s);
+        return;
     case RV_OP_FENCE_I:
         rv_fence(h);
         rv_dcache_flush(h);

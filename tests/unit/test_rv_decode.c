@@ -135,6 +135,13 @@ static const struct dcase cases[] = {
     {0x10500073, RV_OP_WFI, -1, -1, -1, 0, 0, -1, -1, -1, -1, "wfi"},
     {0x12b50073, RV_OP_SFENCE_VMA, -1, 10, 11, 0, 0, -1, -1, -1, -1, "sfence.vma a0, a1"},
     {0x12000073, RV_OP_SFENCE_VMA, -1, 0, 0, 0, 0, -1, -1, -1, -1, "sfence.vma"},
+    {0x16b50073, RV_OP_SFENCE_VMA, -1, 10, 11, 0, 0, -1, -1, -1, -1, "sinval.vma a0, a1"},
+    {0x18000073, RV_OP_SFENCE_INVAL, -1, -1, -1, 0, 0, -1, -1, -1, -1, "sfence.w.inval"},
+    {0x18100073, RV_OP_SFENCE_INVAL, -1, -1, -1, 0, 0, -1, -1, -1, -1, "sfence.inval.ir"},
+    {0x0005200f, RV_OP_CBO_MGMT, -1, 10, -1, 0, 1, -1, -1, -1, -1, "cbo.inval (a0)"},
+    {0x0015200f, RV_OP_CBO_MGMT, -1, 10, -1, 1, 1, -1, -1, -1, -1, "cbo.clean (a0)"},
+    {0x0025200f, RV_OP_CBO_MGMT, -1, 10, -1, 2, 1, -1, -1, -1, -1, "cbo.flush (a0)"},
+    {0x0045200f, RV_OP_CBO_ZERO, -1, 10, -1, 4, 1, -1, -1, -1, -1, "cbo.zero (a0)"},
     {0x08c5853b, RV_OP_ADD_UW, 10, 11, 12, 0, 0, -1, -1, -1, -1, "add.uw a0, a1, a2"},
     {0x20c5a533, RV_OP_SH1ADD, 10, 11, 12, 0, 0, -1, -1, -1, -1, "sh1add a0, a1, a2"},
     {0x20c5c533, RV_OP_SH2ADD, 10, 11, 12, 0, 0, -1, -1, -1, -1, "sh2add a0, a1, a2"},
@@ -366,7 +373,11 @@ static void test_illegal(void **state)
         0x00002063, /* branch funct3 2 */
         0x00007003, /* load funct3 7 */
         0x00004023, /* store funct3 4 */
-        0x0000200f, /* cbo.inval: Zicbom is not implemented */
+        0x0030200f, /* CBO operation 3: reserved */
+        0x0055200f, /* CBO operation 5: reserved */
+        0x0005208f, /* cbo.inval with rd != 0 */
+        0x18200073, /* SFENCE.W.INVAL's neighbour */
+        0x16050473, /* sinval.vma with rd != 0 */
         0x00004073, /* SYSTEM funct3 4 (hypervisor loads) */
         0x30300073, /* mret with a wrong funct12 */
         0x10200473, /* sret with rd != 0 */
@@ -440,6 +451,12 @@ static void test_gating(void **state)
         {0xa0c5d553, "rv64,zfa=off"},          /* fltq.s */
         {0xf4180553, "rv64,zfh=off"},          /* fli.h needs Zfh too */
         {0x08c5853b, "rv64,zba=off"},          /* add.uw */
+        {0x0045200f, "rv64,zicboz=off"},       /* cbo.zero */
+        {0x0015200f, "rv64,zicbom=off"},       /* cbo.clean */
+        {0x0005200f, "rv64,zicbom=off"},       /* cbo.inval */
+        {0x16050073, "rv64,svinval=off"},      /* sinval.vma a0 */
+        {0x18000073, "rv64,svinval=off"},      /* sfence.w.inval */
+        {0x18100073, "rv64,svinval=off"},      /* sfence.inval.ir */
     };
     for (size_t i = 0; i < sizeof(g) / sizeof(g[0]); i++) {
         struct vm_riscv_isa on = full_isa(), off;
@@ -489,6 +506,16 @@ static void test_cpu_parse(void **state)
     assert_int_equal(vm_riscv_isa_parse("rv64,c=off", &isa), -VM_EINVAL);
     assert_int_equal(vm_riscv_isa_parse("rv64,zfhmin=off", &isa), -VM_EINVAL); /* zfh still on */
     assert_int_equal(vm_riscv_isa_parse("rv64,zfh=on,zfhmin=off", &isa), -VM_EINVAL);
+    /* Svade is in the string when asked for, and whenever Svadu is off */
+    assert_int_equal(vm_riscv_isa_parse(NULL, &isa), 0);
+    assert_true(vm_riscv_isa_has(&isa, "svadu"));
+    assert_false(vm_riscv_isa_has(&isa, "svade"));
+    assert_int_equal(vm_riscv_isa_parse("rv64,svadu=off", &isa), 0);
+    assert_true(vm_riscv_isa_has(&isa, "svade"));
+    vm_riscv_isa_string(&isa, buf, sizeof(buf));
+    assert_non_null(strstr(buf, "_sstc_svade_svinval"));
+    assert_int_equal(vm_riscv_isa_parse("rv64,svade=on", &isa), 0);
+    assert_true(vm_riscv_isa_has(&isa, "svadu") && vm_riscv_isa_has(&isa, "svade"));
 }
 
 static void test_lengths(void **state)

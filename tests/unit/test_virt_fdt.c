@@ -185,6 +185,7 @@ static void test_cpus(void **state)
         assert_int_equal(cell(fdt, p, "riscv,pmpgranularity", 0), 4);
         int len;
         assert_null(fdt_getprop(fdt, node(fdt, p), "riscv,cbom-block-size", &len));
+        assert_null(fdt_getprop(fdt, node(fdt, p), "riscv,cboz-block-size", &len));
         check_string(fdt, intc_paths[h], "compatible", "riscv,cpu-intc");
         assert_int_equal(cell(fdt, intc_paths[h], "#interrupt-cells", 0), 1);
         check_flag(fdt, intc_paths[h], "interrupt-controller");
@@ -310,6 +311,22 @@ static void test_optional_parts(void **state)
     free(a);
 }
 
+/* The cache-block sizes of the CBO extensions, each only when given. */
+static void test_cache_blocks(void **state)
+{
+    (void)state;
+    struct virt_fdt_config c = base_config();
+    c.cbom_block_size = 64;
+    c.cboz_block_size = 128;
+    size_t size;
+    void *a = build(&c, &size);
+    assert_int_equal(cell(a, "/cpus/cpu@1", "riscv,cbom-block-size", 0), 64);
+    assert_int_equal(cell(a, "/cpus/cpu@1", "riscv,cboz-block-size", 0), 128);
+    int len;
+    assert_null(fdt_getprop(a, node(a, "/cpus/cpu@1"), "riscv,cbop-block-size", &len));
+    free(a);
+}
+
 static void test_bad_configs(void **state)
 {
     (void)state;
@@ -347,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_cpus),
         cmocka_unit_test(test_soc_devices),
         cmocka_unit_test(test_optional_parts),
+        cmocka_unit_test(test_cache_blocks),
         cmocka_unit_test(test_bad_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

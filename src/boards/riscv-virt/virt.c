@@ -25,8 +25,6 @@
 #include "vm/error.h"
 #include "vm/riscv.h"
 
-/* Cache blocks as the device tree describes them (Zicbop). */
-#define VIRT_CACHE_BLOCK 64
 /* The hart translates Sv39/48/57; QEMU's virt says sv57 too. Linux picks
  * the deepest mode it finds, this property caps it. */
 #define VIRT_MMU_TYPE "riscv,sv57"
@@ -167,7 +165,9 @@ static int place_fdt(struct virt *m)
         return vm_error(VM_EINVAL, "virt: the ISA string does not fit %zu bytes", sizeof(isa));
     struct virt_fdt_config fc = {
         .nr_harts = m->nr_harts, .ram_size = m->ram_size, .isa = isa,
-        .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VIRT_CACHE_BLOCK : 0,
+        .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VM_RISCV_CACHE_BLOCK : 0,
+        .cbom_block_size = vm_riscv_isa_has(&m->isa, "zicbom") ? VM_RISCV_CACHE_BLOCK : 0,
+        .cboz_block_size = vm_riscv_isa_has(&m->isa, "zicboz") ? VM_RISCV_CACHE_BLOCK : 0,
         .mmu_type = VIRT_MMU_TYPE, .bootargs = cfg->append,
         .pmp_regions = VM_RISCV_PMP_ENTRIES, .pmp_granularity = VM_RISCV_PMP_GRAIN,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,

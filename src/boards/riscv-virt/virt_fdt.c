@@ -145,8 +145,12 @@ static int write_cpus(void *fdt, const struct virt_fdt_config *c, const struct i
         TRY(fdt_property(fdt, "riscv,isa-extensions", isa->buf, (int)isa->len));
         if (c->mmu_type)
             TRY(fdt_property_string(fdt, "mmu-type", c->mmu_type));
+        if (c->cbom_block_size)
+            TRY(fdt_property_cell(fdt, "riscv,cbom-block-size", c->cbom_block_size));
         if (c->cbop_block_size)
             TRY(fdt_property_cell(fdt, "riscv,cbop-block-size", c->cbop_block_size));
+        if (c->cboz_block_size)
+            TRY(fdt_property_cell(fdt, "riscv,cboz-block-size", c->cboz_block_size));
         if (c->pmp_regions) {
             TRY(fdt_property_cell(fdt, "riscv,pmpregions", c->pmp_regions));
             TRY(fdt_property_cell(fdt, "riscv,pmpgranularity", c->pmp_granularity));

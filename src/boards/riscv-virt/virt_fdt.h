@@ -20,6 +20,8 @@ struct virt_fdt_config {
     const char *isa;
     const char *mmu_type;        /* "riscv,sv39", "riscv,sv48", "riscv,sv57"; NULL: none */
     uint32_t cbop_block_size;    /* riscv,cbop-block-size (Zicbop); 0: none */
+    uint32_t cbom_block_size;    /* riscv,cbom-block-size (Zicbom); 0: none */
+    uint32_t cboz_block_size;    /* riscv,cboz-block-size (Zicboz); 0: none */
     /* PMP entries and grain in bytes, as SiFive's device trees give them
      * (riscv,pmpregions, riscv,pmpgranularity); 0: omitted. */
     unsigned pmp_regions, pmp_granularity;

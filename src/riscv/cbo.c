@@ -1,0 +1,49 @@
+/* Cache-block operations (Zicbom, Zicboz; unprivileged spec, "CMO"): the
+ * menvcfg/senvcfg enables, then the access checks. Memory is coherent for
+ * every agent here, so clean, flush and invalidate have nothing to write
+ * back or drop: what remains is whether the access is allowed. */
+#include <string.h>
+
+#include "riscv/csr_defs.h"
+#include "riscv/hart.h"
+#include "vm/riscv.h"
+
+#define CBO_BLOCK VM_RISCV_CACHE_BLOCK
+
+/* Below M-mode, menvcfg's bit (and for U also senvcfg's) must allow it. */
+static bool enabled(const struct rv_hart *h, uint64_t bits)
+{
+    if (h->priv != VM_PRIV_M && !(h->menvcfg & bits))
+        return false;
+    return h->priv != VM_PRIV_U || (h->senvcfg & bits);
+}
+
+int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
+{
+    enum vm_fault f;
+    *tval = addr; /* faults report rs1, not the block's base */
+    if (op == 4) { /* cbo.zero */
+        if (!enabled(h, MENVCFG_CBZE))
+            return -1;
+        /* A store of the whole block: translated once (store rules, A and
+         * D, PMP on the 64 bytes, code watch, dirty log), RAM only. */
+        void *p;
+        uint64_t tv;
+        f = vm_mmu_amo_ptr(h->mmu, addr & ~(uint64_t)(CBO_BLOCK - 1), CBO_BLOCK, &p, &tv);
+        if (f != VM_FAULT_NONE)
+            return (int)f;
+        memset(p, 0, CBO_BLOCK);
+        return 0;
+    }
+    /* cbo.inval needs CBIE != 00 (01: it flushes, 11: it invalidates; the
+     * same here); clean and flush need CBCFE. */
+    if (!enabled(h, op == 0 ? MENVCFG_CBIE : MENVCFG_CBCFE))
+        return -1;
+    /* Allowed when a load or a store would be; W implies R in PTEs and in
+     * the PMP, so the load rules decide (A is set, D is not looked at).
+     * Faults are reported as store faults. */
+    struct vm_mmu_result r = vm_mmu_translate(h->mmu, addr, VM_ACCESS_LOAD);
+    if (r.fault == VM_FAULT_NONE)
+        return 0;
+    return r.fault == VM_FAULT_LOAD_PAGE ? VM_FAULT_STORE_PAGE : VM_FAULT_STORE_ACCESS;
+}
