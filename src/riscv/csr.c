@@ -14,7 +14,18 @@ int rv_csr_check(const struct rv_hart *h, unsigned csr, bool write)
         return ILLEGAL; /* csr[9:8] is the lowest privilege allowed */
     if (write && (csr >> 10) == 3)
         return ILLEGAL; /* csr[11:10] = 3: read-only */
+    if (csr == CSR_SEED && !write)
+        return ILLEGAL; /* seed is read only by read-write instructions */
     return OK;
+}
+
+/* seed from S needs mseccfg.SSEED, from U mseccfg.USEED (Zkr). */
+static bool seed_allowed(const struct rv_hart *h)
+{
+    if (!rv_isa_has(&h->isa, RV_EXT_ZKR))
+        return false;
+    return h->priv == VM_PRIV_M ||
+           (h->mseccfg & (h->priv == VM_PRIV_S ? MSECCFG_SSEED : MSECCFG_USEED));
 }
 
 /* cycle, time, instret, hpmcounterN from S or U need mcounteren (and
@@ -101,6 +112,12 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
           : csr == CSR_INSTRET ? h->instret : 0;
         break;
 
+    case CSR_SEED:
+        if (!seed_allowed(h))
+            return ILLEGAL;
+        v = rv_seed_read(h);
+        break;
+
     case CSR_SSTATUS: v = h->mstatus & SSTATUS_VISIBLE; break;
     case CSR_SIE: v = h->mie & h->mideleg; break;
     case CSR_SIP: v = rv_read_mip(h) & h->mideleg; break;
@@ -131,6 +148,11 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_MCOUNTINHIBIT: v = h->mcountinhibit; break;
     case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: v = 0; break;
     case CSR_MSCRATCH: v = h->mscratch; break;
+    case CSR_MSECCFG:
+        if (!rv_isa_has(&h->isa, RV_EXT_ZKR))
+            return ILLEGAL; /* neither Zkr nor Smepmp: no mseccfg */
+        v = h->mseccfg;
+        break;
     case CSR_MEPC: v = h->mepc; break;
     case CSR_MCAUSE: v = h->mcause; break;
     case CSR_MTVAL: v = h->mtval; break;
@@ -249,6 +271,15 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         break;
     case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: break; /* read-only zero (WARL) */
     case CSR_MSCRATCH: h->mscratch = val; break;
+    case CSR_SEED:
+        if (!seed_allowed(h))
+            return ILLEGAL;
+        break; /* the value written is ignored */
+    case CSR_MSECCFG:
+        if (!rv_isa_has(&h->isa, RV_EXT_ZKR))
+            return ILLEGAL;
+        h->mseccfg = val & (MSECCFG_USEED | MSECCFG_SSEED);
+        break;
     case CSR_MEPC: h->mepc = val & ~1ULL; break;
     case CSR_MCAUSE: h->mcause = val; break;
     case CSR_MTVAL: h->mtval = val; break;

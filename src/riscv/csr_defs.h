@@ -6,6 +6,7 @@
 #define CSR_FFLAGS 0x001
 #define CSR_FRM 0x002
 #define CSR_FCSR 0x003
+#define CSR_SEED 0x015 /* Zkr */
 #define CSR_CYCLE 0xc00
 #define CSR_TIME 0xc01
 #define CSR_INSTRET 0xc02
@@ -44,6 +45,7 @@
 #define CSR_MHPMEVENT3 0x323
 #define CSR_MHPMEVENT31 0x33f
 #define CSR_MSCRATCH 0x340
+#define CSR_MSECCFG 0x747
 #define CSR_MEPC 0x341
 #define CSR_MCAUSE 0x342
 #define CSR_MTVAL 0x343
@@ -136,6 +138,10 @@
 #define MENVCFG_ADUE (1ULL << 61) /* Svadu: hardware A/D updates */
 #define MENVCFG_PBMTE (1ULL << 62) /* Svpbmt */
 #define MENVCFG_STCE (1ULL << 63)
+
+/* mseccfg (Zkr's bits; Smepmp's MML/MMWP/RLB are not implemented) */
+#define MSECCFG_USEED (1ULL << 8)
+#define MSECCFG_SSEED (1ULL << 9)
 
 /* misa: RV64 (MXL=2) with A, C, D, F, I, M, S, U */
 #define MISA_EXT(c) (1ULL << ((c) - 'A'))

@@ -148,6 +148,9 @@ struct rv_hart {
     /* options and sleeping */
     struct vm_vcpu_options opt;
     struct rv_priv_ext pext;
+    uint64_t mseccfg;          /* Zkr: SSEED, USEED */
+    uint8_t seed_buf[32];      /* host entropy for the seed CSR (seed.c) */
+    unsigned seed_pos;
     struct rv_platform *plat;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -263,6 +266,10 @@ void rv_envcfg_changed(struct rv_hart *h);
 
 /* ---- system.c ---- */
 void rv_system_exec(struct rv_hart *h, const struct rv_slot *s);
+
+/* ---- seed.c ---- */
+/* A read of the seed CSR (Zkr): ES16 and 16 bits of host entropy. */
+uint64_t rv_seed_read(struct rv_hart *h);
 
 /* ---- cbo.c ---- */
 /* The CBO operation op (its funct12: 0 inval, 1 clean, 2 flush, 4 zero)

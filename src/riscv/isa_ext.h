@@ -57,6 +57,7 @@
     X(ZKND, "zknd", RV_EXT_ON, "AES decryption (aes64ds, aes64dsm, aes64im, key schedule)")   \
     X(ZKNE, "zkne", RV_EXT_ON, "AES encryption (aes64es, aes64esm, key schedule)")            \
     X(ZKNH, "zknh", RV_EXT_ON, "SHA-256 and SHA-512 sigma/sum functions")                     \
+    X(ZKR, "zkr", RV_EXT_ON, "entropy source: the seed CSR (host getrandom)")                \
     X(ZKSED, "zksed", RV_EXT_ON, "SM4 block cipher (sm4ed, sm4ks)")                           \
     X(ZKSH, "zksh", RV_EXT_ON, "SM3 hash functions (sm3p0, sm3p1)")                           \
     X(SSTC, "sstc", RV_EXT_FIXED, "supervisor timer compare (stimecmp)")                     \

@@ -1,8 +1,9 @@
 /* Negative controls for the privileged extensions' switches: with them off
  * the CBO and Svinval instructions are illegal (in M-mode too, mtval = the
- * bits), menvcfg/senvcfg keep only FIOM and STCE, and PTEs follow the base
- * rules: A clear faults (Svade), PBMT and N are reserved bits. */
-/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off */
+ * bits), and so are seed and mseccfg (Zkr); menvcfg/senvcfg keep only FIOM
+ * and STCE, and PTEs follow the base rules: A clear faults (Svade), PBMT
+ * and N are reserved bits. */
+/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off */
 #include "test.h"
 #include "vm.h"
 
@@ -33,6 +34,8 @@ TEST_BEGIN
   csrr a0, CSR_SENVCFG
   CHECK a0, FIOM
   csrw CSR_MENVCFG, zero
+  EXPECT_TRAP_TVAL 13, CAUSE_ILLEGAL, CSR_INSN(0x015, 0, 1, 10), csrrw a0, 0x015, zero
+  EXPECT_TRAP_TVAL 14, CAUSE_ILLEGAL, CSR_INSN(0x747, 0, 2, 10), csrr a0, 0x747
 
   li a5, 3
   MAP 0x80000000, 0x80000000, PTE_RWX, 2
