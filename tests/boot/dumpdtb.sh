@@ -7,12 +7,15 @@
 set -eu
 vm=$1 out=$2
 rm -f "$out" "$out.2"
+# A kernel for -bios none to load: one instruction, `j .` (vm refuses a text file).
+kernel=$out.kernel.bin
+printf '\157\000\000\000' >"$kernel"
 "$vm" run -M virt,dumpdtb="$out" -smp 2 -m 512M -bios none -kernel /dev/null \
     -append "console=ttyS0 test-arg" 2>&1 && echo "FAIL: -kernel /dev/null was accepted" && exit 1
-# A firmware-less machine still needs something to run: use the DTB itself.
-"$vm" run -M virt,dumpdtb="$out" -smp 2 -m 512M -bios none -kernel "$0" \
+# A firmware-less machine still needs something to run.
+"$vm" run -M virt,dumpdtb="$out" -smp 2 -m 512M -bios none -kernel "$kernel" \
     -append "console=ttyS0 test-arg"
-"$vm" run -M virt -dumpdtb "$out.2" -smp 2 -m 512M -bios none -kernel "$0" \
+"$vm" run -M virt -dumpdtb "$out.2" -smp 2 -m 512M -bios none -kernel "$kernel" \
     -append "console=ttyS0 test-arg"
 magic=$(od -An -tx1 -N4 "$out" | tr -d ' ')
 [ "$magic" = d00dfeed ] || { echo "FAIL: $out is not a DTB (magic $magic)"; exit 1; }

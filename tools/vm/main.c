@@ -77,6 +77,11 @@ static int run_machine(struct vm_cli *cli)
     int rc = vm_cli_apply_machine_props(cli);
     if (!rc)
         rc = vm_cli_check_machine(cli);
+    /* QEMU's rule and words: a command line or an initrd is for a kernel. */
+    if (!rc && !cli->kernel && !cli->positional && cli->append)
+        rc = vm_cli_error(VM_EXIT_BAD, "-append only allowed with -kernel option");
+    if (!rc && !cli->kernel && !cli->positional && cli->initrd)
+        rc = vm_cli_error(VM_EXIT_BAD, "-initrd only allowed with -kernel option");
     if (!rc)
         rc = cli->machine->run(cli);
     return rc;

@@ -278,10 +278,12 @@ static void report_layout(const struct virt *m)
         fprintf(stderr, "vm: firmware '%s' at [0x%" PRIx64 "-0x%" PRIx64 "), entry 0x%" PRIx64
                 "\n", m->firmware, m->fw.start, m->fw.end, m->fw.entry);
     if (cfg->kernel)
-        fprintf(stderr, "vm: kernel '%s' (%s) at [0x%" PRIx64 "-0x%" PRIx64 "), entry 0x%" PRIx64
-                "\n", cfg->kernel, m->kernel.kind == VIRT_IMAGE_LINUX ? "Linux Image"
-                : m->kernel.kind == VIRT_IMAGE_ELF ? "ELF" : "raw", m->kernel.start,
-                m->kernel.end, m->kernel.entry);
+        fprintf(stderr, "vm: kernel '%s' (%s) at [0x%" PRIx64 "-0x%" PRIx64 ") (%.1f MiB: "
+                "%" PRIu64 " bytes loaded%s), entry 0x%" PRIx64 "\n", cfg->kernel,
+                m->kernel.desc, m->kernel.start, m->kernel.end,
+                (double)(m->kernel.end - m->kernel.start) / (1 << 20), m->kernel.file_size,
+                m->kernel.kind == VIRT_IMAGE_LINUX ? ", the rest the Image's bss" : "",
+                m->kernel.entry);
     if (cfg->initrd)
         fprintf(stderr, "vm: initrd at [0x%" PRIx64 "-0x%" PRIx64 ")\n", m->initrd.start,
                 m->initrd.end);
