@@ -184,6 +184,9 @@ struct vm_accel_ops {
      * debuggers; RAM only; no A/D updates. Returns the number of bytes done
      * (short at the first page that is not mapped or not RAM), or < 0. */
     long (*debug_access)(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write);
+    /* Optional: one line of counts of what the guest used that the
+     * register sets do not show (for `vm run -v`), NUL-terminated in buf. */
+    void (*vcpu_stats)(struct vm_vcpu *vcpu, char *buf, size_t size);
 };
 
 /* The registered backends, in the order `auto` tries them. */
@@ -212,6 +215,8 @@ int vm_vcpu_set_regs(struct vm_vcpu *vcpu, enum vm_regset set, const void *buf);
 /* One register by map number, zero-extended to 64 bits. */
 int vm_vcpu_get_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t *value);
 int vm_vcpu_set_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t value);
+/* The backend's line of usage counts (see vcpu_stats); "" when it has none. */
+void vm_vcpu_stats(struct vm_vcpu *vcpu, char *buf, size_t size);
 /* Debugging (see struct vm_vcpu_debug); -VM_ENOTSUP when the backend has none. */
 int vm_vcpu_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg);
 long vm_vcpu_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write);

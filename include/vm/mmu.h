@@ -89,6 +89,8 @@ struct vm_mmu_stats {
     uint64_t ptc_hits, ptc_misses;
     uint64_t prefetch_issued, prefetch_useful, prefetch_wasted, prefetch_walk_reads;
     uint64_t faults;
+    /* Demand walks whose leaf was a Svpbmt NC or IO page, or a Svnapot one. */
+    uint64_t walk_pbmt_nc, walk_pbmt_io, walk_napot;
     uint64_t flushes;        /* SFENCE.VMA and satp-triggered flushes */
     uint64_t remote_flushes; /* flush requests served for other harts */
     uint64_t adaptive_prefetch_off, adaptive_level_skips; /* toggles kept by the policy */

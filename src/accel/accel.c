@@ -287,6 +287,15 @@ int vm_vcpu_set_reg(struct vm_vcpu *vcpu, unsigned number, uint64_t value)
     return reg_access(vcpu, number, &value, true);
 }
 
+void vm_vcpu_stats(struct vm_vcpu *vcpu, char *buf, size_t size)
+{
+    const struct vm_accel_ops *ops = vcpu->accel->ops;
+    if (size)
+        buf[0] = '\0';
+    if (ops->vcpu_stats && size)
+        ops->vcpu_stats(vcpu, buf, size);
+}
+
 int vm_vcpu_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *dbg)
 {
     const struct vm_accel_ops *ops = vcpu->accel->ops;

@@ -109,12 +109,16 @@ restart:;
         unsigned pbmt = (unsigned)((pte & PTE_PBMT) >> PTE_PBMT_SHIFT);
         if (pbmt && (!h->rules.pbmt || pbmt == 3))
             return mmu_page_fault(wc->acc);
+        if (wc->count && pbmt)
+            pbmt == 1 ? h->stats.walk_pbmt_nc++ : h->stats.walk_pbmt_io++;
         if (pte & PTE_N) {
             /* Svnapot: only 64 KiB (PPN[3:0] = 1000) at level 0 exists.
              * Cached as the 4 KiB page of va: PPN[3:0] come from va. */
             if (!h->rules.napot || level != 0 || (ppn & 0xf) != 8)
                 return mmu_page_fault(wc->acc);
             ppn = (ppn & ~0xfULL) | ((va >> 12) & 0xf);
+            if (wc->count)
+                h->stats.walk_napot++;
         }
         uint16_t flags = (uint16_t)(pte & 0xff);
         if (!wc->speculative && !mmu_perm_ok(flags, wc->acc, wc->priv, wc->sum, wc->mxr))

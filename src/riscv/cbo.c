@@ -33,6 +33,7 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
         if (f != VM_FAULT_NONE)
             return (int)f;
         memset(p, 0, CBO_BLOCK);
+        h->used.cbo_zero++;
         return 0;
     }
     /* cbo.inval needs CBIE != 00 (01: it flushes, 11: it invalidates; the
@@ -43,7 +44,9 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
      * the PMP, so the load rules decide (A is set, D is not looked at).
      * Faults are reported as store faults. */
     struct vm_mmu_result r = vm_mmu_translate(h->mmu, addr, VM_ACCESS_LOAD);
-    if (r.fault == VM_FAULT_NONE)
+    if (r.fault == VM_FAULT_NONE) {
+        h->used.cbo_mgmt++;
         return 0;
+    }
     return r.fault == VM_FAULT_LOAD_PAGE ? VM_FAULT_STORE_PAGE : VM_FAULT_STORE_ACCESS;
 }

@@ -149,6 +149,8 @@ struct rv_hart {
     struct vm_vcpu_options opt;
     struct rv_priv_ext pext;
     uint64_t mseccfg;          /* Zkr: SSEED, USEED */
+    /* How often the guest used what the register sets do not show (vm run -v). */
+    struct { uint64_t cbo_zero, cbo_mgmt, sfence_inval, seed; } used;
     uint8_t seed_buf[32];      /* host entropy for the seed CSR (seed.c) */
     unsigned seed_pos;
     struct rv_platform *plat;

@@ -18,5 +18,6 @@ uint64_t rv_seed_read(struct rv_hart *h)
     }
     uint16_t bits = (uint16_t)(h->seed_buf[h->seed_pos] | h->seed_buf[h->seed_pos + 1] << 8);
     h->seed_pos += 2;
+    h->used.seed++;
     return SEED_ES16 | bits;
 }

@@ -1,5 +1,7 @@
 /* The `soft` accelerator: RISC-V 64 harts interpreted on any host, behind
  * the generic vCPU ops table. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "accel/backends.h"
@@ -243,6 +245,19 @@ static long soft_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size
     return (long)done;
 }
 
+static void soft_vcpu_stats(struct vm_vcpu *vcpu, char *buf, size_t size)
+{
+    const struct rv_hart *h = vm_vcpu_priv(vcpu);
+    struct vm_mmu_stats m;
+    vm_mmu_get_stats(h->mmu, &m);
+    snprintf(buf, size,
+             "cbo.zero %" PRIu64 ", cbo.clean/flush/inval %" PRIu64
+             ", sfence.w.inval/inval.ir %" PRIu64 ", seed %" PRIu64
+             ", walks to PBMT NC/IO pages %" PRIu64 "/%" PRIu64 ", to NAPOT pages %" PRIu64,
+             h->used.cbo_zero, h->used.cbo_mgmt, h->used.sfence_inval, h->used.seed,
+             m.walk_pbmt_nc, m.walk_pbmt_io, m.walk_napot);
+}
+
 void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
 {
     struct vm_vcpu *vcpu = opaque;
@@ -268,6 +283,7 @@ const struct vm_accel_ops vm_accel_soft_ops = {
     .get_regs = soft_get_regs,
     .set_regs = soft_set_regs,
     .watch_writes = soft_watch_writes,
+    .vcpu_stats = soft_vcpu_stats,
     .set_debug = soft_set_debug,
     .debug_access = soft_debug_access,
 };

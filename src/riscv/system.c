@@ -110,6 +110,7 @@ void rv_system_exec(struct rv_hart *h, const struct rv_slot *s)
         if (h->priv == VM_PRIV_U)
             break;
         rv_fence(h);
+        h->used.sfence_inval++;
         retire(h, s);
         return;
     case RV_OP_FENCE_I:

@@ -8,7 +8,9 @@
 # hart has: the kernel read them from the device tree) and count crypto
 # self-test failures in dmesg (none allowed), then `poweroff -f`, and checks that
 # vm exits with status 0 within SECONDS. With `reboot`, first types
-# `reboot -f` and waits for the machine to boot again to the shell.
+# `reboot -f` and waits for the machine to boot again to the shell. vm runs
+# with -v, whose per-hart usage counts show the kernel took its own paths
+# for some extensions: cbo.zero in clear_page, Svpbmt IO pages for ioremap.
 set -eu
 [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VM SMP SECONDS [reboot]" >&2; exit 2; }
 VM=$1 smp=$2 limit=$3 reboot=${4:-}
@@ -28,7 +30,7 @@ fail() {
 }
 
 start=$(date +%s)
-console_start "$log" run -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+console_start "$log" run -v -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
     -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append "console=ttyS0" \
     --timeout "$limit"
 console_wait '^GUEST-BOOT-OK' "$limit" || fail "no GUEST-BOOT-OK marker"
@@ -59,11 +61,17 @@ out=$(tr -d '\r' <"$log")
 echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp harts"
 echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
 isa=$(echo "$out" | grep -E -m1 '^isa[[:space:]]*:')
-for e in zicond zihintntl zihintpause zimop zfa zfh zfhmin zcb zcmop zba zbb zbc zbkb zbkc zbkx \
-         zbs zknd zkne zknh zksed zksh sstc; do
+for e in zicbom zicboz zicond zihintntl zihintpause zimop zfa zfh zfhmin zcb zcmop zba zbb zbc \
+         zbkb zbkc zbkx zbs zknd zkne zknh zksed zksh sstc svinval svnapot svpbmt; do
     echo "$isa" | grep -Eq "_${e}(_|\$)" || fail "/proc/cpuinfo's isa line lacks $e"
 done
 echo "$out" | grep -qx "SELFTEST-FAILS=0" || fail "dmesg reports crypto self-test failures"
 echo "$out" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
+# "vm: hart N used: cbo.zero Z, ..., walks to PBMT NC/IO pages A/B, ...": sum over harts
+used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*PBMT NC\/IO pages [0-9]*\/\([0-9]*\),.*/\1 \2/p')
+[ -n "$used" ] || fail "vm -v printed no usage counts"
+echo "$used" | awk '{ z += $1; io += $2 } END { exit !(z > 0 && io > 0) }' ||
+    fail "the kernel used no cbo.zero or no Svpbmt IO page (vm -v: $(echo "$out" | grep 'used:'))"
+echo "$out" | grep '^vm: hart [0-9]* used:'
 echo "$out" | grep -E '^(GUEST-|CPUS=|isa|SELFTEST)'
 echo "PASS"

@@ -338,8 +338,12 @@ void virt_teardown(void *board, struct vm_machine *machine)
         uint64_t n;
         if (vcpu && d && vm_vcpu_get_reg(vcpu, d->number, &n) == 0) {
             m->insns += n;
+            char used[256];
+            vm_vcpu_stats(vcpu, used, sizeof(used));
             if (m->cfg->verbose && m->nr_harts > 1)
                 fprintf(stderr, "vm: hart %u: %" PRIu64 " instructions\n", h, n);
+            if (m->cfg->verbose && used[0])
+                fprintf(stderr, "vm: hart %u used: %s\n", h, used);
         }
         vm_vcpu_destroy(vcpu);
     }
