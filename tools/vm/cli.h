@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "qemu_opts.h"
+#include "core/opts.h"
+#include "values.h"
 #include "vm/devices.h"
 
 #define VM_EXIT_USAGE 2 /* a malformed command line */
@@ -31,7 +32,8 @@ struct vm_cli_device;
 struct vm_cli {
     /* machine and boot (flags_machine.c) */
     const char *machine_name;       /* -M's type; "virt" by default */
-    struct qemu_opts machine_props; /* -M's other properties, in order */
+    struct vm_opt machine_props[32]; /* -M's other properties, in order (strings kept) */
+    unsigned nr_machine_props;
     const struct vm_cli_machine *machine; /* resolved after parsing */
     const char *kernel, *initrd, *append, *bios, *dumpdtb;
     const char *positional;         /* a program given last (spike) */
@@ -60,12 +62,12 @@ struct vm_cli {
     struct vm_cli_kept *kept;
 };
 
-/* Parse a flag's QEMU-style argument; the result (and its strings) lives
- * until vm_cli_free(). NULL: a one-line error was printed. */
-const struct qemu_opts *vm_cli_opts(struct vm_cli *cli, const char *flag, const char *arg,
-                                    const char *implied_key);
+/* Parse a flag's QEMU-style argument (core/opts.h); the result (and its
+ * strings) lives until vm_cli_free(). NULL: a one-line error was printed. */
+struct vm_opts *vm_cli_opts(struct vm_cli *cli, const char *flag, const char *arg,
+                             const char *implied_key);
 /* Refuse keys not in the NULL-terminated list: 0 or VM_EXIT_USAGE. */
-int vm_cli_check_keys(const struct qemu_opts *o, const char *flag, const char *const *known);
+int vm_cli_check_keys(const struct vm_opts *o, const char *flag, const char *const *known);
 void vm_cli_free(struct vm_cli *cli);
 
 /* ---- flags ----------------------------------------------------------------- */
@@ -158,7 +160,7 @@ struct vm_cli_device {
     const char *help;
     unsigned machines; /* VM_CLI_* bits; 0: all */
     /* The -device's properties (driver= included) into cli. */
-    int (*add)(struct vm_cli *cli, const struct qemu_opts *o);
+    int (*add)(struct vm_cli *cli, struct vm_opts *o);
 };
 
 void vm_cli_register_device(const struct vm_cli_device *d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vm/error.h"
 
 #define MAX_FLAGS 256
 
@@ -175,22 +176,21 @@ void vm_cli_print_flags(FILE *f)
 }
 
 struct vm_cli_kept {
-    struct qemu_opts opts;
+    struct vm_opts opts;
     struct vm_cli_kept *next;
 };
 
-const struct qemu_opts *vm_cli_opts(struct vm_cli *cli, const char *flag, const char *arg,
-                                    const char *implied_key)
+struct vm_opts *vm_cli_opts(struct vm_cli *cli, const char *flag, const char *arg,
+                             const char *implied_key)
 {
     struct vm_cli_kept *k = calloc(1, sizeof(*k));
     if (!k) {
         vm_cli_error(VM_EXIT_BAD, "out of memory");
         return NULL;
     }
-    char err[256];
-    if (qemu_opts_parse(&k->opts, arg, implied_key, err, sizeof(err)) < 0) {
+    if (vm_opts_parse(arg, implied_key, flag, &k->opts) < 0) {
         free(k);
-        vm_cli_error(VM_EXIT_USAGE, "run: %s '%s': %s", flag, arg, err);
+        vm_cli_error(VM_EXIT_USAGE, "run: %s", vm_error_message());
         return NULL;
     }
     k->next = cli->kept;
@@ -198,9 +198,16 @@ const struct qemu_opts *vm_cli_opts(struct vm_cli *cli, const char *flag, const 
     return &k->opts;
 }
 
-int vm_cli_check_keys(const struct qemu_opts *o, const char *flag, const char *const *known)
+int vm_cli_check_keys(const struct vm_opts *o, const char *flag, const char *const *known)
 {
-    const char *bad = qemu_opts_unknown(o, known);
+    const char *bad = NULL;
+    for (unsigned i = 0; i < o->count && !bad; i++) {
+        const char *const *k = known;
+        while (*k && strcmp(*k, o->items[i].key))
+            k++;
+        if (!*k)
+            bad = o->items[i].key;
+    }
     if (!bad)
         return 0;
     char list[256] = "";
@@ -216,8 +223,7 @@ void vm_cli_free(struct vm_cli *cli)
     while (cli->kept) {
         struct vm_cli_kept *k = cli->kept;
         cli->kept = k->next;
-        qemu_opts_free(&k->opts);
+        vm_opts_free(&k->opts);
         free(k);
     }
-    qemu_opts_free(&cli->machine_props);
 }

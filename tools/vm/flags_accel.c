@@ -56,10 +56,10 @@ static const struct accel_prop accel_props[] = {
 
 static int flag_accel(struct vm_cli *cli, const char *arg)
 {
-    const struct qemu_opts *o = vm_cli_opts(cli, "-accel", arg, "accel");
+    struct vm_opts *o = vm_cli_opts(cli, "-accel", arg, "accel");
     if (!o)
         return VM_EXIT_USAGE;
-    const char *name = qemu_opts_get(o, "accel");
+    const char *name = vm_opts_get(o, "accel");
     if (!name || !*name)
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel '%s': which accelerator? (tcg, kvm)",
                             arg);
@@ -67,8 +67,8 @@ static int flag_accel(struct vm_cli *cli, const char *arg)
     if (rc)
         return rc;
     const char *vm_name = !strcmp(name, "tcg") ? "soft" : name;
-    for (unsigned i = 0; i < o->n; i++) {
-        const char *k = o->v[i].key;
+    for (unsigned i = 0; i < o->count; i++) {
+        const char *k = o->items[i].key;
         if (!strcmp(k, "accel"))
             continue;
         unsigned p = 0;
@@ -78,7 +78,7 @@ static int flag_accel(struct vm_cli *cli, const char *arg)
         if (p == NR_PROPS)
             return vm_cli_error(VM_EXIT_USAGE, "run: -accel %s: no property '%s' for this "
                                 "accelerator", name, k);
-        if ((rc = accel_props[p].parse(cli, o->v[i].value)))
+        if ((rc = accel_props[p].parse(cli, o->items[i].value)))
             return rc;
     }
     return 0;

@@ -40,10 +40,10 @@ static int flag_device(struct vm_cli *cli, const char *arg)
         vm_cli_print_devices(stdout);
         return VM_CLI_DONE;
     }
-    const struct qemu_opts *o = vm_cli_opts(cli, "-device", arg, "driver");
+    struct vm_opts *o = vm_cli_opts(cli, "-device", arg, "driver");
     if (!o)
         return VM_EXIT_USAGE;
-    const char *driver = qemu_opts_get(o, "driver");
+    const char *driver = vm_opts_get(o, "driver");
     const struct vm_cli_device *d = driver ? vm_cli_find_device(driver) : NULL;
     if (!d)
         return vm_cli_error(VM_EXIT_USAGE, "run: -device '%s': no such device in vm (-device "
@@ -82,7 +82,7 @@ static const struct vm_cli_flag device_flags[] = {
 VM_CLI_FLAGS(device_flags)
 
 /* The virtio devices: their properties are checked by the board. */
-static int add_virtio(struct vm_cli *cli, const struct qemu_opts *o)
+static int add_virtio(struct vm_cli *cli, struct vm_opts *o)
 {
     return 0;
 }

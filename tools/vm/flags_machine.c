@@ -6,12 +6,11 @@
 
 static int flag_machine(struct vm_cli *cli, const char *arg)
 {
-    const struct qemu_opts *o = vm_cli_opts(cli, "-M", arg, "type");
+    struct vm_opts *o = vm_cli_opts(cli, "-M", arg, "type");
     if (!o)
         return VM_EXIT_USAGE;
-    struct qemu_opts rest = {0};
-    for (unsigned i = 0; i < o->n; i++) {
-        const char *k = o->v[i].key, *v = o->v[i].value;
+    for (unsigned i = 0; i < o->count; i++) {
+        const char *k = o->items[i].key, *v = o->items[i].value;
         if (!strcmp(k, "type")) {
             if (!strcmp(v, "help") || !strcmp(v, "?")) {
                 printf("Supported machines are:\n");
@@ -23,31 +22,30 @@ static int flag_machine(struct vm_cli *cli, const char *arg)
                                     "lists them)");
             cli->machine_name = v;
         } else {
-            struct qemu_opts one = {.v = (struct qemu_opt *)&o->v[i], .n = 1};
-            if (qemu_opts_append(&rest, &one) < 0)
-                return vm_cli_error(VM_EXIT_BAD, "out of memory");
+            /* Applied once the machine is known (several -M merge, as in QEMU). */
+            if (cli->nr_machine_props == sizeof(cli->machine_props) / sizeof(cli->machine_props[0]))
+                return vm_cli_error(VM_EXIT_USAGE, "run: too many -M properties");
+            cli->machine_props[cli->nr_machine_props++] = o->items[i];
         }
     }
-    int rc = qemu_opts_append(&cli->machine_props, &rest);
-    qemu_opts_free(&rest);
-    return rc < 0 ? vm_cli_error(VM_EXIT_BAD, "out of memory") : 0;
+    return 0;
 }
 
 /* -m [size=]N[,slots=N,maxmem=SIZE]: a bare number is MiB, as in QEMU. */
 static int flag_memory(struct vm_cli *cli, const char *arg)
 {
-    const struct qemu_opts *o = vm_cli_opts(cli, "-m", arg, "size");
+    struct vm_opts *o = vm_cli_opts(cli, "-m", arg, "size");
     if (!o)
         return VM_EXIT_USAGE;
     static const char *const known[] = {"size", "slots", "maxmem", NULL};
     int rc = vm_cli_check_keys(o, "-m", known);
     if (rc)
         return rc;
-    const char *size = qemu_opts_get(o, "size");
-    if (!size || !qemu_parse_size(size, 20, &cli->ram_size) || !cli->ram_size)
+    const char *size = vm_opts_get(o, "size");
+    if (!size || !vm_cli_parse_size(size, 20, &cli->ram_size) || !cli->ram_size)
         return vm_cli_error(VM_EXIT_USAGE, "run: -m '%s': bad memory size (try 128M or 1G)",
                             arg);
-    if (qemu_opts_get(o, "slots") || qemu_opts_get(o, "maxmem"))
+    if (vm_opts_get(o, "slots") || vm_opts_get(o, "maxmem"))
         return vm_cli_error(VM_EXIT_USAGE, "run: -m '%s': vm has no memory hot-plug (slots=, "
                             "maxmem=)", arg);
     return 0;
@@ -58,7 +56,7 @@ static int flag_memory(struct vm_cli *cli, const char *arg)
  * product must be maxcpus. vm has no CPU hot-plug, so maxcpus is cpus. */
 static int flag_smp(struct vm_cli *cli, const char *arg)
 {
-    const struct qemu_opts *o = vm_cli_opts(cli, "-smp", arg, "cpus");
+    struct vm_opts *o = vm_cli_opts(cli, "-smp", arg, "cpus");
     if (!o)
         return VM_EXIT_USAGE;
     static const char *const known[] = {"cpus",  "maxcpus", "sockets", "dies",
@@ -68,8 +66,8 @@ static int flag_smp(struct vm_cli *cli, const char *arg)
         return rc;
     uint64_t v[7] = {0};
     for (unsigned i = 0; known[i]; i++) {
-        const char *s = qemu_opts_get(o, known[i]);
-        if (s && (!qemu_parse_u64(s, &v[i]) || v[i] == 0 || v[i] > 4096))
+        const char *s = vm_opts_get(o, known[i]);
+        if (s && (!vm_cli_parse_u64(s, &v[i]) || v[i] == 0 || v[i] > 4096))
             return vm_cli_error(VM_EXIT_USAGE, "run: -smp '%s': bad %s '%s' (a number, "
                                 "1 or more)", arg, known[i], s);
     }

@@ -23,7 +23,7 @@ static int flag_timeout(struct vm_cli *cli, const char *arg)
 
 static int flag_max_insns(struct vm_cli *cli, const char *arg)
 {
-    if (!qemu_parse_u64(arg, &cli->max_insns) || cli->max_insns == 0)
+    if (!vm_cli_parse_u64(arg, &cli->max_insns) || cli->max_insns == 0)
         return vm_cli_error(VM_EXIT_USAGE, "run: bad instruction count '%s'", arg);
     return 0;
 }

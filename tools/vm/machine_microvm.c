@@ -7,7 +7,7 @@
 static int prop_acpi(struct vm_cli *cli, const char *v)
 {
     bool on;
-    if (!strcmp(v, "auto") || (qemu_parse_bool(v, &on) && !on))
+    if (!strcmp(v, "auto") || (vm_cli_parse_bool(v, &on) && !on))
         return 0;
     return vm_cli_error(VM_EXIT_USAGE, "run: -M microvm,acpi=%s is not supported by vm's "
                         "microvm machine (an MP table, no ACPI; only acpi=off)", v);

@@ -79,7 +79,7 @@ static int prop_firmware(struct vm_cli *cli, const char *v)
 static int prop_graphics(struct vm_cli *cli, const char *v)
 {
     bool on;
-    if (!qemu_parse_bool(v, &on))
+    if (!vm_cli_parse_bool(v, &on))
         return vm_cli_error(VM_EXIT_USAGE, "run: -M graphics='%s': on or off", v);
     if (on)
         return vm_cli_error(VM_EXIT_USAGE, "run: -M graphics=on: vm has no graphical display "
@@ -127,8 +127,8 @@ static const struct vm_cli_machine_prop *find_prop(const struct vm_cli_machine *
 int vm_cli_apply_machine_props(struct vm_cli *cli)
 {
     const struct vm_cli_machine *m = cli->machine;
-    for (unsigned i = 0; i < cli->machine_props.n; i++) {
-        const struct qemu_opt *o = &cli->machine_props.v[i];
+    for (unsigned i = 0; i < cli->nr_machine_props; i++) {
+        const struct vm_opt *o = &cli->machine_props[i];
         if (!strcmp(o->key, "help")) {
             print_props(m);
             return VM_CLI_DONE;

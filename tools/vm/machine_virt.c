@@ -18,7 +18,7 @@ static int only_value(const char *prop, const char *v, const char *accepted, con
 {
     bool b, a;
     if (!strcmp(v, accepted) ||
-        (qemu_parse_bool(v, &b) && qemu_parse_bool(accepted, &a) && a == b))
+        (vm_cli_parse_bool(v, &b) && vm_cli_parse_bool(accepted, &a) && a == b))
         return 0;
     return vm_cli_error(VM_EXIT_USAGE, "run: -M virt,%s=%s is not supported by vm's virt "
                         "machine (%s; only %s=%s)", prop, v, why, prop, accepted);
