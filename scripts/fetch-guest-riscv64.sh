@@ -338,6 +338,26 @@ EOF
     chmod 755 "$1"
 }
 
+# busybox udhcpc's hook: configure the lease on the interface (address,
+# default route, DNS).
+write_udhcpc_script() {
+    mkdir -p "$(dirname "$1")"
+    cat > "$1" <<'EOF'
+#!/bin/sh
+case $1 in
+    deconfig) ip -4 addr flush dev "$interface"; ip link set "$interface" up ;;
+    bound|renew)
+        ip -4 addr flush dev "$interface"
+        ip addr add "$ip/${mask:-24}" dev "$interface"
+        for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+        : > /etc/resolv.conf
+        for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done ;;
+esac
+exit 0
+EOF
+    chmod 755 "$1"
+}
+
 # make_initramfs OUT MODE [MODULES]: busybox + /init (+ modules/ as
 # /lib/modules), reproducible (fixed owners and times, sorted), gzip'ed
 # newc cpio.
@@ -353,6 +373,7 @@ make_initramfs() {
     chmod 755 "$st/bin/busybox"
     ln -s busybox "$st/bin/sh"
     write_init "$st/init"
+    write_udhcpc_script "$st/etc/udhcpc/default.script"
     echo "$2" > "$st/etc/vm-init-mode"
     # The kernel opens /dev/console before /init runs; making the node
     # needs root (Debian's kernels also have one built in).

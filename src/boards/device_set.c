@@ -7,13 +7,18 @@
 
 #include "core/opts.h"
 #include "devices/disk_image.h"
+#include "devices/net_slirp.h"
 #include "devices/virtio/virtio_blk.h"
+#include "devices/virtio/virtio_net.h"
 #include "devices/virtio/virtio_rng.h"
 #include "vm/error.h"
 
 #define MAX_DEVICES 32
 
-enum dev_kind { DEV_BLK, DEV_RNG };
+enum dev_kind { DEV_BLK, DEV_RNG, DEV_NET };
+
+/* QEMU's first NIC address; later NICs count up from it. */
+static const uint8_t default_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
 struct drive {
     char *id;
@@ -22,14 +27,22 @@ struct drive {
     bool used;      /* taken by a -device */
 };
 
+struct netdev {
+    struct vm_netdev *nd;
+    bool used; /* taken by a NIC */
+};
+
 struct device {
     enum dev_kind kind;
     struct drive *drive; /* DEV_BLK */
     char *serial;        /* DEV_BLK */
+    struct netdev *net;  /* DEV_NET */
+    uint8_t mac[6];      /* DEV_NET */
     char desc[160];
     /* the model of the current boot */
     struct vm_virtio_blk *blk;
     struct vm_virtio_rng *rng;
+    struct vm_virtio_net *nic;
 };
 
 struct vm_device_set {
@@ -39,6 +52,8 @@ struct vm_device_set {
     unsigned nr_drives;
     struct device devices[MAX_DEVICES];
     unsigned nr_devices;
+    struct netdev netdevs[MAX_DEVICES];
+    unsigned nr_netdevs, nr_nics;
 };
 
 static char *dup_or_null(const char *s)
@@ -145,6 +160,110 @@ static int add_blk(struct vm_device_set *s, struct drive *drv, const char *seria
     return 0;
 }
 
+/* ---- -netdev, -nic ------------------------------------------------------------ */
+
+/* The user-networking keys of -netdev user and -nic user. */
+static int open_user_net(struct vm_device_set *s, struct vm_opts *o, const char *what,
+                         const char *id)
+{
+    struct vm_net_slirp_config c = {.id = id, .ipv4 = true, .ipv6 = true};
+    const char *fwd[32];
+    c.net = vm_opts_get(o, "net");
+    c.host = vm_opts_get(o, "host");
+    c.dns = vm_opts_get(o, "dns");
+    c.dhcpstart = vm_opts_get(o, "dhcpstart");
+    c.hostname = vm_opts_get(o, "hostname");
+    while (c.nr_hostfwd < 32 && (fwd[c.nr_hostfwd] = vm_opts_get_nth(o, "hostfwd", c.nr_hostfwd)))
+        c.nr_hostfwd++;
+    c.hostfwd = fwd;
+    int rc;
+    if ((rc = vm_opts_bool(o, "restrict", what, &c.restrict_)) < 0 ||
+        (rc = vm_opts_bool(o, "ipv4", what, &c.ipv4)) < 0 ||
+        (rc = vm_opts_bool(o, "ipv6", what, &c.ipv6)) < 0 ||
+        (rc = vm_opts_check_used(o, what)) < 0)
+        return rc;
+    if (s->nr_netdevs == MAX_DEVICES)
+        return vm_error(VM_EINVAL, "%s: more than %d network back ends", what, MAX_DEVICES);
+    struct netdev *n = &s->netdevs[s->nr_netdevs];
+    if (!(n->nd = vm_net_slirp_create(&c, s->loop)))
+        return -VM_EINVAL;
+    s->nr_netdevs++;
+    return 0;
+}
+
+static struct netdev *find_netdev(struct vm_device_set *s, const char *id)
+{
+    for (unsigned i = 0; id && i < s->nr_netdevs; i++)
+        if (!strcmp(s->netdevs[i].nd->id, id))
+            return &s->netdevs[i];
+    return NULL;
+}
+
+static int parse_netdev(struct vm_device_set *s, const char *text)
+{
+    struct vm_opts o;
+    int rc = vm_opts_parse(text, "type", "-netdev", &o);
+    if (rc < 0)
+        return rc;
+    const char *type = vm_opts_get(&o, "type"), *id = vm_opts_get(&o, "id");
+    if (!id)
+        rc = vm_error(VM_EINVAL, "-netdev '%s': no id= given", text);
+    else if (find_netdev(s, id))
+        rc = vm_error(VM_EINVAL, "-netdev id=%s: given twice", id);
+    else if (!type || strcmp(type, "user") != 0)
+        rc = vm_error(VM_EINVAL, "-netdev %s: only user networking (-netdev user) is supported",
+                      type ? type : "");
+    else
+        rc = open_user_net(s, &o, "-netdev user", id);
+    vm_opts_free(&o);
+    return rc;
+}
+
+static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac, const char *what)
+{
+    struct device *d = new_device(s, DEV_NET);
+    if (!d)
+        return -VM_EINVAL;
+    if (mac) {
+        if (vm_virtio_net_parse_mac(mac, d->mac) < 0)
+            return vm_error(VM_EINVAL, "%s: mac=%s: expected six hex bytes like "
+                            "52:54:00:12:34:56 (unicast)", what, mac);
+    } else {
+        memcpy(d->mac, default_mac, 6);
+        d->mac[5] = (uint8_t)(d->mac[5] + s->nr_nics);
+    }
+    s->nr_nics++;
+    net->used = true;
+    d->net = net;
+    snprintf(d->desc, sizeof(d->desc), "virtio-net-device (netdev %s, user networking, "
+             "mac %02x:%02x:%02x:%02x:%02x:%02x)", net->nd->id, d->mac[0], d->mac[1],
+             d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
+    return 0;
+}
+
+/* -nic user[,hostfwd=...][,mac=][,model=virtio-net-device]: a back end and its NIC. */
+static int parse_nic(struct vm_device_set *s, const char *text)
+{
+    struct vm_opts o;
+    int rc = vm_opts_parse(text, "type", "-nic", &o);
+    if (rc < 0)
+        return rc;
+    const char *type = vm_opts_get(&o, "type"), *mac = vm_opts_get(&o, "mac"),
+               *model = vm_opts_get(&o, "model");
+    char id[32];
+    snprintf(id, sizeof(id), "__nic%u", s->nr_netdevs);
+    vm_opts_get(&o, "id");
+    if (!type || strcmp(type, "user") != 0)
+        rc = vm_error(VM_EINVAL, "-nic %s: only user networking (-nic user) is supported",
+                      type ? type : "");
+    else if (model && strcmp(model, "virtio-net-device") != 0 && strcmp(model, "virtio") != 0)
+        rc = vm_error(VM_EINVAL, "-nic model=%s: %s has virtio-net-device only", model, s->what);
+    else if ((rc = open_user_net(s, &o, "-nic user", id)) == 0)
+        rc = add_nic(s, &s->netdevs[s->nr_netdevs - 1], mac, "-nic");
+    vm_opts_free(&o);
+    return rc;
+}
+
 static int parse_device(struct vm_device_set *s, const char *text)
 {
     struct vm_opts o;
@@ -175,6 +294,20 @@ static int parse_device(struct vm_device_set *s, const char *text)
                           "bytes", serial, VIRTIO_BLK_ID_BYTES);
         else
             rc = add_blk(s, drv, serial);
+    } else if (!strcmp(driver, "virtio-net-device")) {
+        const char *netdev = vm_opts_get(&o, "netdev"), *mac = vm_opts_get(&o, "mac");
+        struct netdev *net = find_netdev(s, netdev);
+        if ((rc = vm_opts_check_used(&o, "-device virtio-net-device")) < 0)
+            ;
+        else if (!netdev)
+            rc = vm_error(VM_EINVAL, "-device virtio-net-device: no netdev= given");
+        else if (!net)
+            rc = vm_error(VM_EINVAL, "-device virtio-net-device: no -netdev with id=%s", netdev);
+        else if (net->used)
+            rc = vm_error(VM_EINVAL, "-device virtio-net-device: netdev %s is already in use",
+                          netdev);
+        else
+            rc = add_nic(s, net, mac, "-device virtio-net-device");
     } else if (!strcmp(driver, "virtio-rng-device")) {
         struct device *d;
         if ((rc = vm_opts_check_used(&o, "-device virtio-rng-device")) == 0) {
@@ -209,13 +342,19 @@ int vm_device_set_create(const struct vm_device_args *args, const char *what,
     int rc = 0;
     for (unsigned i = 0; rc == 0 && args && i < args->nr_drives; i++)
         rc = parse_drive(s, args->drives[i]);
+    for (unsigned i = 0; rc == 0 && args && i < args->nr_netdevs; i++)
+        rc = parse_netdev(s, args->netdevs[i]);
     for (unsigned i = 0; rc == 0 && args && i < args->nr_devices; i++)
         rc = parse_device(s, args->devices[i]);
     for (unsigned i = 0; rc == 0 && i < s->nr_drives; i++)
         if (s->drives[i].is_virtio)
             rc = add_blk(s, &s->drives[i], NULL);
-    if (rc == 0 && args && (args->nr_netdevs || args->nr_nics))
-        rc = vm_error(VM_ENOTSUP, "-netdev/-nic: user networking is not in this build yet");
+    for (unsigned i = 0; rc == 0 && args && i < args->nr_nics; i++)
+        rc = parse_nic(s, args->nics[i]);
+    for (unsigned i = 0; rc == 0 && i < s->nr_netdevs; i++)
+        if (!s->netdevs[i].used && verbose)
+            fprintf(stderr, "vm: warning: -netdev %s has no NIC (add -device "
+                    "virtio-net-device,netdev=%s)\n", s->netdevs[i].nd->id, s->netdevs[i].nd->id);
     if (rc < 0) {
         vm_device_set_destroy(s);
         return rc;
@@ -238,6 +377,8 @@ void vm_device_set_destroy(struct vm_device_set *s)
         vm_disk_close(s->drives[i].disk);
         free(s->drives[i].id);
     }
+    for (unsigned i = 0; i < s->nr_netdevs; i++)
+        vm_netdev_destroy(s->netdevs[i].nd);
     free(s);
 }
 
@@ -268,6 +409,11 @@ int vm_device_set_attach(struct vm_device_set *s, unsigned i, struct vm_mem *mem
             return -VM_ENOMEM;
         *core = vm_virtio_rng_core(d->rng);
         return 0;
+    case DEV_NET:
+        if (!(d->nic = vm_virtio_net_create(mem, irq, s->loop, d->net->nd, d->mac)))
+            return -VM_ENOMEM;
+        *core = vm_virtio_net_core(d->nic);
+        return 0;
     }
     return vm_error(VM_EINVAL, "device %u: unknown kind", i);
 }
@@ -278,7 +424,9 @@ void vm_device_set_detach(struct vm_device_set *s)
         struct device *d = &s->devices[i];
         vm_virtio_blk_destroy(d->blk);
         vm_virtio_rng_destroy(d->rng);
+        vm_virtio_net_destroy(d->nic);
         d->blk = NULL;
         d->rng = NULL;
+        d->nic = NULL;
     }
 }

@@ -196,18 +196,33 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
     return VIRTQ_GOT;
 }
 
-void virtq_push(struct virtq *q, uint16_t head, uint32_t written)
+void virtq_fill(struct virtq *q, unsigned i, uint16_t head, uint32_t written)
 {
-    uint8_t *e = q->used + USED_RING + 8 * (size_t)(q->used_idx % q->size);
+    uint8_t *e = q->used + USED_RING + 8 * (size_t)((uint16_t)(q->used_idx + i) % q->size);
     uint32_t id = head;
-    /* The element first, then (release) the index that publishes it. */
     __atomic_store_n((uint32_t *)e, id, __ATOMIC_RELAXED);
     __atomic_store_n((uint32_t *)(e + 4), written, __ATOMIC_RELAXED);
-    q->used_idx++;
-    /* seq_cst: also ordered before the reads of the driver's suppression
-     * fields in virtq_should_notify (a full barrier, as virtio's mb()). */
+}
+
+void virtq_flush(struct virtq *q, unsigned n)
+{
+    /* The elements first, then the index that publishes them. seq_cst:
+     * also ordered before the reads of the driver's suppression fields in
+     * virtq_should_notify (a full barrier, as virtio's mb()). */
+    q->used_idx = (uint16_t)(q->used_idx + n);
     __atomic_store_n(used_idx_field(q), q->used_idx, __ATOMIC_SEQ_CST);
     virtq_ram_written(q->mem, q->used_pa, 6 + 8ULL * q->size);
+}
+
+void virtq_push(struct virtq *q, uint16_t head, uint32_t written)
+{
+    virtq_fill(q, 0, head, written);
+    virtq_flush(q, 1);
+}
+
+void virtq_unpop(struct virtq *q, unsigned n)
+{
+    q->last_avail = (uint16_t)(q->last_avail - n);
 }
 
 bool virtq_should_notify(struct virtq *q)

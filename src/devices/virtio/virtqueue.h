@@ -102,6 +102,13 @@ void virtq_start(struct virtq *q, struct vm_mem *mem, bool event_idx, bool indir
 int virtq_pop(struct virtq *q, struct virtq_chain *c);
 /* Hand a chain back with `written` bytes written into its in buffers. */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t written);
+/* Several chains handed back at once (one frame over mergeable buffers):
+ * fill used elements i = 0..n-1, then publish them with one flush. */
+void virtq_fill(struct virtq *q, unsigned i, uint16_t head, uint32_t written);
+void virtq_flush(struct virtq *q, unsigned n);
+/* Give back the last n chains taken and not yet used (they stay the
+ * driver's, to be taken again). */
+void virtq_unpop(struct virtq *q, unsigned n);
 /* After pushes: whether the driver wants an interrupt now. */
 bool virtq_should_notify(struct virtq *q);
 /* Driver notifications: ask for them (returns true when more chains came
