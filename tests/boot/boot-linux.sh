@@ -5,8 +5,11 @@
 # interactive initramfs on `vm run -M virt -smp SMP`, like a user would:
 # waits for the GUEST-BOOT-OK marker and the shell, types commands that
 # show /proc/cpuinfo's harts and isa (which must list the extensions the
-# hart has: the kernel read them from the device tree) and count crypto
-# self-test failures in dmesg (none allowed), then `poweroff -f`, and checks that
+# hart has: the kernel read them from the device tree), count crypto
+# self-test failures in dmesg (none allowed) and, with HWPROBE=ELF set (a
+# static Linux program, tests/boot/linux/hwprobe.S, appended to the
+# initramfs as /hwprobe), ask riscv_hwprobe for the extensions; then
+# `poweroff -f`, and checks that
 # vm exits with status 0 within SECONDS. With `reboot`, first types
 # `reboot -f` and waits for the machine to boot again to the shell. vm runs
 # with -v, whose per-hart usage counts show the kernel took its own paths
@@ -21,6 +24,19 @@ find_assets Image fw_dynamic.bin initramfs.cpio.gz
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+initrd=$ASSETS/initramfs.cpio.gz
+if [ -n "${HWPROBE:-}" ]; then
+    # The kernel unpacks concatenated archives, compressed or not.
+    mkdir "$WORK/extra"
+    cp "$HWPROBE" "$WORK/extra/hwprobe"
+    chmod 755 "$WORK/extra/hwprobe"
+    (cd "$WORK/extra" && echo hwprobe | cpio -o -H newc --quiet) >"$WORK/extra.cpio"
+    # The next archive must start 4-byte aligned: pad with zeros (skipped).
+    pad=$(( (4 - $(wc -c <"$ASSETS/initramfs.cpio.gz") % 4) % 4 ))
+    { cat "$ASSETS/initramfs.cpio.gz"; head -c "$pad" /dev/zero; cat "$WORK/extra.cpio"; } \
+        >"$WORK/initrd"
+    initrd=$WORK/initrd
+fi
 log=$WORK/console.log
 fail() {
     echo "FAIL: $*"
@@ -31,7 +47,7 @@ fail() {
 
 start=$(date +%s)
 console_start "$log" run -v -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
-    -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append "console=ttyS0" \
+    -kernel "$ASSETS/Image" -initrd "$initrd" -append "console=ttyS0" \
     --timeout "$limit"
 console_wait '^GUEST-BOOT-OK' "$limit" || fail "no GUEST-BOOT-OK marker"
 echo "marker after $(($(date +%s) - start)) s"
@@ -52,6 +68,7 @@ fi
 console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
 console_type 'grep -m1 ^isa /proc/cpuinfo\r'
 console_type 'echo SELFTEST-FAILS=$(dmesg | grep -ciE "alg: .*(fail|error)|self-?tests? .*fail")\r'
+[ -z "${HWPROBE:-}" ] || console_type '/hwprobe\r'
 console_type 'poweroff -f\r'
 console_finish 60
 echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
@@ -66,6 +83,20 @@ for e in zicbom zicboz zicond zihintntl zihintpause zimop zfa zfh zfhmin zcb zcm
     echo "$isa" | grep -Eq "_${e}(_|\$)" || fail "/proc/cpuinfo's isa line lacks $e"
 done
 echo "$out" | grep -qx "SELFTEST-FAILS=0" || fail "dmesg reports crypto self-test failures"
+if [ -n "${HWPROBE:-}" ]; then
+    v=$(echo "$out" | sed -n 's/^HWPROBE-IMA-EXT-0=\(0x[0-9a-f]*\)$/\1/p')
+    [ -n "$v" ] || fail "no riscv_hwprobe answer"
+    # Linux's uapi bits: FD 0, C 1, ZBA 3, ZBB 4, ZBS 5, ZBC 7, ZBKB 8, ZBKC 9, ZBKX 10,
+    # ZKND 11, ZKNE 12, ZKNH 13, ZKSED 14, ZKSH 15, ZFH 27, ZFHMIN 28, ZIHINTNTL 29,
+    # ZFA 32, ZICOND 35, ZIHINTPAUSE 36, ZIMOP 42, ZCA 43, ZCB 44, ZCD 45, ZCMOP 47.
+    for bit in 0 1 3 4 5 7 8 9 10 11 12 13 14 15 27 28 29 32 35 36 42 43 44 45 47; do
+        [ $(( (v >> bit) & 1 )) -eq 1 ] || fail "riscv_hwprobe IMA_EXT_0 $v lacks bit $bit"
+    done
+    # ...and nothing the hart lacks: V (2), ZKT (16), vector crypto/FP (17-26, 30, 31)
+    for bit in 2 16 17 18 19 20 21 22 23 24 25 26 30 31; do
+        [ $(( (v >> bit) & 1 )) -eq 0 ] || fail "riscv_hwprobe IMA_EXT_0 $v has bit $bit"
+    done
+fi
 echo "$out" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
 # "vm: hart N used: cbo.zero Z, ..., walks to PBMT NC/IO pages A/B, ...": sum over harts
 used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*PBMT NC\/IO pages [0-9]*\/\([0-9]*\),.*/\1 \2/p')
@@ -73,5 +104,5 @@ used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*PBMT
 echo "$used" | awk '{ z += $1; io += $2 } END { exit !(z > 0 && io > 0) }' ||
     fail "the kernel used no cbo.zero or no Svpbmt IO page (vm -v: $(echo "$out" | grep 'used:'))"
 echo "$out" | grep '^vm: hart [0-9]* used:'
-echo "$out" | grep -E '^(GUEST-|CPUS=|isa|SELFTEST)'
+echo "$out" | grep -E '^(GUEST-|CPUS=|isa|SELFTEST|HWPROBE)'
 echo "PASS"
