@@ -86,10 +86,10 @@ echo "$out" | grep -qx "SELFTEST-FAILS=0" || fail "dmesg reports crypto self-tes
 if [ -n "${HWPROBE:-}" ]; then
     v=$(echo "$out" | sed -n 's/^HWPROBE-IMA-EXT-0=\(0x[0-9a-f]*\)$/\1/p')
     [ -n "$v" ] || fail "no riscv_hwprobe answer"
-    # Linux's uapi bits: FD 0, C 1, ZBA 3, ZBB 4, ZBS 5, ZBC 7, ZBKB 8, ZBKC 9, ZBKX 10,
+    # Linux's uapi bits: FD 0, C 1, ZBA 3, ZBB 4, ZBS 5, ZICBOZ 6, ZBC 7, ZBKB 8, ZBKC 9, ZBKX 10,
     # ZKND 11, ZKNE 12, ZKNH 13, ZKSED 14, ZKSH 15, ZFH 27, ZFHMIN 28, ZIHINTNTL 29,
     # ZFA 32, ZICOND 35, ZIHINTPAUSE 36, ZIMOP 42, ZCA 43, ZCB 44, ZCD 45, ZCMOP 47.
-    for bit in 0 1 3 4 5 7 8 9 10 11 12 13 14 15 27 28 29 32 35 36 42 43 44 45 47; do
+    for bit in 0 1 3 4 5 6 7 8 9 10 11 12 13 14 15 27 28 29 32 35 36 42 43 44 45 47; do
         [ $(( (v >> bit) & 1 )) -eq 1 ] || fail "riscv_hwprobe IMA_EXT_0 $v lacks bit $bit"
     done
     # ...and nothing the hart lacks: V (2), ZKT (16), vector crypto/FP (17-26, 30, 31)
