@@ -1,7 +1,7 @@
 /* Running a machine: vCPU threads, the stop state, pause/resume, the time
  * bound, resets and the exit status (machine.h). */
 #define _GNU_SOURCE /* pthread_setname_np */
-#include "boards/machine.h"
+#include "boards/machine_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -21,47 +21,6 @@
 #define QUICK_RESET_SECONDS 2.0
 #define RESET_LOOP_LIMIT 5
 
-struct vcpu_slot {
-    struct vm_machine *m;
-    unsigned index;
-    struct vm_vcpu *vcpu; /* atomic: read by interrupt forwarders without the lock */
-    pthread_t thread;
-    bool started, running, parked; /* under the lock */
-};
-
-/* A function to run on a parked vCPU's thread (vm_machine_vcpu_call). */
-struct vcpu_call {
-    unsigned target;
-    int (*fn)(struct vm_vcpu *vcpu, void *arg);
-    void *arg;
-    int result;
-    bool pending, done;
-};
-
-struct vm_machine {
-    const struct vm_machine_ops *ops;
-    void *board;
-    struct vm_machine_config cfg;
-    struct vm_event_loop *loop;
-    struct vm_chardev *console;
-    bool own_console;
-
-    pthread_mutex_t lock; /* guards everything below and the slots' flags */
-    pthread_cond_t cond;  /* CLOCK_MONOTONIC (the time bound's clock) */
-    enum vm_stop_reason stop;
-    int status;
-    char error[256];
-    unsigned nr_vcpus;
-    struct vcpu_slot vcpus[VM_MACHINE_MAX_VCPUS];
-    unsigned running, parked; /* vCPU threads alive / waiting in park() */
-    unsigned pause_depth;
-    bool building; /* between the start of build() and the vCPU threads' start */
-    struct vcpu_call *call;
-    /* Nonzero when a vCPU thread must look at the state above before it
-     * runs again (a stop or a pause); read without the lock. */
-    int attention;
-};
-
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -70,14 +29,15 @@ static double now_seconds(void)
 }
 
 /* Lock held. */
-static void update_attention(struct vm_machine *m)
+void machine_update_attention(struct vm_machine *m)
 {
-    __atomic_store_n(&m->attention, m->stop != VM_RUNNING || m->pause_depth > 0,
+    __atomic_store_n(&m->attention,
+                     m->stop != VM_RUNNING || m->pause_depth > 0 || runctl_dirty(m),
                      __ATOMIC_RELEASE);
 }
 
 /* Lock held. */
-static void kick_all(struct vm_machine *m)
+void machine_kick_all(struct vm_machine *m)
 {
     for (unsigned i = 0; i < m->nr_vcpus; i++) {
         struct vm_vcpu *v = __atomic_load_n(&m->vcpus[i].vcpu, __ATOMIC_ACQUIRE);
@@ -94,10 +54,10 @@ void vm_machine_stop(struct vm_machine *m, enum vm_stop_reason why, int status, 
         m->status = status;
         if (msg)
             snprintf(m->error, sizeof(m->error), "%s", msg);
-        update_attention(m);
+        machine_update_attention(m);
         pthread_cond_broadcast(&m->cond);
     }
-    kick_all(m);
+    machine_kick_all(m);
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -115,8 +75,8 @@ void vm_machine_pause(struct vm_machine *m)
 {
     pthread_mutex_lock(&m->lock);
     m->pause_depth++;
-    update_attention(m);
-    kick_all(m);
+    machine_update_attention(m);
+    machine_kick_all(m);
     /* Every vCPU of the boot: a boot being built is waited for, and a
      * vCPU whose thread is about to start parks as soon as it does. */
     while (m->stop == VM_RUNNING && (m->building || m->parked < m->nr_vcpus))
@@ -129,7 +89,7 @@ void vm_machine_resume(struct vm_machine *m)
     pthread_mutex_lock(&m->lock);
     if (m->pause_depth > 0)
         m->pause_depth--;
-    update_attention(m);
+    machine_update_attention(m);
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
 }
@@ -189,7 +149,9 @@ static bool park(struct vcpu_slot *s)
             pthread_cond_broadcast(&m->cond);
             continue;
         }
-        if (m->pause_depth == 0)
+        if (runctl_apply(s)) /* a debug state to apply, on this thread */
+            continue;
+        if (m->pause_depth == 0 || s->released)
             break;
         pthread_cond_wait(&m->cond, &m->lock);
     }
@@ -215,6 +177,12 @@ static void handle_exit(struct vcpu_slot *s, struct vm_exit *ex)
         vm_machine_stop(m, ex->u.error.guest ? VM_STOP_TRAP_STORM : VM_STOP_ERROR, 0,
                         ex->u.error.message);
         return;
+    case VM_EXIT_DEBUG:
+        if (ex->u.debug.reason != VM_DEBUG_EBREAK) { /* the run control's */
+            runctl_debug_exit(s, &ex->u.debug);
+            return;
+        }
+        break;
     case VM_EXIT_SHUTDOWN:
         vm_machine_stop(m, ex->u.shutdown.kind == VM_SHUTDOWN_RESET ? VM_STOP_RESET
                         : VM_STOP_POWEROFF, ex->u.shutdown.status, NULL);
@@ -268,6 +236,7 @@ int vm_machine_add_vcpu(struct vm_machine *m, struct vm_vcpu *vcpu)
     m->vcpus[i] = (struct vcpu_slot){.m = m, .index = i};
     __atomic_store_n(&m->vcpus[i].vcpu, vcpu, __ATOMIC_RELEASE);
     m->nr_vcpus = i + 1;
+    machine_update_attention(m); /* it may have a debug state to apply */
     pthread_mutex_unlock(&m->lock);
     return 0;
 }
@@ -405,7 +374,7 @@ static int final_status(struct vm_machine *m, enum vm_stop_reason why)
     }
 }
 
-int vm_machine_run(struct vm_machine *m)
+static int run_boots(struct vm_machine *m)
 {
     const struct vm_machine_config *cfg = &m->cfg;
     double start = now_seconds();
@@ -448,11 +417,18 @@ int vm_machine_run(struct vm_machine *m)
         if (m->stop == VM_STOP_RESET)
             m->stop = VM_RUNNING;
         why = m->stop; /* a quit or error may have come during the reset */
-        update_attention(m);
+        machine_update_attention(m);
         pthread_mutex_unlock(&m->lock);
         if (why != VM_RUNNING)
             return final_status(m, why);
     }
+}
+
+int vm_machine_run(struct vm_machine *m)
+{
+    int status = run_boots(m);
+    runctl_ended(m, vm_machine_stop_reason(m), status);
+    return status;
 }
 
 /* ---- the machine ------------------------------------------------------------ */
@@ -479,6 +455,7 @@ struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *boa
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the time bound's clock */
     pthread_cond_init(&m->cond, &ca);
     pthread_condattr_destroy(&ca);
+    runctl_init(m, cfg);
     if (!(m->loop = vm_event_loop_create("vm-events"))) {
         vm_machine_destroy(m);
         return NULL;
@@ -505,6 +482,7 @@ void vm_machine_destroy(struct vm_machine *m)
     if (m->own_console)
         vm_chardev_destroy(m->console);
     vm_event_loop_destroy(m->loop);
+    runctl_fini(m);
     pthread_cond_destroy(&m->cond);
     pthread_mutex_destroy(&m->lock);
     free(m);

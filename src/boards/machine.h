@@ -79,6 +79,9 @@ struct vm_machine_config {
      * escapes whose Ctrl-A x stops the machine (VM_STOP_QUIT). */
     struct vm_chardev *console;
     bool no_console; /* no terminal at all (e.g. -dumpdtb) */
+    /* QEMU's -S: vCPUs are built and parked before their first
+     * instruction until the run control's cont (boards/runctl.h). */
+    bool start_paused;
 };
 
 struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *board,
