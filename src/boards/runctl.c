@@ -454,8 +454,10 @@ int vm_runctl_step(struct vm_machine *m, unsigned i, bool others_run)
 enum vm_run_state vm_runctl_wait_stopped(struct vm_machine *m)
 {
     pthread_mutex_lock(&m->lock);
+    /* (before the first boot there are no vCPUs yet: wait for them) */
     while (m->stop == VM_RUNNING && m->rc.state != VM_RUN_RUNNING &&
-           m->rc.state != VM_RUN_ENDED && (m->building || m->parked < m->nr_vcpus))
+           m->rc.state != VM_RUN_ENDED &&
+           (m->building || !m->nr_vcpus || m->parked < m->nr_vcpus))
         pthread_cond_wait(&m->cond, &m->lock);
     enum vm_run_state s = m->rc.state;
     pthread_mutex_unlock(&m->lock);
