@@ -12,7 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devices/chardev_stdio.h"
+#include "devices/chardev_fd.h"
+#include "devices/chardev_mux.h"
 #include "vm/error.h"
 
 /* A reset this soon after the machine started counts as quick; this many
@@ -357,7 +358,7 @@ static int final_status(struct vm_machine *m, enum vm_stop_reason why)
             fprintf(stderr, "vm: guest powered off\n");
         return m->status;
     case VM_STOP_QUIT:
-        fprintf(stderr, "vm: terminated by %s\n", m->own_console ? "Ctrl-A x" : "a quit request");
+        fprintf(stderr, "vm: terminated by %s\n", m->error[0] ? m->error : "a quit request");
         return 0;
     case VM_STOP_TIMEOUT:
         fprintf(stderr, "vm: stopped after the time limit (%g s)\n", cfg->timeout);
@@ -435,7 +436,7 @@ int vm_machine_run(struct vm_machine *m)
 
 static void on_console_quit(void *opaque)
 {
-    vm_machine_stop(opaque, VM_STOP_QUIT, 0, NULL);
+    vm_machine_stop(opaque, VM_STOP_QUIT, 0, "Ctrl-A x");
 }
 
 struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *board,
@@ -456,22 +457,28 @@ struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *boa
     pthread_cond_init(&m->cond, &ca);
     pthread_condattr_destroy(&ca);
     runctl_init(m, cfg);
-    if (!(m->loop = vm_event_loop_create("vm-events"))) {
+    const struct vm_machine_frontend *fe = cfg->frontend;
+    if (fe && fe->no_reboot)
+        m->cfg.on_reset = VM_RESET_EXIT;
+    m->loop = fe ? fe->loop : NULL;
+    m->own_loop = !m->loop;
+    if (!m->loop && !(m->loop = vm_event_loop_create("vm-events"))) {
         vm_machine_destroy(m);
         return NULL;
     }
     m->console = cfg->console;
     if (!m->console && !cfg->no_console) {
-        struct vm_chardev_stdio_config sc = {
-            .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO, .escape = true,
-            .on_quit = on_console_quit, .opaque = m,
-        };
-        if (!(m->console = vm_chardev_stdio_create(&sc))) {
+        struct vm_chardev_mux_config mc = {.on_quit = on_console_quit, .opaque = m};
+        m->own_console = true;
+        if (!(m->terminal = vm_chardev_stdio_create(false)) ||
+            !(m->mux = vm_chardev_mux_create(m->terminal, &mc)) ||
+            !(m->console = vm_chardev_mux_add_port(m->mux))) {
             vm_machine_destroy(m);
             return NULL;
         }
-        m->own_console = true;
     }
+    if (fe && fe->attach)
+        fe->attach(fe->opaque, m);
     return m;
 }
 
@@ -479,9 +486,15 @@ void vm_machine_destroy(struct vm_machine *m)
 {
     if (!m)
         return;
-    if (m->own_console)
-        vm_chardev_destroy(m->console);
-    vm_event_loop_destroy(m->loop);
+    const struct vm_machine_frontend *fe = m->cfg.frontend;
+    if (fe && fe->detach)
+        fe->detach(fe->opaque, m);
+    if (m->own_console) {
+        vm_chardev_mux_destroy(m->mux);
+        vm_chardev_destroy(m->terminal);
+    }
+    if (m->own_loop)
+        vm_event_loop_destroy(m->loop);
     runctl_fini(m);
     pthread_cond_destroy(&m->cond);
     pthread_mutex_destroy(&m->lock);

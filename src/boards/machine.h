@@ -70,18 +70,33 @@ struct vm_machine_ops {
     int (*handle_exit)(void *board, struct vm_machine *m, unsigned vcpu, struct vm_exit *ex);
 };
 
+/* The host side of a run (tools/vm, an embedder): the event loop its
+ * character devices already use, and who wants the machine (a monitor,
+ * QMP) from its creation to its end. */
+struct vm_machine_frontend {
+    struct vm_event_loop *loop; /* the machine's event loop; NULL: it makes its own */
+    /* After the machine is created (before the first build), and before it
+     * is destroyed (after the run); on the creating thread. */
+    void (*attach)(void *opaque, struct vm_machine *m);
+    void (*detach)(void *opaque, struct vm_machine *m);
+    void *opaque;
+    bool no_reboot; /* QEMU's -no-reboot: a guest reset ends the run (VM_RESET_EXIT) */
+};
+
 struct vm_machine_config {
     double timeout;         /* seconds over all boots; 0: unbounded */
     uint64_t max_insns;     /* per vCPU (for messages; the board sets it on its vCPUs) */
     bool verbose;
     enum vm_reset_action on_reset;
-    /* The console: a given back end, or (NULL) the terminal with Ctrl-A
-     * escapes whose Ctrl-A x stops the machine (VM_STOP_QUIT). */
+    /* The console: a given back end, or (NULL) the terminal behind a
+     * Ctrl-A multiplexer (chardev_mux.h) whose Ctrl-A x stops the machine
+     * (VM_STOP_QUIT). */
     struct vm_chardev *console;
     bool no_console; /* no terminal at all (e.g. -dumpdtb) */
     /* QEMU's -S: vCPUs are built and parked before their first
      * instruction until the run control's cont (boards/runctl.h). */
     bool start_paused;
+    const struct vm_machine_frontend *frontend; /* NULL: none */
 };
 
 struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *board,
@@ -97,7 +112,8 @@ int vm_machine_run(struct vm_machine *m);
 
 /* Ask the machine to stop (thread-safe). The first reason wins, except
  * that anything overrides a pending reset. msg: for VM_STOP_ERROR and
- * VM_STOP_TRAP_STORM (copied); status: for VM_STOP_POWEROFF. */
+ * VM_STOP_TRAP_STORM (copied), and who asked for VM_STOP_QUIT ("Ctrl-A
+ * x": "vm: terminated by Ctrl-A x"); status: for VM_STOP_POWEROFF. */
 void vm_machine_stop(struct vm_machine *m, enum vm_stop_reason why, int status,
                      const char *msg);
 /* The stop reason so far (VM_RUNNING while running). */

@@ -8,6 +8,8 @@
 #include "boards/machine.h"
 #include "boards/runctl.h"
 
+struct vm_chardev_mux;
+
 struct vcpu_slot {
     struct vm_machine *m;
     unsigned index;
@@ -51,7 +53,9 @@ struct vm_machine {
     void *board;
     struct vm_machine_config cfg;
     struct vm_event_loop *loop;
-    struct vm_chardev *console;
+    bool own_loop;
+    struct vm_chardev *console, *terminal; /* terminal: the default console's back end */
+    struct vm_chardev_mux *mux;
     bool own_console;
 
     pthread_mutex_t lock; /* guards everything below and the slots' flags */

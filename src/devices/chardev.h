@@ -17,10 +17,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum vm_chardev_event {
+    VM_CHARDEV_FOCUS,  /* a multiplexer gave this front end the keyboard (Ctrl-A c) */
+    VM_CHARDEV_OPENED, /* a client connected (socket back ends) */
+    VM_CHARDEV_CLOSED, /* the client went away */
+};
+
 struct vm_chardev_frontend {
     /* Take up to len bytes; return how many were taken (0 when full). */
     size_t (*receive)(void *opaque, const uint8_t *buf, size_t len);
     void *opaque;
+    /* Optional: called on the back end's input thread, as receive is. */
+    void (*event)(void *opaque, enum vm_chardev_event ev);
 };
 
 struct vm_chardev;

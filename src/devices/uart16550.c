@@ -282,7 +282,7 @@ struct vm_uart16550 *vm_uart16550_create(struct vm_mem *mem, uint64_t base,
         free(u);
         return NULL;
     }
-    struct vm_chardev_frontend fe = {frontend_receive, u};
+    struct vm_chardev_frontend fe = {.receive = frontend_receive, .opaque = u};
     vm_chardev_attach(chr, &fe);
     return u;
 }

@@ -1,0 +1,82 @@
+/* Host terminal raw mode and its restoration (tty.h). */
+#include "devices/tty.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_fd = -1; /* >= 0 while in raw mode */
+static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV,
+                                    SIGBUS, SIGFPE, SIGILL, SIGABRT};
+#define NR_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+static struct sigaction old_actions[NR_FATAL];
+static pthread_mutex_t tty_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void restore_now(void)
+{
+    int fd = tty_fd;
+    if (fd >= 0) {
+        tcsetattr(fd, TCSANOW, &saved_tty); /* async-signal-safe */
+        tty_fd = -1;
+    }
+}
+
+static void fatal_signal_handler(int sig)
+{
+    restore_now();
+    for (unsigned i = 0; i < NR_FATAL; i++) {
+        if (fatal_signals[i] == sig) {
+            sigaction(sig, &old_actions[i], NULL);
+            break;
+        }
+    }
+    raise(sig); /* delivered once this handler returns */
+}
+
+bool vm_tty_make_raw(int fd, bool signals)
+{
+    static bool hooks_installed;
+    if (!isatty(fd))
+        return false;
+    pthread_mutex_lock(&tty_lock);
+    if (tty_fd >= 0 || tcgetattr(fd, &saved_tty) < 0) {
+        pthread_mutex_unlock(&tty_lock);
+        return false;
+    }
+    if (!hooks_installed) {
+        hooks_installed = true;
+        atexit(restore_now);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = fatal_signal_handler;
+        sigemptyset(&sa.sa_mask);
+        for (unsigned i = 0; i < NR_FATAL; i++)
+            sigaction(fatal_signals[i], &sa, &old_actions[i]);
+    }
+    struct termios t = saved_tty;
+    t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t.c_oflag |= OPOST;
+    t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | IEXTEN);
+    if (!signals)
+        t.c_lflag &= ~(tcflag_t)ISIG;
+    t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+    t.c_cflag |= CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    tty_fd = fd;
+    tcsetattr(fd, TCSANOW, &t);
+    pthread_mutex_unlock(&tty_lock);
+    return true;
+}
+
+void vm_tty_restore(int fd)
+{
+    pthread_mutex_lock(&tty_lock);
+    if (tty_fd == fd)
+        restore_now();
+    pthread_mutex_unlock(&tty_lock);
+}
