@@ -95,6 +95,8 @@ enum vm_debug_reason {
     VM_DEBUG_BREAKPOINT = 1, /* pc reached a breakpoint (not executed) */
     VM_DEBUG_WATCH = 2,      /* an access touched a watchpoint (executed) */
     VM_DEBUG_EBREAK = 3,     /* a breakpoint instruction with ebreak_exits */
+    VM_DEBUG_TRIGGER = 4,    /* a hart trigger set with Debug Mode rights fired before pc
+                                (watch_addr: the address it matched) */
 };
 
 /* VM_EXIT_DEBUG's payload: pc is where the vCPU stands now (the next

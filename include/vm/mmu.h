@@ -34,6 +34,10 @@ enum vm_fault {
     /* Not a RISC-V cause: a debugger's watchpoint stopped the access
      * before it happened (see vm_mmu_set_watchpoints). */
     VM_FAULT_WATCH = 64,
+    /* Not a RISC-V cause either: one of the guest's own debug triggers
+     * matched the access before it happened (vm_mmu_set_trigger_watches);
+     * vm_mmu_trigger_hit() says which. */
+    VM_FAULT_TRIGGER = 65,
 };
 
 /* How the levels are used (docs/MMU.md):
@@ -164,6 +168,9 @@ enum vm_fault vm_mmu_fetch(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
  * store/AMO misaligned fault (AMOs are not split), MMIO an access fault. */
 enum vm_fault vm_mmu_amo_ptr(struct vm_mmu_hart *h, uint64_t va, unsigned size, void **host,
                              uint64_t *tval);
+/* Zero a naturally aligned block of size bytes (a power of two, at most a
+ * page) of RAM as one store: cache-block zero. Faults as a store. */
+enum vm_fault vm_mmu_zero(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *tval);
 /* LR/SC: LR translates like a load and records a reservation of the 8-byte
  * granule with the value read; SC succeeds only if the reservation is still
  * held and the memory still holds that value (compare-and-swap), so any
@@ -238,12 +245,30 @@ void vm_mmu_pmp_write_addr(struct vm_mmu_hart *h, unsigned i, uint64_t value);
 struct vm_mmu_watch {
     uint64_t va, len;
     unsigned kinds; /* VM_MMU_WATCH_* bits */
+    /* Trigger watches only: the access size it matches (0: any), and the
+     * owner's number for it (the trigger's index). */
+    unsigned size, tag;
 };
 int vm_mmu_set_watchpoints(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n);
 void vm_mmu_watch_pass(struct vm_mmu_hart *h, bool pass);
 /* The first hit recorded while passing (and forget it): the watched
  * range's start and the kind of access (one VM_MMU_WATCH_* bit). */
 bool vm_mmu_watch_take_hit(struct vm_mmu_hart *h, uint64_t *range_start, unsigned *kind);
+
+/* The guest's own load/store triggers (Sdtrig), per hart, kept apart from
+ * the debugger's: set by the CPU whenever the set active in its current
+ * mode changes. The same pages stay out of L1; the slow path checks them
+ * before translating (a trigger outranks page and access faults) and
+ * returns VM_FAULT_TRIGGER with *tval = the first byte of the access
+ * inside the range; nothing is done. len = ~0 stands for "to the end". */
+#define VM_MMU_MAX_TRIGGER_WATCH 8
+int vm_mmu_set_trigger_watches(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n);
+/* The tag of the trigger watch behind the last VM_FAULT_TRIGGER. */
+unsigned vm_mmu_trigger_hit(const struct vm_mmu_hart *h);
+/* The trigger check alone, for accesses the CPU makes without the
+ * accessors above (cache-block management). */
+enum vm_fault vm_mmu_check_triggers(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                    unsigned kinds, uint64_t *tval);
 
 /* A debugger's look-up of one data address as privilege priv (the hart's
  * satp, SUM and MXR otherwise): like vm_mmu_translate_batch, no effects. */

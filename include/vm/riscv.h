@@ -36,6 +36,16 @@ void vm_riscv_hart_irq(void *vcpu, unsigned n, bool level);
 #define VM_RISCV_IRQ_SEI 9
 #define VM_RISCV_IRQ_MEI 11
 
+/* The soft hart's trigger module (Sdtrig) as an external debugger sees it
+ * (Debug Mode rights: it may set tdata1.dmode and action 1, "enter Debug
+ * Mode", which stops the vCPU with VM_EXIT_DEBUG, reason VM_DEBUG_TRIGGER;
+ * M-mode cannot then change that trigger). Trigger `index`: if write,
+ * tdata2 then tdata1 are written (legalised as the CSRs are); then both
+ * are read back. Only while the vCPU is not running. -VM_EINVAL for another
+ * backend, a hart without Sdtrig, or an index out of range. */
+int vm_riscv_trigger(struct vm_vcpu *vcpu, unsigned index, uint64_t *tdata1, uint64_t *tdata2,
+                     bool write);
+
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */
 #define VM_RISCV_PMP_ENTRIES 16

@@ -71,7 +71,9 @@ enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uin
 {
     struct part parts[2];
     unsigned n;
-    enum vm_fault f = translate_access(h, va, size, VM_ACCESS_LOAD, parts, &n, tval);
+    enum vm_fault f = mmu_trigger_check(h, va, size, VM_MMU_WATCH_READ, tval);
+    if (f == VM_FAULT_NONE)
+        f = translate_access(h, va, size, VM_ACCESS_LOAD, parts, &n, tval);
     if (f == VM_FAULT_NONE)
         f = mmu_watch_check(h, va, size, VM_MMU_WATCH_READ, tval);
     if (f != VM_FAULT_NONE)
@@ -128,7 +130,9 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
 {
     struct part parts[2];
     unsigned n;
-    enum vm_fault f = translate_access(h, va, size, VM_ACCESS_STORE, parts, &n, tval);
+    enum vm_fault f = mmu_trigger_check(h, va, size, VM_MMU_WATCH_WRITE, tval);
+    if (f == VM_FAULT_NONE)
+        f = translate_access(h, va, size, VM_ACCESS_STORE, parts, &n, tval);
     if (f != VM_FAULT_NONE)
         return f;
     for (unsigned i = 0; i < n; i++) /* MMIO parts must exist before RAM is written */
@@ -163,10 +167,13 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
                                    enum vm_access acc, unsigned kinds, struct part *p,
                                    uint64_t *tval)
 {
+    enum vm_fault f = mmu_trigger_check(h, va, size, kinds, tval);
+    if (f != VM_FAULT_NONE)
+        return f;
     *tval = va;
     if (va & (size - 1))
         return acc == VM_ACCESS_LOAD ? VM_FAULT_LOAD_MISALIGNED : VM_FAULT_STORE_MISALIGNED;
-    enum vm_fault f = translate_part(h, va, size, acc, p);
+    f = translate_part(h, va, size, acc, p);
     if (f != VM_FAULT_NONE)
         return f;
     if (!p->host) /* atomics need RAM */
@@ -189,6 +196,15 @@ enum vm_fault vm_mmu_amo_ptr(struct vm_mmu_hart *h, uint64_t va, unsigned size, 
                                   VM_MMU_WATCH_READ | VM_MMU_WATCH_WRITE, &p, tval);
     if (f == VM_FAULT_NONE)
         *host = p.host;
+    return f;
+}
+
+enum vm_fault vm_mmu_zero(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *tval)
+{
+    struct part p;
+    enum vm_fault f = atomic_target(h, va, size, VM_ACCESS_STORE, VM_MMU_WATCH_WRITE, &p, tval);
+    if (f == VM_FAULT_NONE)
+        memset(p.host, 0, size);
     return f;
 }
 

@@ -286,7 +286,7 @@ static uint8_t *fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
     uint8_t *host = r->host + (pa_page - r->base);
     if (!fill)
         return host;
-    if (h->nwatch && mmu_watch_page(h, va, acc))
+    if ((h->nwatch | h->ntrig) && mmu_watch_page(h, va, acc))
         return host; /* every access to it takes the slow path, which checks */
     if (acc == VM_ACCESS_STORE) {
         if (!(e->flags & PTE_D) || mmu_code_watched(h->mmu, pa_page))

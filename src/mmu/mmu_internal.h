@@ -250,6 +250,9 @@ struct vm_mmu_hart {
     uint64_t watch_hit_start;
     unsigned watch_hit_kind;
     struct vm_mmu_watch watch[VM_MMU_MAX_WATCH];
+    /* The guest's load/store triggers (watch.c); ntrig is 0 when none. */
+    unsigned ntrig, trig_hit;
+    struct vm_mmu_watch trig[VM_MMU_MAX_TRIGGER_WATCH];
 };
 
 /* L1 (tlb_l1.c) */
@@ -407,6 +410,15 @@ static inline enum vm_fault mmu_watch_check(struct vm_mmu_hart *h, uint64_t va, 
     if (__builtin_expect(h->nwatch == 0, 1))
         return VM_FAULT_NONE;
     return mmu_watch_access(h, va, size, kinds, tval);
+}
+
+/* The guest's triggers: VM_FAULT_NONE or VM_FAULT_TRIGGER with *tval. */
+static inline enum vm_fault mmu_trigger_check(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                              unsigned kinds, uint64_t *tval)
+{
+    if (__builtin_expect(h->ntrig == 0, 1))
+        return VM_FAULT_NONE;
+    return vm_mmu_check_triggers(h, va, size, kinds, tval);
 }
 
 /* Code watch (access.c) */

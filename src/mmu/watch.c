@@ -6,9 +6,10 @@
 #include "vm/error.h"
 #include "mmu/mmu_internal.h"
 
+/* Inclusive ends: a range may reach the top of the address space. */
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
-    return a < b + blen && b < a + alen; /* ranges were checked not to wrap */
+    return a <= b + (blen - 1) && b <= a + (alen - 1);
 }
 
 int vm_mmu_set_watchpoints(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n)
@@ -44,16 +45,50 @@ bool vm_mmu_watch_take_hit(struct vm_mmu_hart *h, uint64_t *range_start, unsigne
     return true;
 }
 
+static bool page_in(const struct vm_mmu_watch *w, unsigned n, uint64_t va, unsigned kind)
+{
+    for (unsigned i = 0; i < n; i++)
+        if ((w[i].kinds & kind) && overlaps(va & ~0xfffULL, VM_PAGE_SIZE, w[i].va, w[i].len))
+            return true;
+    return false;
+}
+
 bool mmu_watch_page(const struct vm_mmu_hart *h, uint64_t va, enum vm_access acc)
 {
     unsigned kind = acc == VM_ACCESS_LOAD    ? VM_MMU_WATCH_READ
                     : acc == VM_ACCESS_STORE ? VM_MMU_WATCH_WRITE
                                              : 0;
-    for (unsigned i = 0; i < h->nwatch; i++)
-        if ((h->watch[i].kinds & kind) &&
-            overlaps(va & ~0xfffULL, VM_PAGE_SIZE, h->watch[i].va, h->watch[i].len))
-            return true;
-    return false;
+    return page_in(h->watch, h->nwatch, va, kind) || page_in(h->trig, h->ntrig, va, kind);
+}
+
+int vm_mmu_set_trigger_watches(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n)
+{
+    if (n > VM_MMU_MAX_TRIGGER_WATCH)
+        return vm_error(VM_EINVAL, "at most %d trigger watches", VM_MMU_MAX_TRIGGER_WATCH);
+    for (unsigned i = 0; i < n; i++)
+        h->trig[i] = w[i];
+    h->ntrig = n;
+    l1_flush(h, false, 0, false, 0);
+    return 0;
+}
+
+unsigned vm_mmu_trigger_hit(const struct vm_mmu_hart *h)
+{
+    return h->trig_hit;
+}
+
+enum vm_fault vm_mmu_check_triggers(struct vm_mmu_hart *h, uint64_t va, unsigned size,
+                                    unsigned kinds, uint64_t *tval)
+{
+    for (unsigned i = 0; i < h->ntrig; i++) {
+        const struct vm_mmu_watch *w = &h->trig[i];
+        if (!(w->kinds & kinds) || (w->size && w->size != size) || !overlaps(va, size, w->va, w->len))
+            continue;
+        h->trig_hit = w->tag;
+        *tval = va >= w->va ? va : w->va; /* the first byte of the access in the range */
+        return VM_FAULT_TRIGGER;
+    }
+    return VM_FAULT_NONE;
 }
 
 enum vm_fault mmu_watch_access(struct vm_mmu_hart *h, uint64_t va, unsigned size, unsigned kinds,

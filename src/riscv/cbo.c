@@ -2,8 +2,6 @@
  * menvcfg/senvcfg enables, then the access checks. Memory is coherent for
  * every agent here, so clean, flush and invalidate have nothing to write
  * back or drop: what remains is whether the access is allowed. */
-#include <string.h>
-
 #include "riscv/csr_defs.h"
 #include "riscv/hart.h"
 #include "vm/riscv.h"
@@ -27,12 +25,12 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
             return -1;
         /* A store of the whole block: translated once (store rules, A and
          * D, PMP on the 64 bytes, code watch, dirty log), RAM only. */
-        void *p;
         uint64_t tv;
-        f = vm_mmu_amo_ptr(h->mmu, addr & ~(uint64_t)(CBO_BLOCK - 1), CBO_BLOCK, &p, &tv);
+        f = vm_mmu_zero(h->mmu, addr & ~(uint64_t)(CBO_BLOCK - 1), CBO_BLOCK, &tv);
+        if (f == VM_FAULT_TRIGGER)
+            *tval = tv; /* a trigger reports the address it matched */
         if (f != VM_FAULT_NONE)
             return (int)f;
-        memset(p, 0, CBO_BLOCK);
         h->used.cbo_zero++;
         return 0;
     }
@@ -40,6 +38,12 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
      * same here); clean and flush need CBCFE. */
     if (!enabled(h, op == 0 ? MENVCFG_CBIE : MENVCFG_CBCFE))
         return -1;
+    /* Debug triggers see it as a store to the block (Sdtrig). */
+    uint64_t block = addr & ~(uint64_t)(CBO_BLOCK - 1);
+    f = vm_mmu_check_triggers(h->mmu, block, CBO_BLOCK, VM_MMU_WATCH_WRITE, tval);
+    if (f != VM_FAULT_NONE)
+        return (int)f;
+    *tval = addr;
     /* Allowed when a load or a store would be; W implies R in PTEs and in
      * the PMP, so the load rules decide (A is set, D is not looked at).
      * Faults are reported as store faults. */

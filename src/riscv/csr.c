@@ -157,6 +157,8 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_MCAUSE: v = h->mcause; break;
     case CSR_MTVAL: v = h->mtval; break;
     case CSR_MIP: v = rv_read_mip(h); break;
+    case CSR_TSELECT ... CSR_TINFO:
+        return rv_trig_csr_read(h, csr, value);
     case CSR_PMPCFG0 ... CSR_PMPCFG15:
         if (csr & 1)
             return ILLEGAL; /* odd pmpcfg registers do not exist on RV64 */
@@ -180,6 +182,7 @@ static void write_mstatus(struct rv_hart *h, uint64_t val, uint64_t writable)
         s = (s & ~MSTATUS_MPP) | (h->mstatus & MSTATUS_MPP); /* no H-mode: keep */
     h->mstatus = with_sd(s);
     rv_update_mmu_context(h);
+    rv_trig_changed(h); /* MIE/SIE decide when breakpoint triggers match */
     h->events |= RV_EV_IRQ;
 }
 
@@ -255,7 +258,10 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
 
     case CSR_MSTATUS: write_mstatus(h, val, MSTATUS_WRITABLE); break;
     case CSR_MISA: break; /* WARL, fixed */
-    case CSR_MEDELEG: h->medeleg = val & MEDELEG_WRITABLE; break;
+    case CSR_MEDELEG:
+        h->medeleg = val & MEDELEG_WRITABLE;
+        rv_trig_changed(h); /* delegated breakpoints change when S triggers match */
+        break;
     case CSR_MIDELEG: h->mideleg = val & MIP_S_MASK; h->events |= RV_EV_IRQ; break;
     case CSR_MIE: h->mie = val & MIP_ALL; h->events |= RV_EV_IRQ; break;
     case CSR_MTVEC: h->mtvec = val & ~2ULL; break;
@@ -271,6 +277,8 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         break;
     case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: break; /* read-only zero (WARL) */
     case CSR_MSCRATCH: h->mscratch = val; break;
+    case CSR_TSELECT ... CSR_TINFO:
+        return rv_trig_csr_write(h, csr, val);
     case CSR_SEED:
         if (!seed_allowed(h))
             return ILLEGAL;

@@ -46,6 +46,11 @@
 #define CSR_MHPMEVENT31 0x33f
 #define CSR_MSCRATCH 0x340
 #define CSR_MSECCFG 0x747
+#define CSR_TSELECT 0x7a0 /* Sdtrig */
+#define CSR_TDATA1 0x7a1
+#define CSR_TDATA2 0x7a2
+#define CSR_TDATA3 0x7a3
+#define CSR_TINFO 0x7a4
 #define CSR_MEPC 0x341
 #define CSR_MCAUSE 0x342
 #define CSR_MTVAL 0x343

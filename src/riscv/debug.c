@@ -66,7 +66,8 @@ int rv_debug_set(struct rv_hart *h, const struct vm_vcpu_debug *dbg)
     h->dbg.nbp = dbg->nr_breakpoints;
     memcpy(h->dbg.bp, dbg->breakpoints, dbg->nr_breakpoints * sizeof(h->dbg.bp[0]));
     h->dbg.step = dbg->single_step;
-    h->dbg_active = dbg->nr_breakpoints || dbg->nr_watchpoints || dbg->single_step;
+    h->dbg.active = dbg->nr_breakpoints || dbg->nr_watchpoints || dbg->single_step;
+    rv_update_dbg_active(h);
     update_event(h);
     rv_vcache_flush(h); /* pages with breakpoints must leave it */
     return 0;
@@ -74,11 +75,13 @@ int rv_debug_set(struct rv_hart *h, const struct vm_vcpu_debug *dbg)
 
 void rv_debug_page_step(struct rv_hart *h)
 {
-    if (bp_stops(h, h->pc)) {
+    if (h->dbg.nbp && bp_stops(h, h->pc)) {
         debug_exit(h, &h->pending_exit, VM_DEBUG_BREAKPOINT);
         h->events |= RV_EV_EXIT;
         return;
     }
+    if (h->trig.nexec && rv_trig_exec_fire(h))
+        return; /* the guest's execute trigger (Sdtrig) */
     rv_step_uncached(h);
 }
 

@@ -64,6 +64,7 @@ void rv_hart_reset(struct rv_hart *h)
     h->stimecmp = ~0ULL;
     h->instret = h->cycle = 0;
     h->storm_count = 0;
+    rv_trig_reset(h);
     h->events = RV_EV_IRQ;
     h->budget = h->entry_budget = 0;
     vm_mmu_set_satp(h->mmu, 0);
@@ -275,8 +276,16 @@ void rv_step_uncached(struct rv_hart *h)
     struct rv_dpage *sp = h->scratch;
     struct rv_slot *slot = &sp->slots[(h->pc & (RV_PAGE_SIZE - 1)) >> 1];
     rv_slot_fill(slot, &d);
+    /* A budget of one: a jump back into the scratch page, or a taken
+     * branch, leaves instead of running on unchecked. The slice keeps its
+     * count (entry_budget moves with budget, so rv_retired() holds). */
+    int64_t saved = h->budget;
+    h->entry_budget -= saved - 1;
+    h->budget = 1;
     rv_exec(h, sp, slot, h->pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
     *slot = (struct rv_slot){.handler = rv_handlers()[RV_H_PAGE_END], .step = RV_STEP_OF_LEN(2)};
+    h->budget += saved - 1;
+    h->entry_budget += saved - 1;
 }
 
 /* Find the decoded page of pc (or run one instruction uncached) and run. */
@@ -284,18 +293,26 @@ static void run_from_pc(struct rv_hart *h)
 {
     uint64_t pc = h->pc;
     uint64_t vpn = pc >> 12;
+    if (unlikely(h->trig.stepping)) { /* an icount trigger counts every instruction */
+        rv_trig_icount_step(h);
+        return;
+    }
     struct rv_vcache_entry *e = &h->vcache[vpn & (RV_VCACHE_SIZE - 1)];
     struct rv_dpage *dp;
     if (likely(e->vpn == vpn && e->gen == h->vc_gen)) {
         dp = e->dp;
     } else {
+        /* Pages with a breakpoint or an execute trigger are never cached:
+         * we come back here for each of their instructions, and check pc
+         * before the fetch (a trigger outranks fetch faults). */
+        if (unlikely(h->dbg.nbp | h->trig.nexec) &&
+            (rv_debug_page_has_bp(h, vpn) || rv_trig_exec_page(h, vpn))) {
+            rv_debug_page_step(h);
+            return;
+        }
         struct vm_mmu_result r = vm_mmu_translate(h->mmu, pc, VM_ACCESS_FETCH);
         if (r.fault != VM_FAULT_NONE) {
             rv_raise(h, (uint64_t)r.fault, r.tval);
-            return;
-        }
-        if (unlikely(h->dbg.nbp) && rv_debug_page_has_bp(h, vpn)) {
-            rv_debug_page_step(h); /* never cached: we come back here each time */
             return;
         }
         uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);

@@ -94,6 +94,28 @@ struct rv_debug {
     bool resume_valid;
     unsigned nbp;
     uint64_t bp[VM_DEBUG_MAX_BREAKPOINTS];
+    bool active; /* breakpoints, watchpoints or single step set */
+};
+
+/* The trigger module (Sdtrig, trigger.c). */
+#define RV_TRIGGERS 4
+struct rv_trigger {
+    uint64_t tdata1, tdata2;
+};
+struct rv_trig_range {
+    uint64_t lo, len; /* [lo, lo + len - 1]; len ~0: to the top */
+    unsigned trigger;
+};
+struct rv_trig {
+    unsigned tselect;
+    struct rv_trigger t[RV_TRIGGERS];
+    /* What may fire in the current mode (rv_trig_sync). */
+    bool armed;    /* some trigger is set up, in any mode */
+    bool stepping; /* an icount trigger counts here: run one instruction at a time */
+    bool counted;  /* icount: this instruction was counted already */
+    unsigned nexec, nwatch;
+    struct rv_trig_range exec[RV_TRIGGERS], exec_seen[RV_TRIGGERS];
+    struct vm_mmu_watch watch[RV_TRIGGERS];
 };
 
 /* Which privileged extensions the hart has (priv_ext.c). */
@@ -140,6 +162,7 @@ struct rv_hart {
     struct vm_exit pending_exit;
 
     struct rv_debug dbg;
+    struct rv_trig trig;
     /* Breakpoints, watchpoints or single step armed (set by rv_debug_set
      * while the hart is parked): engines with translated code (the JIT)
      * run the interpreter while it is set. */
@@ -195,6 +218,38 @@ bool rv_exit_due(struct rv_hart *h, struct vm_exit *exit);
 static inline uint64_t rv_retired(const struct rv_hart *h)
 {
     return h->total_insns + (uint64_t)(h->entry_budget - h->budget);
+}
+
+/* ---- trigger.c ---- */
+void rv_trig_reset(struct rv_hart *h);
+/* tselect, tdata1-3, tinfo: 0, or -1 for illegal instruction. */
+int rv_trig_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value);
+int rv_trig_csr_write(struct rv_hart *h, unsigned csr, uint64_t value);
+/* Privilege, mstatus, medeleg or a trigger changed: recompute what is armed. */
+void rv_trig_sync(struct rv_hart *h);
+static inline void rv_trig_changed(struct rv_hart *h)
+{
+    if (__builtin_expect(h->trig.armed, 0))
+        rv_trig_sync(h);
+}
+/* Does an execute trigger armed now cover virtual page vpn? */
+bool rv_trig_exec_page(const struct rv_hart *h, uint64_t vpn);
+/* Before running the instruction at pc: fire a matching execute trigger. */
+bool rv_trig_exec_fire(struct rv_hart *h);
+/* The MMU stopped an access with VM_FAULT_TRIGGER (tval: the address). */
+void rv_trig_data_fire(struct rv_hart *h, uint64_t tval);
+/* icount: run one instruction, counting it (or fire a pending trigger). */
+void rv_trig_icount_step(struct rv_hart *h);
+/* icount: a trap taken from privilege `from` (take_trap). */
+void rv_trig_icount_event(struct rv_hart *h, unsigned from);
+/* The host debugger's access to trigger i with Debug Mode rights (dmode,
+ * action 1): write (as tdata1 = 0, tdata2, tdata1) if `write`, then read. */
+int rv_trig_debug_access(struct rv_hart *h, unsigned i, uint64_t *tdata1, uint64_t *tdata2,
+                         bool write);
+/* dbg_active for the JIT: the debugger's state or an armed guest trigger. */
+static inline void rv_update_dbg_active(struct rv_hart *h)
+{
+    h->dbg_active = h->dbg.active || h->trig.armed;
 }
 
 /* ---- debug.c ---- */

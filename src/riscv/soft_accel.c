@@ -258,6 +258,15 @@ static void soft_vcpu_stats(struct vm_vcpu *vcpu, char *buf, size_t size)
              m.walk_pbmt_nc, m.walk_pbmt_io, m.walk_napot);
 }
 
+int vm_riscv_trigger(struct vm_vcpu *vcpu, unsigned index, uint64_t *tdata1, uint64_t *tdata2,
+                     bool write)
+{
+    if (vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops ||
+        rv_trig_debug_access(vm_vcpu_priv(vcpu), index, tdata1, tdata2, write) < 0)
+        return vm_error(VM_EINVAL, "trigger %u: no such trigger on this vCPU", index);
+    return 0;
+}
+
 void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
 {
     struct vm_vcpu *vcpu = opaque;

@@ -19,6 +19,7 @@ void rv_set_priv(struct rv_hart *h, unsigned priv)
         rv_vcache_flush(h); /* fetch permissions depend on the privilege */
     }
     rv_update_mmu_context(h);
+    rv_trig_changed(h); /* also after traps and xRET, which change MIE/SIE */
 }
 
 static uint64_t set_field(uint64_t reg, uint64_t mask, uint64_t value)
@@ -37,6 +38,8 @@ static void take_trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
     unsigned code = (unsigned)(cause & 63);
     uint64_t deleg = interrupt ? h->mideleg : h->medeleg;
     uint64_t s = h->mstatus;
+    if (__builtin_expect(h->trig.stepping, 0))
+        rv_trig_icount_event(h, h->priv); /* icount counts traps too */
     if (h->priv <= VM_PRIV_S && ((deleg >> code) & 1)) {
         h->scause = cause;
         h->sepc = h->pc;
@@ -93,6 +96,10 @@ void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
 {
     if (cause == VM_FAULT_WATCH) { /* a debugger's watchpoint, not a trap */
         rv_debug_watch_stop(h);
+        return;
+    }
+    if (cause == VM_FAULT_TRIGGER) { /* the guest's load/store trigger */
+        rv_trig_data_fire(h, tval);
         return;
     }
     check_storm(h, cause, tval);

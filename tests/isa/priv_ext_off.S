@@ -1,9 +1,10 @@
 /* Negative controls for the privileged extensions' switches: with them off
  * the CBO and Svinval instructions are illegal (in M-mode too, mtval = the
- * bits), and so are seed and mseccfg (Zkr); menvcfg/senvcfg keep only FIOM
+ * bits), and so are seed and mseccfg (Zkr) and the trigger CSRs (Sdtrig);
+ * menvcfg/senvcfg keep only FIOM
  * and STCE, and PTEs follow the base rules: A clear faults (Svade), PBMT
  * and N are reserved bits. */
-/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off */
+/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off,sdtrig=off */
 #include "test.h"
 #include "vm.h"
 
@@ -36,6 +37,9 @@ TEST_BEGIN
   csrw CSR_MENVCFG, zero
   EXPECT_TRAP_TVAL 13, CAUSE_ILLEGAL, CSR_INSN(0x015, 0, 1, 10), csrrw a0, 0x015, zero
   EXPECT_TRAP_TVAL 14, CAUSE_ILLEGAL, CSR_INSN(0x747, 0, 2, 10), csrr a0, 0x747
+  EXPECT_TRAP_TVAL 15, CAUSE_ILLEGAL, CSR_INSN(0x7a0, 0, 2, 10), csrr a0, 0x7a0
+  EXPECT_TRAP_TVAL 16, CAUSE_ILLEGAL, CSR_INSN(0x7a1, 11, 1, 0), csrw 0x7a1, a1
+  EXPECT_TRAP_TVAL 17, CAUSE_ILLEGAL, CSR_INSN(0x7a4, 0, 2, 10), csrr a0, 0x7a4
 
   li a5, 3
   MAP 0x80000000, 0x80000000, PTE_RWX, 2

@@ -45,7 +45,7 @@ static void test_privilege_and_read_only(void **state)
     assert_int_equal(csr_access(h, VM_PRIV_M, CSR_CYCLE, true), -1);
     assert_int_equal(csr_access(h, VM_PRIV_M, CSR_MHARTID, false), 0);
     /* not implemented: illegal, never a silent zero */
-    static const unsigned missing[] = {0x7c0, 0x5c0, 0x800, 0x7a0 /* tselect */, 0x7b0 /* dcsr: Debug Mode only */,
+    static const unsigned missing[] = {0x7c0, 0x5c0, 0x800, 0x7a5 /* tcontrol */, 0x7a8 /* mcontext */, 0x7b0 /* dcsr: Debug Mode only */,
                                        0x3a1 /* pmpcfg1: RV32 only */, 0x310 /* mstatush */,
                                        0x15d /* stimecmph */, 0x600 /* hstatus */, 0xfff};
     for (unsigned i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
