@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct vm_vcpu;
+
 /* VM_REGSET_CORE */
 struct vm_riscv_core_regs {
     uint64_t x[32]; /* x[0] reads 0; writes to it are ignored */
@@ -45,6 +47,15 @@ void vm_riscv_hart_irq(void *vcpu, unsigned n, bool level);
  * backend, a hart without Sdtrig, or an index out of range. */
 int vm_riscv_trigger(struct vm_vcpu *vcpu, unsigned index, uint64_t *tdata1, uint64_t *tdata2,
                      bool write);
+
+/* The events the soft hart's HPM counters (Zihpm) count, as SBI PMU event
+ * indices (what OpenSBI writes to mhpmevent), with the counters each may
+ * use (bit i: counter i): what a board's riscv,pmu device-tree node says. */
+struct vm_riscv_hpm_event {
+    uint32_t event, counters;
+};
+#define VM_RISCV_HPM_EVENTS 5
+extern const struct vm_riscv_hpm_event vm_riscv_hpm_events[VM_RISCV_HPM_EVENTS];
 
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */

@@ -109,7 +109,7 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
             return ILLEGAL;
         rv_sync_counters(h);
         v = csr == CSR_CYCLE ? h->cycle : csr == CSR_TIME ? rv_time(h)
-          : csr == CSR_INSTRET ? h->instret : 0;
+          : csr == CSR_INSTRET ? h->instret : rv_hpm_read(h, csr - CSR_HPMCOUNTER3);
         break;
 
     case CSR_SEED:
@@ -146,7 +146,7 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_MCOUNTEREN: v = h->mcounteren; break;
     case CSR_MENVCFG: v = h->menvcfg; break;
     case CSR_MCOUNTINHIBIT: v = h->mcountinhibit; break;
-    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: v = 0; break;
+    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: v = h->hpm.event[csr - CSR_MHPMEVENT3]; break;
     case CSR_MSCRATCH: v = h->mscratch; break;
     case CSR_MSECCFG:
         if (!rv_isa_has(&h->isa, RV_EXT_ZKR))
@@ -167,7 +167,10 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_PMPADDR0 ... CSR_PMPADDR63: v = vm_mmu_pmp_read_addr(h->mmu, csr - CSR_PMPADDR0); break;
     case CSR_MCYCLE: rv_sync_counters(h); v = h->cycle; break;
     case CSR_MINSTRET: rv_sync_counters(h); v = h->instret; break;
-    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31: v = 0; break;
+    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31:
+        rv_sync_counters(h);
+        v = rv_hpm_read(h, csr - CSR_MHPMCOUNTER3);
+        break;
     default:
         return ILLEGAL;
     }
@@ -273,9 +276,13 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         break;
     case CSR_MCOUNTINHIBIT:
         rv_sync_counters(h);
-        h->mcountinhibit = val & 5; /* CY and IR; the HPM counters are zero */
+        rv_hpm_set_inhibit(h, val);
+        h->mcountinhibit = (h->mcountinhibit & ~5ULL) | (val & 5); /* CY, IR; TM does not exist */
         break;
-    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31: break; /* read-only zero (WARL) */
+    case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31:
+        rv_sync_counters(h);
+        rv_hpm_set_event(h, csr - CSR_MHPMEVENT3, val);
+        break;
     case CSR_MSCRATCH: h->mscratch = val; break;
     case CSR_TSELECT ... CSR_TINFO:
         return rv_trig_csr_write(h, csr, val);
@@ -317,7 +324,10 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         rv_sync_counters(h);
         h->instret = counter_write_value(h, val, 2);
         break;
-    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31: break;
+    case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31:
+        rv_sync_counters(h);
+        rv_hpm_write(h, csr - CSR_MHPMCOUNTER3, val);
+        break;
     default:
         return ILLEGAL; /* including every read-only CSR reaching here */
     }

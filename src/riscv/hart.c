@@ -55,6 +55,7 @@ void rv_hart_reset(struct rv_hart *h)
     h->medeleg = h->mideleg = h->mie = h->mip = 0;
     h->mtvec = h->mscratch = h->mepc = h->mcause = h->mtval = 0;
     h->mcounteren = h->mcountinhibit = 0;
+    memset(&h->hpm, 0, sizeof(h->hpm));
     h->mseccfg = 0;
     h->seed_pos = sizeof(h->seed_buf); /* empty: refill on the first read */
     h->menvcfg = rv_menvcfg_reset(h);

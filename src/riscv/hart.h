@@ -118,6 +118,14 @@ struct rv_trig {
     struct vm_mmu_watch watch[RV_TRIGGERS];
 };
 
+/* Zihpm (hpm.c): mhpmcounter3-31 counted lazily from their event's source. */
+#define RV_HPM_COUNTERS 29
+struct rv_hpm {
+    uint64_t event[RV_HPM_COUNTERS]; /* 0: none */
+    uint64_t base[RV_HPM_COUNTERS];  /* the value when `at` was taken */
+    uint64_t at[RV_HPM_COUNTERS];    /* the event source's total then */
+};
+
 /* Which privileged extensions the hart has (priv_ext.c). */
 struct rv_priv_ext {
     unsigned pmp_entries; /* 0 (no PMP) or 16 */
@@ -163,6 +171,7 @@ struct rv_hart {
 
     struct rv_debug dbg;
     struct rv_trig trig;
+    struct rv_hpm hpm;
     /* Breakpoints, watchpoints or single step armed (set by rv_debug_set
      * while the hart is parked): engines with translated code (the JIT)
      * run the interpreter while it is set. */
@@ -219,6 +228,13 @@ static inline uint64_t rv_retired(const struct rv_hart *h)
 {
     return h->total_insns + (uint64_t)(h->entry_budget - h->budget);
 }
+
+/* ---- hpm.c ---- (counter i is mhpmcounter(i + 3)) */
+uint64_t rv_hpm_read(struct rv_hart *h, unsigned i);
+void rv_hpm_write(struct rv_hart *h, unsigned i, uint64_t value);
+void rv_hpm_set_event(struct rv_hart *h, unsigned i, uint64_t event);
+/* mcountinhibit's HPM bits (3-31). */
+void rv_hpm_set_inhibit(struct rv_hart *h, uint64_t inhibit);
 
 /* ---- trigger.c ---- */
 void rv_trig_reset(struct rv_hart *h);

@@ -41,6 +41,7 @@
     X(ZIFENCEI, "zifencei", RV_EXT_FIXED, "FENCE.I")                                         \
     X(ZIHINTNTL, "zihintntl", RV_EXT_ON, "non-temporal locality hints")                      \
     X(ZIHINTPAUSE, "zihintpause", RV_EXT_ON, "PAUSE hint")                                   \
+    X(ZIHPM, "zihpm", RV_EXT_ON, "hardware performance counters (mhpmcounter3-31; events: docs/HART.md)") \
     X(ZIMOP, "zimop", RV_EXT_ON, "may-be-operations (mop.r.N, mop.rr.N)")                     \
     X(ZFA, "zfa", RV_EXT_ON, "additional FP: fli, fminm/fmaxm, fround, fcvtmod, fleq/fltq")   \
     X(ZFH, "zfh", RV_EXT_ON, "half-precision floating point")                                \

@@ -1,10 +1,11 @@
 /* Negative controls for the privileged extensions' switches: with them off
  * the CBO and Svinval instructions are illegal (in M-mode too, mtval = the
  * bits), and so are seed and mseccfg (Zkr) and the trigger CSRs (Sdtrig);
+ * mhpmcounter/mhpmevent are read-only zero (Zihpm);
  * menvcfg/senvcfg keep only FIOM
  * and STCE, and PTEs follow the base rules: A clear faults (Svade), PBMT
  * and N are reserved bits. */
-/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off,sdtrig=off */
+/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off,sdtrig=off,zihpm=off */
 #include "test.h"
 #include "vm.h"
 
@@ -40,6 +41,15 @@ TEST_BEGIN
   EXPECT_TRAP_TVAL 15, CAUSE_ILLEGAL, CSR_INSN(0x7a0, 0, 2, 10), csrr a0, 0x7a0
   EXPECT_TRAP_TVAL 16, CAUSE_ILLEGAL, CSR_INSN(0x7a1, 11, 1, 0), csrw 0x7a1, a1
   EXPECT_TRAP_TVAL 17, CAUSE_ILLEGAL, CSR_INSN(0x7a4, 0, 2, 10), csrr a0, 0x7a4
+  TCASE 18
+  li t0, 2
+  csrw mhpmevent3, t0
+  csrr a0, mhpmevent3
+  CHECK a0, 0
+  li t0, 1234
+  csrw mhpmcounter3, t0
+  csrr a0, mhpmcounter3
+  CHECK a0, 0
 
   li a5, 3
   MAP 0x80000000, 0x80000000, PTE_RWX, 2

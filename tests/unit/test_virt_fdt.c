@@ -327,6 +327,29 @@ static void test_cache_blocks(void **state)
     free(a);
 }
 
+/* The riscv,pmu node: <event event counters> per event, only when given. */
+static void test_pmu(void **state)
+{
+    (void)state;
+    static const struct vm_riscv_hpm_event ev[2] = {{0x2, 0xfffffffc}, {0x10019, 0xfffffff8}};
+    struct virt_fdt_config c = base_config();
+    size_t size;
+    int len;
+    void *a = build(&c, &size);
+    assert_true(fdt_path_offset(a, "/pmu") < 0);
+    free(a);
+    c.pmu_events = ev;
+    c.pmu_nevents = 2;
+    a = build(&c, &size);
+    check_string(a, "/pmu", "compatible", "riscv,pmu");
+    assert_non_null(prop(a, "/pmu", "riscv,event-to-mhpmcounters", &len));
+    assert_int_equal(len, 6 * 4);
+    static const unsigned want[6] = {0x2, 0x2, 0xfffffffc, 0x10019, 0x10019, 0xfffffff8};
+    for (unsigned i = 0; i < 6; i++)
+        assert_int_equal(cell(a, "/pmu", "riscv,event-to-mhpmcounters", i), want[i]);
+    free(a);
+}
+
 static void test_bad_configs(void **state)
 {
     (void)state;
@@ -365,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_soc_devices),
         cmocka_unit_test(test_optional_parts),
         cmocka_unit_test(test_cache_blocks),
+        cmocka_unit_test(test_pmu),
         cmocka_unit_test(test_bad_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

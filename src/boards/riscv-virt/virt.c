@@ -168,6 +168,8 @@ static int place_fdt(struct virt *m)
         .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VM_RISCV_CACHE_BLOCK : 0,
         .cbom_block_size = vm_riscv_isa_has(&m->isa, "zicbom") ? VM_RISCV_CACHE_BLOCK : 0,
         .cboz_block_size = vm_riscv_isa_has(&m->isa, "zicboz") ? VM_RISCV_CACHE_BLOCK : 0,
+        .pmu_events = vm_riscv_hpm_events,
+        .pmu_nevents = vm_riscv_isa_has(&m->isa, "zihpm") ? VM_RISCV_HPM_EVENTS : 0,
         .mmu_type = VIRT_MMU_TYPE, .bootargs = cfg->append,
         .pmp_regions = VM_RISCV_PMP_ENTRIES, .pmp_granularity = VM_RISCV_PMP_GRAIN,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,

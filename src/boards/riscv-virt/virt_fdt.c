@@ -276,6 +276,26 @@ static int write_chosen(void *fdt, const struct virt_fdt_config *c, const uint8_
     return fdt_end_node(fdt);
 }
 
+/* OpenSBI's SBI PMU reads riscv,event-to-mhpmcounters: <first last
+ * counters> per event range (QEMU virt's node). */
+static int write_pmu(void *fdt, const struct virt_fdt_config *c)
+{
+    uint32_t cells[3 * VM_RISCV_HPM_EVENTS];
+    if (!c->pmu_nevents)
+        return 0;
+    if (c->pmu_nevents > VM_RISCV_HPM_EVENTS)
+        return vm_error(VM_EINVAL, "device tree: %u PMU events (at most %d)", c->pmu_nevents,
+                        VM_RISCV_HPM_EVENTS);
+    for (unsigned i = 0; i < c->pmu_nevents; i++) {
+        cells[3 * i] = cells[3 * i + 1] = c->pmu_events[i].event;
+        cells[3 * i + 2] = c->pmu_events[i].counters;
+    }
+    TRY(fdt_begin_node(fdt, "pmu"));
+    TRY(fdt_property_string(fdt, "compatible", "riscv,pmu"));
+    TRY(prop_cells(fdt, "riscv,event-to-mhpmcounters", cells, 3 * c->pmu_nevents));
+    return fdt_end_node(fdt);
+}
+
 static int write_tree(void *fdt, const struct virt_fdt_config *c, const struct isa_list *isa,
                       const uint8_t *seed, size_t seed_len)
 {
@@ -293,6 +313,7 @@ static int write_tree(void *fdt, const struct virt_fdt_config *c, const struct i
     TRY(prop_reg(fdt, VIRT_DRAM_BASE, c->ram_size));
     TRY(fdt_end_node(fdt));
     TRY(write_cpus(fdt, c, isa));
+    TRY(write_pmu(fdt, c));
     TRY(write_soc(fdt, c));
     TRY(fdt_end_node(fdt));
     return fdt_finish(fdt);

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vm/riscv.h"
+
 #define VIRT_FDT_MAX_HARTS 512 /* QEMU virt's limit; 1024 PLIC contexts */
 #define VIRT_FDT_RNG_SEED_SIZE 32
 
@@ -22,6 +24,9 @@ struct virt_fdt_config {
     uint32_t cbop_block_size;    /* riscv,cbop-block-size (Zicbop); 0: none */
     uint32_t cbom_block_size;    /* riscv,cbom-block-size (Zicbom); 0: none */
     uint32_t cboz_block_size;    /* riscv,cboz-block-size (Zicboz); 0: none */
+    /* The HPM events and their counters: a riscv,pmu node; 0: none. */
+    const struct vm_riscv_hpm_event *pmu_events;
+    unsigned pmu_nevents;
     /* PMP entries and grain in bytes, as SiFive's device trees give them
      * (riscv,pmpregions, riscv,pmpgranularity); 0: omitted. */
     unsigned pmp_regions, pmp_granularity;
