@@ -89,4 +89,13 @@ TEST_BEGIN
   fsh fa0, 4(a1)
   ld a0, 0(a1)
   CHECK a0, 0x1122beef55667788
+  /* mstatus.FS = Off: half-precision instructions are illegal too */
+  li t0, MSTATUS_FS
+  csrc mstatus, t0
+  EXPECT_TRAP 56, CAUSE_ILLEGAL, flh fa0, 0(a1)
+  EXPECT_TRAP 57, CAUSE_ILLEGAL, fsh fa0, 0(a1)
+  EXPECT_TRAP 58, CAUSE_ILLEGAL, fadd.h fa0, fa0, fa0
+  EXPECT_TRAP 59, CAUSE_ILLEGAL, fmv.x.h a0, fa0
+  li t0, MSTATUS_FS_INITIAL
+  csrs mstatus, t0
   TEST_PASS
