@@ -10,6 +10,7 @@ packages=(
     qemu-system-misc qemu-user
     valgrind device-tree-compiler gdb-multiarch
     cpio gzip xz-utils zstd e2fsprogs ca-certificates
+    python3 openssh-client iperf3
 )
 
 missing=()

@@ -6,6 +6,8 @@
 #   tsan      gcc          the concurrency tests (TSan)
 #   o3        gcc -O3      build only (Release: what a user's release build sees)
 #   clang     clang -O2    build only
+#   fuzz      clang        libFuzzer harnesses (ASan+UBSan), each fuzzed for
+#                          VM_FUZZ_SECONDS (default 30), and their corpora
 # Usage: scripts/test.sh [release|asan|tsan|o3|clang]...   (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,24 +27,34 @@ fetch_riscv64() {
     scripts/fetch-guest-riscv64.sh
 }
 fetch_riscv64 || echo "warning: no riscv64 guest assets; the boot tests will skip" >&2
+# The Debian system disk for the Debian tests (built once as root, minutes;
+# then cached in ~/.cache/vm/debian; without it they skip).
+if [ "$(id -u)" -eq 0 ]; then
+    scripts/make-debian-rootfs.sh >/dev/null ||
+        echo "warning: no Debian image; the Debian system tests will skip" >&2
+fi
 
 jobs=$(nproc)
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(release asan tsan o3 clang)
+[ ${#variants[@]} -gt 0 ] || variants=(release asan tsan o3 clang fuzz)
 
 run_variant() {
-    local name=$1 dir=build/test-$1 sanitize="" type=RelWithDebInfo label=() cc=${CC:-cc}
+    local name=$1 dir=build/test-$1 sanitize="" type=RelWithDebInfo label=() cc=${CC:-cc} extra=()
     case $name in
         release) ;;
         asan) sanitize="address,undefined" type=Debug ;;
         tsan) sanitize="thread" label=(-L concurrency) ;;
         o3) type=Release ;;
         clang) cc=clang ;;
+        fuzz) cc=clang sanitize="address,undefined" label=(-L fuzz)
+              extra=(-DVM_FUZZ=ON -DVM_FUZZ_SECONDS="${VM_FUZZ_SECONDS:-30}") ;;
         *) echo "unknown variant $name" >&2; return 2 ;;
     esac
     echo "=== $name build ==="
-    CC=$cc cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=$type -DVM_SANITIZE="$sanitize" -DVM_WERROR=ON >/dev/null
-    cmake --build "$dir" -j "$jobs"
+    CC=$cc cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=$type -DVM_SANITIZE="$sanitize" -DVM_WERROR=ON "${extra[@]}" >/dev/null
+    local targets=()
+    [ "$name" = fuzz ] && targets=(--target fuzzers)
+    cmake --build "$dir" -j "$jobs" "${targets[@]}"
     case $name in o3|clang) return 0 ;; esac
     echo "=== $name tests ==="
     # TSan needs a address-space layout it understands on newer kernels.

@@ -189,9 +189,8 @@ static void flush_backlog(struct vm_virtio_net *n)
 }
 
 /* From the back end, on the loop thread. */
-static void receive(void *opaque, const uint8_t *frame, size_t len)
+void vm_virtio_net_receive(struct vm_virtio_net *n, const uint8_t *frame, size_t len)
 {
-    struct vm_virtio_net *n = opaque;
     if (!running(n) || len > VIRTIO_NET_MAX_FRAME || len < ETH_HLEN)
         return;
     if (n->bl_count == 0) {
@@ -213,6 +212,11 @@ static void receive(void *opaque, const uint8_t *frame, size_t len)
     memcpy(copy, frame, len);
     n->backlog[(n->bl_head + n->bl_count) % VIRTIO_NET_RX_BACKLOG] = (struct frame){copy, len};
     n->bl_count++;
+}
+
+static void receive(void *opaque, const uint8_t *frame, size_t len)
+{
+    vm_virtio_net_receive(opaque, frame, len);
 }
 
 static void serve_rx(void *opaque)

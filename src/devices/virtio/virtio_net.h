@@ -47,6 +47,10 @@ struct vm_virtio *vm_virtio_net_core(struct vm_virtio_net *n);
 /* "52:54:00:12:34:56" -> 6 bytes; -1 if malformed or multicast. */
 int vm_virtio_net_parse_mac(const char *s, uint8_t mac[6]);
 
+/* What the back end calls with a frame for the guest (the event loop
+ * thread only; exposed for tests and the fuzzer). */
+void vm_virtio_net_receive(struct vm_virtio_net *n, const uint8_t *frame, size_t len);
+
 /* For tests and the fuzzer: the frame of one transmit chain (header
  * checked and stripped) into buf; returns its length or -1 (malformed). */
 int vm_virtio_net_tx_frame(const struct virtq_chain *c, uint8_t *buf, size_t cap);
