@@ -81,6 +81,18 @@ ssh_port=$(free_port)
 (cd "$WORK/www" && exec python3 -m http.server "$http_port" --bind 127.0.0.1) >/dev/null 2>&1 &
 HTTP_PID=$!
 
+# guest CMD MARKER SECONDS: type CMD at a fresh shell prompt (bash drops
+# what is typed while it sets the terminal up) and wait for MARKER.
+prompts() { tr -d '\r' <"$LOG" | grep -c 'root@vmguest:' || true; }
+guest() {
+    n=$(prompts)
+    console_type "$1\r"
+    console_wait "$2" "$3" || fail "no '$2' after: $1"
+    w=0
+    while [ "$(prompts)" -le "$n" ] && [ $w -lt $(($3 * 10)) ]; do sleep 0.1; w=$((w + 1)); done
+    sleep 0.3
+}
+
 # boot N: start vm on the disk copy, wait for the login prompt, log in.
 boot() {
     LOG=$WORK/console$1.log
@@ -99,20 +111,18 @@ boot() {
     console_wait 'Password:' 60 || fail "no password prompt"
     console_type 'root\r'
     console_wait 'root@vmguest' 60 || fail "root could not log in"
+    sleep 1
 }
 
 # ---- boot 1 -------------------------------------------------------------------
 boot 1
-console_type 'echo "STATE=$(systemctl is-system-running --wait)"\r'
-console_wait '^STATE=' 300 || fail "systemctl is-system-running did not answer"
-console_type 'systemctl --failed --no-legend --plain | sed "s/^/FAILED-UNIT /"\r'
-console_type 'echo "ADDR=$(ip -4 -o addr show eth0 | awk "{print \\$4}")"\r'
-console_type "wget -q -O /root/data.bin http://10.0.2.2:$http_port/data.bin; echo \"WGET=\$(sha256sum /root/data.bin)\"\r"
-console_wait '^WGET=' 180 || fail "wget did not finish"
-console_type 'echo "RNG=$(cat /sys/class/misc/hw_random/rng_current) $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d " \\n")"\r'
-console_type 'mount -o ro /dev/vdb /mnt && cat /mnt/ro.txt; touch /mnt/x 2>/dev/null || echo RO-WRITE-FAILED; echo "RO-FLAG=$(cat /sys/block/vdb/ro)"; umount /mnt\r'
-console_type 'dd if=/dev/urandom of=/root/file1 bs=1M count=8 2>/dev/null; echo "FILE1=$(sha256sum /root/file1)"\r'
-console_wait '^FILE1=' 120 || fail "the guest did not write file1"
+guest 'echo "STATE=$(systemctl is-system-running --wait)"' '^STATE=' 300
+guest 'systemctl --failed --no-legend --plain | sed "s/^/FAILED-UNIT /"; echo LISTED' '^LISTED' 60
+guest 'echo "ADDR=$(ip -4 -o addr show eth0 | awk "{print \\$4}")"' '^ADDR=' 60
+guest "wget -q -O /root/data.bin http://10.0.2.2:$http_port/data.bin; echo \"WGET=\$(sha256sum /root/data.bin)\"" '^WGET=' 180
+guest 'echo "RNG=$(cat /sys/class/misc/hw_random/rng_current) $(head -c 32 /dev/hwrng | od -An -tx1 | tr -d " \\n")"' '^RNG=' 60
+guest 'mount -o ro /dev/vdb /mnt && cat /mnt/ro.txt; touch /mnt/x 2>/dev/null || echo RO-WRITE-FAILED; echo "RO-FLAG=$(cat /sys/block/vdb/ro)"; umount /mnt' '^RO-FLAG=' 60
+guest 'dd if=/dev/urandom of=/root/file1 bs=1M count=8 2>/dev/null; echo "FILE1=$(sha256sum /root/file1)"' '^FILE1=' 120
 ssh_out=$(ssh -i "$WORK/key" -p "$ssh_port" -o StrictHostKeyChecking=no \
     -o UserKnownHostsFile=/dev/null -o ConnectTimeout=60 -o BatchMode=yes root@127.0.0.1 \
     'echo "SSH-OK $(hostname) $(uname -m) $(id -un)"' 2>"$WORK/ssh.err") ||
@@ -146,6 +156,7 @@ echo "integrity: e2fsck clean, file1 and data.bin match"
 boot 2
 console_type 'dd if=/dev/urandom of=/root/file2 bs=1M count=6 2>/dev/null; echo "FILE2=$(sha256sum /root/file2)"; sync; echo SYNCED\r'
 console_wait '^SYNCED' 180 || fail "sync did not return"
+# Killed as soon as the host sees the marker (sync has returned).
 kill -9 "$VM_PID"
 wait "$VM_PID" 2>/dev/null || true
 VM_PID=""
