@@ -84,6 +84,8 @@ one() {
     console_type 'root\r'
     console_wait 'root@vmguest' 60
     sleep 1
+    # Bash's bracketed-paste escapes would start the output lines.
+    guest 'bind "set enable-bracketed-paste off"; echo PASTE-""OFF' 'PASTE-OFF' 60
     guest 'systemctl is-system-running --wait >/dev/null; echo "VDB=$(cat /sys/block/vdb/size)"' '^VDB=' 600
     [ "$(value VDB)" = 2097152 ] || { echo "run.sh: $name: vdb is not the scratch disk" >&2; exit 1; }
     guest "dd if=/dev/zero of=/dev/vdb bs=1M count=$count oflag=direct 2>&1 | tail -n 1 | sed 's/^/DDW=/'" '^DDW=' 600

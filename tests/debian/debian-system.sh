@@ -112,6 +112,8 @@ boot() {
     console_type 'root\r'
     console_wait 'root@vmguest' 60 || fail "root could not log in"
     sleep 1
+    # Bash's bracketed-paste escapes would start the output lines.
+    guest 'bind "set enable-bracketed-paste off"; echo PASTE-""OFF' 'PASTE-OFF' 60
 }
 
 # ---- boot 1 -------------------------------------------------------------------
