@@ -9,7 +9,9 @@
 # median wall time from start to the marker and to exit, the ratio
 # vm/QEMU, and vm's guest instructions per second over the whole run
 # (all harts, from `vm run -v`). -c adds a second vm build (e.g. main
-# before a change), run in the same rotation, and the ratio vm/OTHER.
+# before a change), run in the same rotation: its marker time, the ratio
+# vm/OTHER, and for both the host CPU time per guest instruction over the
+# whole run (from -v; steadier than wall time on a loaded machine).
 # Not a test: it only reports.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,11 +57,16 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 
 flags() { echo "-M virt -smp $1 -m $mem -nographic -bios $assets/fw_dynamic.bin -kernel $assets/Image -initrd $assets/initramfs-poweroff.cpio.gz -append console=ttyS0"; }
 
+# ns of host CPU per guest instruction, from a -v log
+cpu_ns() { sed -n 's/^vm: \([0-9]*\) instructions in .*host CPU \([0-9.]*\) s.*/\1 \2/p' "$1" |
+    awk '{ printf "%.3f\n", $2 * 1e9 / $1 }'; }
+
 printf '%-5s %-5s %12s %10s' smp runs "vm marker" "vm exit"
-[ -z "$other" ] || printf ' %12s %10s' "other marker" "vm/other"
+[ -z "$other" ] || printf ' %12s %10s %11s %11s' "other marker" "vm/other" "vm ns/insn" "other ns/i"
 printf ' %12s %10s %10s %10s\n' "qemu marker" "qemu exit" "ratio" "vm MIPS"
 for smp in $smps; do
     : >"$tmp/vm.m"; : >"$tmp/vm.e"; : >"$tmp/o.m"; : >"$tmp/q.m"; : >"$tmp/q.e"; : >"$tmp/mips"
+    : >"$tmp/vm.c"; : >"$tmp/o.c"
     i=1
     while [ "$i" -le "$runs" ]; do
         # shellcheck disable=SC2046 # flags() is a word list
@@ -68,10 +75,12 @@ for smp in $smps; do
         echo "$2" >>"$tmp/vm.e"
         sed -n 's/^vm: \([0-9]*\) instructions in \([0-9.]*\) s.*/\1 \2/p' "$tmp/vm.log" |
             awk '{ printf "%.0f\n", $1 / $2 / 1e6 }' >>"$tmp/mips"
+        cpu_ns "$tmp/vm.log" >>"$tmp/vm.c"
         if [ -n "$other" ]; then
             # shellcheck disable=SC2046
-            set -- $(timed "$tmp/o.log" "$other" run $(flags "$smp"))
+            set -- $(timed "$tmp/o.log" "$other" run -v $(flags "$smp"))
             [ "$1" = - ] || echo "$1" >>"$tmp/o.m"
+            cpu_ns "$tmp/o.log" >>"$tmp/o.c"
         fi
         if [ -n "$qemu" ]; then
             # shellcheck disable=SC2046
@@ -87,7 +96,8 @@ for smp in $smps; do
     printf '%-5s %-5s %10s ms %7s ms' "$smp" "$runs" "$vm_m" "$vm_e"
     if [ -n "$other" ]; then
         o_m=$(median <"$tmp/o.m")
-        printf ' %9s ms %10s' "$o_m" "$(awk -v a="$vm_m" -v b="$o_m" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "-" }')"
+        printf ' %9s ms %10s %11s %11s' "$o_m" "$(awk -v a="$vm_m" -v b="$o_m" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.3f", a / b; else print "-" }')" \
+            "$(median <"$tmp/vm.c")" "$(median <"$tmp/o.c")"
     fi
     printf ' %9s ms %7s ms %10s %10s\n' "$q_m" "$q_e" "$ratio" "$(median <"$tmp/mips")"
 done

@@ -59,7 +59,9 @@ extern const struct vm_riscv_hpm_event vm_riscv_hpm_events[VM_RISCV_HPM_EVENTS];
 
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */
+#ifndef VM_RISCV_PMP_ENTRIES /* -DVM_RISCV_PMP_ENTRIES=0: a build without PMP, to measure it */
 #define VM_RISCV_PMP_ENTRIES 16
+#endif
 #define VM_RISCV_PMP_GRAIN 4
 /* The cache-block size of cbo.* and prefetch.* (Zicbom, Zicboz, Zicbop). */
 #define VM_RISCV_CACHE_BLOCK 64
