@@ -5,10 +5,10 @@ set -euo pipefail
 
 packages=(
     build-essential clang cmake pkg-config ninja-build
-    libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev
+    libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev libjson-c-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     qemu-system-misc qemu-user
-    valgrind device-tree-compiler gdb-multiarch
+    valgrind device-tree-compiler gdb-multiarch python3
     cpio gzip xz-utils zstd e2fsprogs ca-certificates
     python3 openssh-client iperf3
 )

@@ -11,6 +11,7 @@
 #define VM_MICROVM_TIMEOUT_STATUS 124 /* as timeout(1) */
 
 struct vm_chardev;
+struct vm_machine_frontend;
 
 struct vm_microvm_config {
     const char *kernel;   /* bzImage, or an x86-64 ELF entered at e_entry in long mode */
@@ -23,6 +24,7 @@ struct vm_microvm_config {
     double timeout;       /* seconds; 0: unbounded */
     unsigned nr_drives, nr_netdevs; /* -drive / -netdev given: refused until virtio lands */
     struct vm_chardev *console; /* COM1's back end; NULL: the terminal (stdin/stdout) */
+    const struct vm_machine_frontend *frontend; /* the host side (boards/machine.h); NULL: none */
 };
 
 /* Build the machine and run it until the guest resets or powers off (0),

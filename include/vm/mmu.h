@@ -275,6 +275,14 @@ enum vm_fault vm_mmu_check_triggers(struct vm_mmu_hart *h, uint64_t va, unsigned
 struct vm_mmu_result vm_mmu_translate_as(struct vm_mmu_hart *h, uint64_t va, enum vm_priv priv);
 
 void vm_mmu_get_stats(const struct vm_mmu_hart *h, struct vm_mmu_stats *out);
+/* The parts of the hierarchy in use now and what the adaptive policy is
+ * doing: "adaptive: l2+walk-cache (settled)", "fixed: l2+l3+walk-cache". */
+void vm_mmu_describe_policy(const struct vm_mmu_hart *h, char *buf, size_t size);
+/* The figures as text for people (a monitor's info mmu, vm run -v), one
+ * item a line, each line starting with indent; policy may be NULL. Returns
+ * the length it needed (as snprintf). */
+size_t vm_mmu_report(char *buf, size_t size, const char *indent, const struct vm_mmu_stats *s,
+                     const char *policy);
 void vm_mmu_stats_add(struct vm_mmu_stats *sum, const struct vm_mmu_stats *s);
 void vm_mmu_reset_stats(struct vm_mmu_hart *h);
 

@@ -57,6 +57,11 @@ struct vm_riscv_hpm_event {
 #define VM_RISCV_HPM_EVENTS 5
 extern const struct vm_riscv_hpm_event vm_riscv_hpm_events[VM_RISCV_HPM_EVENTS];
 
+/* The soft MMU of a soft RISC-V hart (for its statistics), or NULL for a
+ * vCPU of another backend. */
+struct vm_mmu_hart;
+struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu);
+
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */
 #ifndef VM_RISCV_PMP_ENTRIES /* -DVM_RISCV_PMP_ENTRIES=0: a build without PMP, to measure it */

@@ -25,6 +25,7 @@
 #define VM_VIRT_DEBIAN_OPENSBI "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 
 struct vm_chardev;
+struct vm_machine_frontend;
 
 struct vm_virt_config {
     const char *bios;     /* OpenSBI (ELF or raw); "none": -kernel runs in M-mode; NULL: default */
@@ -40,6 +41,8 @@ struct vm_virt_config {
     double timeout;       /* seconds; 0: unbounded */
     uint64_t max_insns;   /* per hart; 0: unbounded */
     struct vm_chardev *console; /* UART back end; NULL: the terminal (stdin/stdout, Ctrl-A) */
+    /* The host side (event loop, monitors, QMP, -no-reboot): boards/machine.h; NULL: none */
+    const struct vm_machine_frontend *frontend;
     /* -drive/-device/-netdev/-nic: virtio-mmio devices in QEMU's 8 slots
      * (the first device in the highest slot, as QEMU places them) */
     struct vm_device_args devices;

@@ -205,6 +205,7 @@ static void *vcpu_main(void *arg)
 {
     struct vcpu_slot *s = arg;
     struct vm_machine *m = s->m;
+    __atomic_store_n(&s->tid, (int)gettid(), __ATOMIC_RELEASE);
     struct vm_exit ex;
     char msg[256];
     memset(&ex, 0, sizeof(ex));
@@ -218,6 +219,7 @@ static void *vcpu_main(void *arg)
         }
         handle_exit(s, &ex);
     }
+    __atomic_store_n(&s->tid, 0, __ATOMIC_RELEASE);
     pthread_mutex_lock(&m->lock);
     s->running = false;
     m->running--;
@@ -343,6 +345,16 @@ static void forget_vcpus(struct vm_machine *m)
     pthread_mutex_unlock(&m->lock);
 }
 
+/* One boot's end: the board's teardown, with monitors kept out. */
+static void teardown(struct vm_machine *m)
+{
+    pthread_rwlock_wrlock(&m->build_lock);
+    m->ops->teardown(m->board, m);
+    m->mem = NULL;
+    pthread_rwlock_unlock(&m->build_lock);
+    forget_vcpus(m);
+}
+
 static int final_status(struct vm_machine *m, enum vm_stop_reason why)
 {
     const struct vm_machine_config *cfg = &m->cfg;
@@ -385,14 +397,15 @@ static int run_boots(struct vm_machine *m)
         pthread_mutex_lock(&m->lock);
         m->building = true;
         pthread_mutex_unlock(&m->lock);
+        pthread_rwlock_wrlock(&m->build_lock);
         int rc = m->ops->build(m->board, m);
+        pthread_rwlock_unlock(&m->build_lock);
         if (rc < 0) {
             pthread_mutex_lock(&m->lock);
             m->building = false;
             pthread_cond_broadcast(&m->cond);
             pthread_mutex_unlock(&m->lock);
-            m->ops->teardown(m->board, m); /* a failed build leaves parts behind */
-            forget_vcpus(m);
+            teardown(m); /* a failed build leaves parts behind */
             return rc;
         }
         if (cfg->timeout > 0) {
@@ -401,8 +414,7 @@ static int run_boots(struct vm_machine *m)
                 left = 1e-3;
         }
         enum vm_stop_reason why = run_once(m, left);
-        m->ops->teardown(m->board, m);
-        forget_vcpus(m);
+        teardown(m);
         if (why != VM_STOP_RESET || cfg->on_reset == VM_RESET_EXIT)
             return final_status(m, why);
         quick_resets = now_seconds() - boot_start < QUICK_RESET_SECONDS ? quick_resets + 1 : 0;
@@ -413,8 +425,11 @@ static int run_boots(struct vm_machine *m)
             return VM_MACHINE_RESET_LOOP_STATUS;
         }
         if (cfg->verbose)
-            fprintf(stderr, "vm: guest reset: booting again\n");
+            fprintf(stderr, "vm: %s reset: booting again\n", m->reset_by_host ? "host" : "guest");
+        if (cfg->frontend && cfg->frontend->on_reset)
+            cfg->frontend->on_reset(cfg->frontend->opaque, m->reset_by_host);
         pthread_mutex_lock(&m->lock);
+        m->reset_by_host = false;
         if (m->stop == VM_STOP_RESET)
             m->stop = VM_RUNNING;
         why = m->stop; /* a quit or error may have come during the reset */
@@ -451,6 +466,7 @@ struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *boa
     m->board = board;
     m->cfg = *cfg;
     pthread_mutex_init(&m->lock, NULL);
+    pthread_rwlock_init(&m->build_lock, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the time bound's clock */
@@ -498,6 +514,7 @@ void vm_machine_destroy(struct vm_machine *m)
     runctl_fini(m);
     pthread_cond_destroy(&m->cond);
     pthread_mutex_destroy(&m->lock);
+    pthread_rwlock_destroy(&m->build_lock);
     free(m);
 }
 
@@ -514,4 +531,34 @@ struct vm_chardev *vm_machine_console(struct vm_machine *m)
 const struct vm_machine_config *vm_machine_config_of(struct vm_machine *m)
 {
     return &m->cfg;
+}
+
+void vm_machine_reset(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->stop == VM_RUNNING)
+        m->reset_by_host = true;
+    pthread_mutex_unlock(&m->lock);
+    vm_machine_stop(m, VM_STOP_RESET, 0, NULL);
+}
+
+int vm_machine_vcpu_thread_id(struct vm_machine *m, unsigned i)
+{
+    return i < VM_MACHINE_MAX_VCPUS ? __atomic_load_n(&m->vcpus[i].tid, __ATOMIC_ACQUIRE) : 0;
+}
+
+void vm_machine_set_mem(struct vm_machine *m, struct vm_mem *mem)
+{
+    m->mem = mem; /* from build(): the build lock is held for writing */
+}
+
+struct vm_mem *vm_machine_hold_mem(struct vm_machine *m)
+{
+    pthread_rwlock_rdlock(&m->build_lock);
+    return m->mem;
+}
+
+void vm_machine_release_mem(struct vm_machine *m)
+{
+    pthread_rwlock_unlock(&m->build_lock);
 }

@@ -79,6 +79,9 @@ struct vm_machine_frontend {
      * is destroyed (after the run); on the creating thread. */
     void (*attach)(void *opaque, struct vm_machine *m);
     void (*detach)(void *opaque, struct vm_machine *m);
+    /* A reset is about to build the machine again (QMP's RESET event);
+     * by_host: vm_machine_reset, else the guest's. On the run's thread. */
+    void (*on_reset)(void *opaque, bool by_host);
     void *opaque;
     bool no_reboot; /* QEMU's -no-reboot: a guest reset ends the run (VM_RESET_EXIT) */
 };
@@ -116,6 +119,9 @@ int vm_machine_run(struct vm_machine *m);
  * x": "vm: terminated by Ctrl-A x"); status: for VM_STOP_POWEROFF. */
 void vm_machine_stop(struct vm_machine *m, enum vm_stop_reason why, int status,
                      const char *msg);
+/* QEMU's system_reset from the host (a monitor, QMP): the guest is reset
+ * as if it had asked, and the reset is reported as the host's. */
+void vm_machine_reset(struct vm_machine *m);
 /* The stop reason so far (VM_RUNNING while running). */
 enum vm_stop_reason vm_machine_stop_reason(struct vm_machine *m);
 
@@ -143,6 +149,18 @@ struct vm_vcpu *vm_machine_remove_vcpu(struct vm_machine *m, unsigned i);
  * any thread. Lock-free. */
 struct vm_vcpu *vm_machine_vcpu(struct vm_machine *m, unsigned i);
 unsigned vm_machine_vcpu_count(struct vm_machine *m);
+
+/* The host thread id of vCPU i's thread (as QEMU's query-cpus-fast
+ * reports it), or 0 when it has none now. */
+int vm_machine_vcpu_thread_id(struct vm_machine *m, unsigned i);
+
+/* The guest's memory, for monitors (info mtree, xp): the board publishes
+ * it from build() (vm_machine_set_mem); vm_machine_hold_mem returns it (or
+ * NULL between boots) and keeps the machine from being torn down or built
+ * until vm_machine_release_mem. Do not pause or stop while holding it. */
+void vm_machine_set_mem(struct vm_machine *m, struct vm_mem *mem);
+struct vm_mem *vm_machine_hold_mem(struct vm_machine *m);
+void vm_machine_release_mem(struct vm_machine *m);
 
 /* The machine's event loop (created with the machine, running until it is
  * destroyed, across resets) and console back end. */

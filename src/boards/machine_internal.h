@@ -16,6 +16,7 @@ struct vcpu_slot {
     struct vm_vcpu *vcpu; /* atomic: read by interrupt forwarders without the lock */
     pthread_t thread;
     bool started, running, parked; /* under the lock */
+    int tid;                       /* the thread's id while it runs (atomic) */
     /* run control (runctl.c), under the lock */
     bool released;           /* runs although the machine is paused (a lone step) */
     unsigned dbg_gen;        /* the machine's debug state it has applied */
@@ -57,6 +58,12 @@ struct vm_machine {
     struct vm_chardev *console, *terminal; /* terminal: the default console's back end */
     struct vm_chardev_mux *mux;
     bool own_console;
+
+    /* Held for writing around build() and teardown(), for reading while a
+     * monitor looks at mem (vm_machine_hold_mem). */
+    pthread_rwlock_t build_lock;
+    struct vm_mem *mem;
+    bool reset_by_host; /* the pending reset is vm_machine_reset's */
 
     pthread_mutex_t lock; /* guards everything below and the slots' flags */
     pthread_cond_t cond;  /* CLOCK_MONOTONIC (the time bound's clock) */

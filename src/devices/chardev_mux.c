@@ -51,7 +51,10 @@ static void port_attach(struct vm_chardev *base, const struct vm_chardev_fronten
     p->have_fe = fe != NULL;
     if (fe)
         p->fe = *fe;
+    bool focused = fe && &mux->ports[mux->focus] == p;
     pthread_mutex_unlock(&mux->lock);
+    if (focused && fe->event) /* it starts with the keyboard (a monitor greets) */
+        fe->event(fe->opaque, VM_CHARDEV_FOCUS);
     if (fe)
         vm_chardev_accept_input(mux->backend);
 }
@@ -76,7 +79,7 @@ static size_t to_focus(struct vm_chardev_mux *mux, const uint8_t *buf, size_t le
 {
     struct mux_port *p = &mux->ports[mux->focus];
     if (mux->focus >= mux->nr_ports || !p->have_fe)
-        return len; /* nobody listens: dropped */
+        return 0; /* its front end is not there yet (or between boots): input waits */
     return p->fe.receive(p->fe.opaque, buf, len);
 }
 

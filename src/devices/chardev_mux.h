@@ -5,7 +5,8 @@
  *   Ctrl-A x        quit (the on_quit callback; it must only signal the board)
  *   Ctrl-A h, ?     print the commands
  *   Ctrl-A Ctrl-A   send one Ctrl-A
- * other keys after Ctrl-A are dropped. Output from every front end goes to
+ * other keys after Ctrl-A are dropped. The front end with the keyboard
+ * hears VM_CHARDEV_FOCUS (the first, when it attaches). Output from every front end goes to
  * the back end, whichever has the keyboard (as in QEMU).
  *
  * Input reaches only the front end with the keyboard; when it is full, the

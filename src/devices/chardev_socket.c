@@ -26,6 +26,7 @@ struct chardev_socket {
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char desc[160];
     int listen_fd;
+    int first_fd; /* at creation: the first client (wait=on) or the connection made */
     struct vm_event_source *listen_src;
 
     pthread_mutex_t out_lock; /* client_fd as writers see it */
@@ -114,10 +115,10 @@ static void connected(struct chardev_socket *s, int fd)
 static bool deliver(struct chardev_socket *s)
 {
     while (s->pending_off < s->pending_len) {
-        pthread_mutex_lock(&s->fe_lock);
+        pthread_mutex_lock(&s->fe_lock); /* no front end yet: it waits (attach delivers) */
         size_t took = s->have_fe ? s->fe.receive(s->fe.opaque, s->pending + s->pending_off,
                                                  s->pending_len - s->pending_off)
-                                 : s->pending_len - s->pending_off; /* nobody: dropped */
+                                 : 0;
         pthread_mutex_unlock(&s->fe_lock);
         if (!took)
             return false;
@@ -266,6 +267,17 @@ static int make_socket(struct chardev_socket *s, struct sockaddr_storage *addr, 
     return 0;
 }
 
+static void start_on_loop(void *opaque)
+{
+    struct chardev_socket *s = opaque;
+    if (s->listen_fd >= 0)
+        s->listen_src = vm_event_add_fd(s->cfg.loop, s->listen_fd,
+                                        s->first_fd >= 0 ? 0 : EPOLLIN, on_listen, s);
+    if (s->first_fd >= 0)
+        connected(s, s->first_fd); /* a client (wait=on), or our connection (server=off) */
+    s->first_fd = -1;
+}
+
 static int start(struct chardev_socket *s)
 {
     const struct vm_chardev_socket_config *cfg = &s->cfg;
@@ -284,7 +296,8 @@ static int start(struct chardev_socket *s)
             close(fd);
             return rc;
         }
-        connected(s, fd);
+        s->first_fd = fd;
+        vm_event_loop_call(cfg->loop, start_on_loop, s);
         return 0;
     }
     int one = 1;
@@ -307,11 +320,10 @@ static int start(struct chardev_socket *s)
         if (c < 0)
             return vm_error(VM_EIO, "%s: accept on %s: %s", cfg->label, s->desc,
                             strerror(errno));
-        s->listen_src = vm_event_add_fd(cfg->loop, fd, 0, on_listen, s);
-        connected(s, c);
-    } else {
-        s->listen_src = vm_event_add_fd(cfg->loop, fd, EPOLLIN, on_listen, s);
+        s->first_fd = c;
     }
+    /* On the loop's thread, so that no callback runs before the state is set. */
+    vm_event_loop_call(cfg->loop, start_on_loop, s);
     if (!s->listen_src)
         return -VM_ENOMEM;
     return 0;
@@ -328,7 +340,7 @@ struct vm_chardev *vm_chardev_socket_create(const struct vm_chardev_socket_confi
     s->cfg = *cfg;
     if (!s->cfg.label)
         s->cfg.label = "chardev";
-    s->listen_fd = s->client_fd = -1;
+    s->listen_fd = s->client_fd = s->first_fd = -1;
     pthread_mutex_init(&s->out_lock, NULL);
     pthread_mutex_init(&s->fe_lock, NULL);
     if (!(s->room = vm_event_notifier_create(cfg->loop, on_room, s)) || start(s) < 0) {

@@ -5,7 +5,8 @@
  * client at a time (others wait in the backlog, as QEMU); wait=on blocks
  * creation until the first client connects ("waiting for connection").
  * As a client it connects at creation. Output while nobody is connected
- * is dropped; input is read only while the front end has room (no loss).
+ * is dropped; input is read only while the front end is there and has
+ * room (no loss).
  * The front end hears VM_CHARDEV_OPENED / CLOSED as clients come and go. */
 #ifndef VM_DEVICES_CHARDEV_SOCKET_H
 #define VM_DEVICES_CHARDEV_SOCKET_H

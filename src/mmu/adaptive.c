@@ -16,6 +16,8 @@
  * and must earn their keep. Each measurement is the faster of two intervals: noise (other
  * processes, interrupts) only ever adds time. Prefetch is also switched
  * off at once when its accuracy falls below adaptive_min_accuracy_pct. */
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "mmu/mmu_internal.h"
@@ -227,4 +229,24 @@ void adaptive_tick(struct vm_mmu_hart *h)
         }
     }
     a->snap = h->stats;
+}
+
+/* For monitors: the parts in use now and what the policy is doing. */
+void vm_mmu_describe_policy(const struct vm_mmu_hart *h, char *buf, size_t size)
+{
+    static const char *const names[AD_PARTS] = {"prefetch", "l2", "l3", "walk-cache"};
+    const struct adaptive *a = &h->ad;
+    char parts[64] = "";
+    for (unsigned p = 0; p < AD_PARTS; p++)
+        if (a->on & PART(p))
+            snprintf(parts + strlen(parts), sizeof(parts) - strlen(parts), "%s%s",
+                     parts[0] ? "+" : "", names[p]);
+    if (!h->mmu->cfg.enable_adaptive) {
+        snprintf(buf, size, "fixed: %s", parts[0] ? parts : "L1 only");
+        return;
+    }
+    const char *doing = a->calibrating ? "calibrating"
+                        : a->phase == PHASE_EXPLOIT ? "settled"
+                                                    : "trying another combination";
+    snprintf(buf, size, "adaptive: %s (%s)", parts[0] ? parts : "L1 only", doing);
 }

@@ -267,6 +267,13 @@ int vm_riscv_trigger(struct vm_vcpu *vcpu, unsigned index, uint64_t *tdata1, uin
     return 0;
 }
 
+struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu)
+{
+    if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)
+        return NULL;
+    return ((struct rv_hart *)vm_vcpu_priv(vcpu))->mmu;
+}
+
 void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
 {
     struct vm_vcpu *vcpu = opaque;

@@ -44,12 +44,28 @@ struct vm_cli {
     /* accelerator (flags_accel.c) */
     const char *accel;              /* vm's name: "auto", "soft", "kvm" */
     bool accel_given;
-    /* run bounds and reporting (flags_run.c) */
+    /* run control and reporting (flags_run.c) */
+    const char *name;   /* -name */
+    bool no_reboot;     /* -no-reboot */
     uint64_t max_insns;
     double timeout;
     bool verbose;
-    /* console and display (flags_console.c) */
-    bool nographic;
+    /* console, monitors and display (flags_console.c; host.c opens them) */
+    bool nographic, display_none;
+#define VM_CLI_MAX_SERIALS 4
+    const char *serials[VM_CLI_MAX_SERIALS]; /* -serial DEV, in order */
+    unsigned nr_serials;
+#define VM_CLI_MAX_CHARDEVS 16
+    struct vm_opts *chardevs[VM_CLI_MAX_CHARDEVS]; /* -chardev BACKEND,id=ID,... */
+    unsigned nr_chardevs;
+#define VM_CLI_MAX_MONITORS 8
+    struct vm_cli_monitor {
+        const char *dev;     /* a device string, or NULL and chardev */
+        const char *chardev; /* -mon chardev=ID */
+        bool qmp, pretty;
+    } monitors[VM_CLI_MAX_MONITORS];
+    unsigned nr_monitors;
+    bool monitor_given; /* -monitor, -mon, -qmp or a mon: serial: no default monitor */
     /* devices (flags_devices.c; the virtio helper's): -drive, -device,
      * -netdev, -nic as given, in order, for the board (vm_cli_device_args) */
 #define VM_CLI_MAX_DEVICES 64

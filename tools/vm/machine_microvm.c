@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "host.h"
 #include "vm/microvm.h"
 
 static int prop_acpi(struct vm_cli *cli, const char *v)
@@ -27,14 +28,23 @@ static int run_microvm(struct vm_cli *cli)
     if (!strcmp(cli->accel, "soft"))
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg is not supported by the microvm "
                             "machine (it runs on kvm only)");
+    struct vm_cli_host *host = NULL;
+    int rc = vm_cli_host_open(cli, "microvm", 1, &host);
+    if (rc) {
+        vm_cli_host_close(host);
+        return rc;
+    }
     struct vm_microvm_config cfg = {
         .kernel = cli->kernel, .initrd = cli->initrd, .append = cli->append,
         .ram_size = cli->ram_size, .smp = cli->smp, .accel = cli->accel,
         .verbose = cli->verbose, .timeout = cli->timeout,
         .nr_drives = cli->nr_dev_args[0] + cli->nr_dev_args[1],
         .nr_netdevs = cli->nr_dev_args[2] + cli->nr_dev_args[3],
+        .console = vm_cli_host_serial(host, 0), .frontend = vm_cli_host_frontend(host),
     };
-    return vm_cli_exit_status(vm_board_microvm_run(&cfg));
+    rc = vm_cli_exit_status(vm_board_microvm_run(&cfg));
+    vm_cli_host_close(host);
+    return rc;
 }
 
 static const struct vm_cli_machine microvm_machine = {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "host.h"
 #include "vm/virt.h"
 
 static int prop_dumpdtb(struct vm_cli *cli, const char *v)
@@ -57,14 +58,24 @@ static int run_virt(struct vm_cli *cli)
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel kvm is not supported by the virt "
                             "machine: KVM here runs x86-64 guests (-M microvm); virt runs on "
                             "tcg");
+    struct vm_cli_host *host = NULL;
+    int rc = 0;
+    if (!cli->dumpdtb && (rc = vm_cli_host_open(cli, "virt", 1, &host))) {
+        vm_cli_host_close(host);
+        return rc;
+    }
     struct vm_virt_config cfg = {
         .bios = cli->bios, .kernel = cli->kernel, .initrd = cli->initrd, .append = cli->append,
         .dumpdtb = cli->dumpdtb, .ram_size = cli->ram_size, .smp = cli->smp,
         .accel = cli->accel, .verbose = cli->verbose, .timeout = cli->timeout,
         .max_insns = cli->max_insns,
         .cpu = cli->cpu, .devices = vm_cli_device_args(cli),
+        .console = host ? vm_cli_host_serial(host, 0) : NULL,
+        .frontend = host ? vm_cli_host_frontend(host) : NULL,
     };
-    return vm_cli_exit_status(vm_board_virt_run(&cfg));
+    rc = vm_cli_exit_status(vm_board_virt_run(&cfg));
+    vm_cli_host_close(host);
+    return rc;
 }
 
 static const struct vm_cli_machine virt_machine = {

@@ -302,6 +302,8 @@ int virt_build(void *board, struct vm_machine *machine)
         m->harts[h] = (struct virt_hart){.m = m, .index = h};
     if (!(m->mem = vm_mem_create()))
         return vm_error(VM_ENOMEM, "virt: out of host memory");
+    if (machine)
+        vm_machine_set_mem(machine, m->mem); /* for monitors (info mtree, xp) */
     if ((rc = vm_mem_add_ram(m->mem, VIRT_DRAM_BASE, m->ram_size, "ram")) < 0 ||
         (rc = load_images(m)) < 0 || (rc = place_fdt(m)) < 0)
         return rc;
@@ -338,6 +340,13 @@ void virt_teardown(void *board, struct vm_machine *machine)
     for (unsigned h = 0; h < m->nr_harts && machine; h++) {
         struct vm_vcpu *vcpu = vm_machine_remove_vcpu(machine, h);
         uint64_t n;
+        struct vm_mmu_hart *mh = vm_riscv_vcpu_mmu(vcpu);
+        if (mh) {
+            struct vm_mmu_stats st;
+            vm_mmu_get_stats(mh, &st);
+            vm_mmu_stats_add(&m->mmu[h], &st);
+            vm_mmu_describe_policy(mh, m->mmu_policy[h], sizeof(m->mmu_policy[h]));
+        }
         if (vcpu && d && vm_vcpu_get_reg(vcpu, d->number, &n) == 0) {
             m->insns += n;
             char used[256];
@@ -353,4 +362,22 @@ void virt_teardown(void *board, struct vm_machine *machine)
     vm_mem_destroy(m->mem);
     m->clint = NULL, m->rtc = NULL, m->uart = NULL, m->plic = NULL, m->syscon = NULL;
     m->accel = NULL, m->mem = NULL;
+}
+
+void virt_report_mmu(const struct virt *m)
+{
+    struct vm_mmu_stats sum = {0};
+    char text[2048];
+    for (unsigned h = 0; h < m->nr_harts; h++) {
+        if (!m->mmu_policy[h][0])
+            return; /* not the soft MMU */
+        vm_mmu_stats_add(&sum, &m->mmu[h]);
+        if (m->nr_harts > 1) {
+            vm_mmu_report(text, sizeof(text), "vm:   ", &m->mmu[h], m->mmu_policy[h]);
+            fprintf(stderr, "vm: MMU of hart %u:\n%s", h, text);
+        }
+    }
+    vm_mmu_report(text, sizeof(text), "vm:   ", &sum, m->nr_harts > 1 ? "(per hart above)"
+                                                                   : m->mmu_policy[0]);
+    fprintf(stderr, "vm: MMU%s:\n%s", m->nr_harts > 1 ? ", all harts" : "", text);
 }

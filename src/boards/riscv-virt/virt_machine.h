@@ -17,6 +17,7 @@
 #include "boards/riscv-virt/virt_layout.h"
 #include "boards/riscv-virt/virt_load.h"
 #include "vm/accel.h"
+#include "vm/mmu.h"
 #include "vm/riscv_isa.h"
 #include "vm/virt.h"
 
@@ -50,6 +51,8 @@ struct virt {
     struct virt_image fw, kernel, initrd;
     uint64_t fdt_addr, start_addr, next_addr;
     uint64_t insns; /* retired by all harts, summed over boots */
+    struct vm_mmu_stats mmu[VM_VIRT_MAX_HARTS]; /* each hart's MMU, summed over boots */
+    char mmu_policy[VM_VIRT_MAX_HARTS][96];      /* its policy at the end of the last boot */
 
     /* outlives resets */
     struct vm_machine *machine; /* NULL for -dumpdtb */
@@ -63,5 +66,7 @@ int virt_check_config(struct virt *m);
  * writes the device tree and creates no harts. */
 int virt_build(void *board, struct vm_machine *machine);
 void virt_teardown(void *board, struct vm_machine *machine);
+/* -v's report at exit: the MMU figures per hart and summed. */
+void virt_report_mmu(const struct virt *m);
 
 #endif

@@ -37,7 +37,7 @@ static int run(struct virt *m)
     const struct vm_virt_config *cfg = m->cfg;
     struct vm_machine_config mc = {
         .timeout = cfg->timeout, .max_insns = cfg->max_insns, .verbose = cfg->verbose,
-        .on_reset = VM_RESET_REBOOT, .console = cfg->console,
+        .on_reset = VM_RESET_REBOOT, .console = cfg->console, .frontend = cfg->frontend,
     };
     if (!(m->machine = vm_machine_create(&virt_ops, m, &mc)))
         return -VM_EIO;
@@ -61,6 +61,7 @@ static int run(struct virt *m)
                 "(%.1f MIPS per CPU second)\n", m->insns, wall,
                 wall > 0 ? (double)m->insns / wall / 1e6 : 0.0, cpu,
                 cpu > 0 ? (double)m->insns / cpu / 1e6 : 0.0);
+        virt_report_mmu(m);
     }
     vm_device_set_destroy(m->devices); /* before the event loop it may use */
     m->devices = NULL;

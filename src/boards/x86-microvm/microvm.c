@@ -267,7 +267,7 @@ int vm_board_microvm_run(const struct vm_microvm_config *cfg)
     /* No ACPI power-off: guests end with a reset (i8042), which ends the run. */
     struct vm_machine_config mc = {
         .timeout = cfg->timeout, .verbose = cfg->verbose, .on_reset = VM_RESET_EXIT,
-        .console = cfg->console,
+        .console = cfg->console, .frontend = cfg->frontend,
     };
     int rc = -VM_EIO;
     if ((m->machine = vm_machine_create(&microvm_ops, m, &mc))) {
