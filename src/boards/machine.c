@@ -205,7 +205,10 @@ static void *vcpu_main(void *arg)
 {
     struct vcpu_slot *s = arg;
     struct vm_machine *m = s->m;
+    pthread_mutex_lock(&m->lock);
     __atomic_store_n(&s->tid, (int)gettid(), __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
     struct vm_exit ex;
     char msg[256];
     memset(&ex, 0, sizeof(ex));
@@ -309,6 +312,11 @@ static enum vm_stop_reason run_once(struct vm_machine *m, double seconds_left)
         s->started = true;
     }
     pthread_mutex_lock(&m->lock);
+    /* Every thread has its id before the boot counts as built (query-cpus-fast). */
+    for (unsigned i = 0; i < n; i++)
+        while (m->vcpus[i].started && m->vcpus[i].running &&
+               !__atomic_load_n(&m->vcpus[i].tid, __ATOMIC_ACQUIRE))
+            pthread_cond_wait(&m->cond, &m->lock);
     m->building = false;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
@@ -561,4 +569,17 @@ struct vm_mem *vm_machine_hold_mem(struct vm_machine *m)
 void vm_machine_release_mem(struct vm_machine *m)
 {
     pthread_rwlock_unlock(&m->build_lock);
+}
+
+void vm_machine_wait_built(struct vm_machine *m, double seconds)
+{
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += (time_t)seconds;
+    pthread_mutex_lock(&m->lock);
+    while (m->stop == VM_RUNNING && m->rc.state != VM_RUN_ENDED &&
+           (m->building || !m->nr_vcpus) &&
+           pthread_cond_timedwait(&m->cond, &m->lock, &end) == 0)
+        ;
+    pthread_mutex_unlock(&m->lock);
 }

@@ -150,6 +150,11 @@ struct vm_vcpu *vm_machine_remove_vcpu(struct vm_machine *m, unsigned i);
 struct vm_vcpu *vm_machine_vcpu(struct vm_machine *m, unsigned i);
 unsigned vm_machine_vcpu_count(struct vm_machine *m);
 
+/* Wait (at most `seconds`) until the first boot has its vCPUs, or the run
+ * is over: a monitor attached at creation answers as if the machine had
+ * always been there. */
+void vm_machine_wait_built(struct vm_machine *m, double seconds);
+
 /* The host thread id of vCPU i's thread (as QEMU's query-cpus-fast
  * reports it), or 0 when it has none now. */
 int vm_machine_vcpu_thread_id(struct vm_machine *m, unsigned i);

@@ -19,7 +19,9 @@
 
 enum vm_chardev_event {
     VM_CHARDEV_FOCUS,  /* a multiplexer gave this front end the keyboard (Ctrl-A c) */
-    VM_CHARDEV_OPENED, /* a client connected (socket back ends) */
+    VM_CHARDEV_OPENED, /* the other side is there: at attach for a back end that is
+                        * open already (a terminal, a connected socket), and when a
+                        * socket client connects */
     VM_CHARDEV_CLOSED, /* the client went away */
 };
 

@@ -69,6 +69,8 @@ static void fd_attach(struct vm_chardev *base, const struct vm_chardev_frontend 
     if (fe)
         c->fe = *fe;
     pthread_mutex_unlock(&c->fe_lock);
+    if (fe && fe->event) /* a file descriptor is open from the start */
+        fe->event(fe->opaque, VM_CHARDEV_OPENED);
     if (fe)
         c->base.ops->accept_input(base);
 }

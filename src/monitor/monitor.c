@@ -158,6 +158,8 @@ static void run_item(struct vm_monitor *mon, struct item *it)
 {
     /* The machine cannot go while an item runs: detaching waits for it. */
     struct vm_machine *m = machine_of(mon);
+    if (m && it->kind != ITEM_GREET && it->kind != ITEM_EVENT)
+        vm_machine_wait_built(m, 30); /* a client quicker than the first boot */
     switch (it->kind) {
     case ITEM_LINE: {
         struct vm_strbuf out = {0};
@@ -340,7 +342,7 @@ static size_t receive(void *opaque, const uint8_t *buf, size_t len)
 static void on_event(void *opaque, enum vm_chardev_event ev)
 {
     struct vm_monitor *mon = opaque;
-    if (ev == VM_CHARDEV_OPENED) {
+    if (ev == VM_CHARDEV_OPENED && !mon->cfg.muxed) {
         push(mon, ITEM_GREET, NULL, NULL, NULL);
     } else if (ev == VM_CHARDEV_FOCUS && !mon->qmp) {
         if (!mon->greeted) {
@@ -470,9 +472,8 @@ struct vm_monitor *vm_monitor_create(const struct vm_monitor_config *cfg)
     mon->next_live = live;
     live = mon;
     pthread_mutex_unlock(&live_lock);
-    /* A terminal or pipe is there already; sockets say OPENED; a mux says FOCUS. */
-    if (!cfg->muxed)
-        push(mon, ITEM_GREET, NULL, NULL, NULL);
+    /* The greeting: when the back end says OPENED (at once for a terminal),
+     * or at the first FOCUS behind a mux. */
     struct vm_chardev_frontend fe = {.receive = receive, .opaque = mon, .event = on_event};
     vm_chardev_attach(cfg->chr, &fe);
     return mon;

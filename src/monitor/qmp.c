@@ -25,6 +25,7 @@ struct vm_qmp {
     int flags; /* json-c output flags */
     struct json_tokener *tok;
     size_t pending; /* bytes of the request being parsed */
+    bool recovering; /* after a parse error: skipping the rest of its line */
     pthread_mutex_t lock; /* negotiated and quit, read by event senders */
     bool negotiated, quit;
 };
@@ -89,6 +90,7 @@ void vm_qmp_greet(struct vm_qmp *q)
     pthread_mutex_unlock(&q->lock);
     json_tokener_reset(q->tok);
     q->pending = 0;
+    q->recovering = false;
     struct json_object *g = json_object_new_object(), *in = json_object_new_object();
     json_object_object_add(in, "version", version_object());
     json_object_object_add(in, "capabilities", json_object_new_array());
@@ -130,6 +132,13 @@ void vm_qmp_feed(struct vm_qmp *q, const uint8_t *buf, size_t len,
                  void (*take)(void *opaque, struct vm_qmp_request *req), void *opaque)
 {
     while (len > 0) {
+        if (q->recovering) {
+            /* After bad input, the rest of its line goes too: one error for
+             * one bad line, and the next line starts afresh. */
+            q->recovering = *buf != '\n';
+            buf++, len--;
+            continue;
+        }
         /* json-c takes an int length */
         int chunk = len > (1u << 20) ? 1 << 20 : (int)len;
         struct json_object *v = json_tokener_parse_ex(q->tok, (const char *)buf, chunk);
@@ -148,12 +157,14 @@ void vm_qmp_feed(struct vm_qmp *q, const uint8_t *buf, size_t len,
                      json_tokener_error_desc(err));
             json_tokener_reset(q->tok);
             q->pending = 0;
+            q->recovering = buf[used - 1] != '\n';
             take(opaque, &req);
         } else if (q->pending > MAX_MESSAGE) {
             snprintf(req.error, sizeof(req.error), "JSON parse error, request longer than %u "
                      "bytes", MAX_MESSAGE);
             json_tokener_reset(q->tok);
             q->pending = 0;
+            q->recovering = buf[used - 1] != '\n';
             take(opaque, &req);
         }
         buf += used;

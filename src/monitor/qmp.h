@@ -13,7 +13,9 @@
  * Input is split into JSON values as bytes arrive (vm_qmp_feed); each is
  * then handled (vm_qmp_handle), possibly on another thread. Bad JSON, a
  * value that is not an object, an unknown command and wrong arguments get
- * QMP error objects; nothing the client sends can crash the host. */
+ * QMP error objects (after bad JSON the rest of that line is skipped, so
+ * one bad line gets one error); nothing the client sends can crash the
+ * host. Requests nest at most 32 deep and are at most 1 MiB long. */
 #ifndef VM_MONITOR_QMP_H
 #define VM_MONITOR_QMP_H
 
