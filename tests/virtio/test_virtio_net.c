@@ -136,6 +136,22 @@ static void post_rx(unsigned i, uint32_t len)
     vd_notify(&d, 0);
 }
 
+/* As a driver with EVENT_IDX does: notify only when the device's
+ * avail_event asks for it (vring_need_event). */
+static void post_rx_evidx(unsigned i, uint32_t len)
+{
+    uint64_t buf = vd_alloc(&d, len, 8);
+    vd_desc_at(&d, rx_desc, i, buf, len, VIRTQ_DESC_F_WRITE, 0);
+    uint16_t *ring = (uint16_t *)vd_host(&d, rx_avail);
+    ring[2 + rx_avail_idx % QS] = (uint16_t)i;
+    uint16_t old = rx_avail_idx, now = ++rx_avail_idx;
+    __atomic_store_n(&ring[1], now, __ATOMIC_SEQ_CST);
+    uint16_t event = __atomic_load_n((uint16_t *)vd_host(&d, rx_used + 4 + 8 * QS),
+                                     __ATOMIC_SEQ_CST);
+    if ((uint16_t)(now - event - 1) < (uint16_t)(now - old))
+        vd_notify(&d, 0);
+}
+
 static uint16_t rx_used_idx(void)
 {
     return __atomic_load_n((uint16_t *)vd_host(&d, rx_used + 2), __ATOMIC_ACQUIRE);
@@ -290,12 +306,35 @@ static void test_backlog_in_order(void **state)
     assert_int_equal(rx_used_idx(), 0);
 }
 
+/* The receive ring runs dry with EVENT_IDX: frames wait, and the device
+ * must have asked (avail_event) to hear of new buffers. */
+static void test_receive_refill_event_idx(void **state)
+{
+    up(VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
+    post_rx_evidx(0, 200);
+    uint8_t f[3][100];
+    for (int i = 0; i < 3; i++)
+        make_frame(f[i], 100, (uint8_t)(70 * i));
+    for (int i = 0; i < 3; i++)
+        inject(f[i], 100); /* one buffer: two frames wait */
+    uint32_t id, len;
+    assert_true(rx_wait(&id, &len));
+    assert_memory_equal(rx_buf(id) + 12, f[0], 100);
+    for (unsigned i = 1; i < 3; i++)
+        post_rx_evidx(i, 200);
+    for (int i = 1; i < 3; i++) {
+        assert_true(rx_wait(&id, &len));
+        assert_memory_equal(rx_buf(id) + 12, f[i], 100);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_config), T(test_transmit), T(test_receive_one_buffer),
         T(test_receive_mergeable), T(test_backlog_in_order),
+        T(test_receive_refill_event_idx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,20 +165,26 @@ static void drop_backlog(struct vm_virtio_net *n)
     }
 }
 
-/* Deliver what waits, in order, as far as buffers go. */
+/* Deliver what waits, in order, as far as buffers go. Out of buffers,
+ * ask the driver to notify when it posts more (otherwise, with EVENT_IDX,
+ * it would not: avail_event would still name an old index). */
 static void flush_backlog(struct vm_virtio_net *n)
 {
     bool any = false;
+    struct virtq *q = vm_virtio_queue(n->v, RXQ);
     while (n->bl_count && running(n)) {
         struct frame *f = &n->backlog[n->bl_head];
         int r = deliver(n, f->data, f->len);
         if (r < 0) {
-            vm_virtio_queue_broken(n->v, vm_virtio_queue(n->v, RXQ));
+            vm_virtio_queue_broken(n->v, q);
             drop_backlog(n);
             return;
         }
-        if (r == 0)
+        if (r == 0) {
+            if (virtq_enable_notify(q))
+                continue; /* buffers came meanwhile */
             break;
+        }
         any = true;
         free(f->data);
         n->bl_head = (n->bl_head + 1) % VIRTIO_NET_RX_BACKLOG;
@@ -193,14 +199,19 @@ void vm_virtio_net_receive(struct vm_virtio_net *n, const uint8_t *frame, size_t
 {
     if (!running(n) || len > VIRTIO_NET_MAX_FRAME || len < ETH_HLEN)
         return;
+    if (n->bl_count)
+        flush_backlog(n); /* in order: what waits goes first */
     if (n->bl_count == 0) {
+        struct virtq *q = vm_virtio_queue(n->v, RXQ);
         int r = deliver(n, frame, len);
+        if (r == 0 && virtq_enable_notify(q))
+            r = deliver(n, frame, len); /* buffers came meanwhile */
         if (r > 0) {
-            vm_virtio_used(n->v, vm_virtio_queue(n->v, RXQ));
+            vm_virtio_used(n->v, q);
             return;
         }
         if (r < 0) {
-            vm_virtio_queue_broken(n->v, vm_virtio_queue(n->v, RXQ));
+            vm_virtio_queue_broken(n->v, q);
             return;
         }
     }
