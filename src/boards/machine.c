@@ -319,7 +319,12 @@ static enum vm_stop_reason run_once(struct vm_machine *m, double seconds_left)
             pthread_cond_wait(&m->cond, &m->lock);
     m->building = false;
     pthread_cond_broadcast(&m->cond);
+    bool first = !m->started_once;
+    m->started_once = true;
     pthread_mutex_unlock(&m->lock);
+    const struct vm_machine_frontend *fe = m->cfg.frontend;
+    if (first && fe && fe->on_started)
+        fe->on_started(fe->opaque);
     struct timespec end;
     if (seconds_left > 0)
         deadline_after(&end, seconds_left);
@@ -395,6 +400,43 @@ static int final_status(struct vm_machine *m, enum vm_stop_reason why)
     }
 }
 
+/* -no-shutdown: the guest powered off; wait (at most seconds_left, if
+ * any) for a reset or a final stop, which is returned. */
+static enum vm_stop_reason halt(struct vm_machine *m, double seconds_left)
+{
+    const struct vm_machine_frontend *fe = m->cfg.frontend;
+    if (fe->on_halt)
+        fe->on_halt(fe->opaque);
+    struct timespec end;
+    if (seconds_left > 0)
+        deadline_after(&end, seconds_left);
+    pthread_mutex_lock(&m->lock);
+    m->halted = true;
+    m->stop = VM_RUNNING;
+    bool timed_out = m->cfg.timeout > 0 && seconds_left <= 0;
+    while (m->stop == VM_RUNNING && !timed_out) {
+        if (m->cfg.timeout > 0)
+            timed_out = pthread_cond_timedwait(&m->cond, &m->lock, &end) == ETIMEDOUT;
+        else
+            pthread_cond_wait(&m->cond, &m->lock);
+    }
+    if (m->stop == VM_RUNNING)
+        m->stop = VM_STOP_TIMEOUT;
+    enum vm_stop_reason why = m->stop;
+    m->halted = false;
+    machine_update_attention(m);
+    pthread_mutex_unlock(&m->lock);
+    return why;
+}
+
+bool vm_machine_halted(struct vm_machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    bool h = m->halted;
+    pthread_mutex_unlock(&m->lock);
+    return h;
+}
+
 static int run_boots(struct vm_machine *m)
 {
     const struct vm_machine_config *cfg = &m->cfg;
@@ -423,6 +465,9 @@ static int run_boots(struct vm_machine *m)
         }
         enum vm_stop_reason why = run_once(m, left);
         teardown(m);
+        const struct vm_machine_frontend *fe = cfg->frontend;
+        if (why == VM_STOP_POWEROFF && fe && fe->no_shutdown)
+            why = halt(m, cfg->timeout > 0 ? cfg->timeout - (now_seconds() - start) : 0);
         if (why != VM_STOP_RESET || cfg->on_reset == VM_RESET_EXIT)
             return final_status(m, why);
         quick_resets = now_seconds() - boot_start < QUICK_RESET_SECONDS ? quick_resets + 1 : 0;
@@ -577,7 +622,7 @@ void vm_machine_wait_built(struct vm_machine *m, double seconds)
     clock_gettime(CLOCK_MONOTONIC, &end);
     end.tv_sec += (time_t)seconds;
     pthread_mutex_lock(&m->lock);
-    while (m->stop == VM_RUNNING && m->rc.state != VM_RUN_ENDED &&
+    while (m->stop == VM_RUNNING && m->rc.state != VM_RUN_ENDED && !m->halted &&
            (m->building || !m->nr_vcpus) &&
            pthread_cond_timedwait(&m->cond, &m->lock, &end) == 0)
         ;

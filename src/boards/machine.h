@@ -82,8 +82,15 @@ struct vm_machine_frontend {
     /* A reset is about to build the machine again (QMP's RESET event);
      * by_host: vm_machine_reset, else the guest's. On the run's thread. */
     void (*on_reset)(void *opaque, bool by_host);
+    /* With no_shutdown: the guest powered off and the machine now waits
+     * (QMP's SHUTDOWN event; query-status says "shutdown"). */
+    void (*on_halt)(void *opaque);
+    /* The first boot is built and its vCPUs start (-daemonize's "ready"). */
+    void (*on_started)(void *opaque);
     void *opaque;
-    bool no_reboot; /* QEMU's -no-reboot: a guest reset ends the run (VM_RESET_EXIT) */
+    bool no_reboot;   /* QEMU's -no-reboot: a guest reset ends the run (VM_RESET_EXIT) */
+    bool no_shutdown; /* QEMU's -no-shutdown: a guest power-off stops the machine, and
+                       * only a reset (vm_machine_reset) or a quit ends the wait */
 };
 
 struct vm_machine_config {
@@ -122,6 +129,8 @@ void vm_machine_stop(struct vm_machine *m, enum vm_stop_reason why, int status,
 /* QEMU's system_reset from the host (a monitor, QMP): the guest is reset
  * as if it had asked, and the reset is reported as the host's. */
 void vm_machine_reset(struct vm_machine *m);
+/* The guest powered off under no_shutdown and the machine waits. */
+bool vm_machine_halted(struct vm_machine *m);
 /* The stop reason so far (VM_RUNNING while running). */
 enum vm_stop_reason vm_machine_stop_reason(struct vm_machine *m);
 

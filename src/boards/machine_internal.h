@@ -64,6 +64,8 @@ struct vm_machine {
     pthread_rwlock_t build_lock;
     struct vm_mem *mem;
     bool reset_by_host; /* the pending reset is vm_machine_reset's */
+    bool halted;        /* -no-shutdown: powered off, waiting (under lock) */
+    bool started_once;  /* on_started was called */
 
     pthread_mutex_t lock; /* guards everything below and the slots' flags */
     pthread_cond_t cond;  /* CLOCK_MONOTONIC (the time bound's clock) */

@@ -57,7 +57,9 @@ static int info_status(struct hmp *h, int argc, char **argv)
 {
     enum vm_run_state st = vm_runctl_state(h->m);
     /* QEMU's words: "running", or "paused" with the reason. */
-    if (st == VM_RUN_RUNNING)
+    if (vm_machine_halted(h->m))
+        vm_strbuf_printf(h->out, "VM status: paused (shutdown)\n");
+    else if (st == VM_RUN_RUNNING)
         vm_strbuf_printf(h->out, "VM status: running\n");
     else if (st == VM_RUN_PAUSED)
         vm_strbuf_printf(h->out, "VM status: paused\n");
@@ -283,14 +285,15 @@ static int cmd_xp(struct hmp *h, int argc, char **argv)
 
 static int cmd_stop(struct hmp *h, int argc, char **argv)
 {
-    vm_runctl_stop(h->m);
+    if (!vm_machine_halted(h->m))
+        vm_runctl_stop(h->m);
     return 0;
 }
 
 static int cmd_cont(struct hmp *h, int argc, char **argv)
 {
-    if (vm_runctl_state(h->m) == VM_RUN_ENDED)
-        return fail(h, "%s", "the machine has shut down");
+    if (vm_runctl_state(h->m) == VM_RUN_ENDED || vm_machine_halted(h->m))
+        return fail(h, "%s", "Resetting the Virtual Machine is required");
     vm_runctl_cont(h->m);
     return 0;
 }

@@ -403,6 +403,17 @@ void vm_monitor_reset_event(struct vm_monitor *mon, bool by_host)
     push(mon, ITEM_EVENT, NULL, "RESET", data);
 }
 
+void vm_monitor_halt_event(struct vm_monitor *mon)
+{
+    if (!mon->qmp)
+        return;
+    struct json_object *data = json_object_new_object();
+    json_object_object_add(data, "guest", json_object_new_boolean(1));
+    json_object_object_add(data, "reason", json_object_new_string("guest-shutdown"));
+    push(mon, ITEM_EVENT, NULL, "SHUTDOWN", data);
+    push(mon, ITEM_EVENT, NULL, "STOP", NULL);
+}
+
 /* system_powerdown: QMP monitors of that machine hear POWERDOWN. */
 static void on_powerdown(struct vm_machine *m)
 {

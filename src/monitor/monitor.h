@@ -29,6 +29,8 @@ struct vm_monitor *vm_monitor_create(const struct vm_monitor_config *cfg);
 void vm_monitor_set_machine(struct vm_monitor *mon, struct vm_machine *m);
 /* The machine is being reset (QMP's RESET event). */
 void vm_monitor_reset_event(struct vm_monitor *mon, bool by_host);
+/* The guest powered off and the machine waits (-no-shutdown): SHUTDOWN, STOP. */
+void vm_monitor_halt_event(struct vm_monitor *mon);
 void vm_monitor_destroy(struct vm_monitor *mon);
 
 #endif

@@ -258,10 +258,13 @@ static void cmd_query_version(struct ctx *c)
 static void cmd_query_status(struct ctx *c)
 {
     enum vm_run_state st = vm_runctl_state(c->m);
+    bool halted = vm_machine_halted(c->m); /* -no-shutdown after a power-off */
     struct json_object *r = json_object_new_object();
-    json_object_object_add(r, "status", json_object_new_string(vm_run_state_name(st)));
+    json_object_object_add(r, "status", json_object_new_string(halted ? "shutdown"
+                                                               : vm_run_state_name(st)));
     json_object_object_add(r, "singlestep", json_object_new_boolean(0));
-    json_object_object_add(r, "running", json_object_new_boolean(st == VM_RUN_RUNNING));
+    json_object_object_add(r, "running",
+                           json_object_new_boolean(st == VM_RUN_RUNNING && !halted));
     reply(c->q, r, c->id);
 }
 
@@ -295,13 +298,14 @@ static void cmd_query_name(struct ctx *c)
 
 static void cmd_stop(struct ctx *c)
 {
-    vm_runctl_stop(c->m);
+    if (!vm_machine_halted(c->m)) /* nothing runs after a power-off */
+        vm_runctl_stop(c->m);
     reply(c->q, NULL, c->id);
 }
 
 static void cmd_cont(struct ctx *c)
 {
-    if (vm_runctl_state(c->m) == VM_RUN_ENDED) {
+    if (vm_runctl_state(c->m) == VM_RUN_ENDED || vm_machine_halted(c->m)) {
         reply_error(c->q, "GenericError",
                     "Resetting the Virtual Machine is required", c->id);
         return;

@@ -6,6 +6,7 @@
 #include "riscv/csr_defs.h"
 #include "riscv/hart.h"
 #include "riscv/mmu_access.h"
+#include "vm/log.h"
 
 void rv_update_mmu_context(struct rv_hart *h)
 {
@@ -32,8 +33,44 @@ static uint64_t get_field(uint64_t reg, uint64_t mask)
     return (reg & mask) / (mask & -mask);
 }
 
+/* -d int / guest_errors / unimp / mmu (vm/log.h): what the trap says,
+ * before it is taken. QEMU's line for int, so that tools reading QEMU's
+ * logs read these. */
+static void log_trap(const struct rv_hart *h, uint64_t cause, uint64_t tval)
+{
+    static const char *const names[16] = {
+        "exec (misaligned)", "exec (access fault)", "illegal instruction", "breakpoint",
+        "load (misaligned)", "load (access fault)", "store (misaligned)", "store (access fault)",
+        "user ecall", "supervisor ecall", "reserved", "machine ecall", "exec (page fault)",
+        "load (page fault)", "reserved", "store (page fault)"};
+    bool interrupt = cause >> 63;
+    unsigned code = (unsigned)(cause & 63);
+    const char *desc = interrupt ? "interrupt" : code < 16 ? names[code] : "reserved";
+    unsigned long long hart = (unsigned long long)h->hartid;
+    if (vm_log_enabled(VM_LOG_INT))
+        vm_log("riscv_cpu_do_interrupt: hart:%llu, async:%d, cause:%016llx, epc:0x%016llx, "
+               "tval:0x%016llx, desc=%s", hart, interrupt, (unsigned long long)cause,
+               (unsigned long long)h->pc, (unsigned long long)tval, desc);
+    if (interrupt)
+        return;
+    if (vm_log_enabled(VM_LOG_GUEST_ERRORS) &&
+        (code == CAUSE_FETCH_ACCESS || code == CAUSE_LOAD_ACCESS || code == CAUSE_STORE_ACCESS))
+        vm_log("hart %llu: %s at 0x%llx (pc 0x%llx): nothing there, or PMP forbids it", hart,
+               desc, (unsigned long long)tval, (unsigned long long)h->pc);
+    if (vm_log_enabled(VM_LOG_UNIMP) && code == CAUSE_ILLEGAL)
+        vm_log("hart %llu: illegal instruction 0x%08llx at pc 0x%llx", hart,
+               (unsigned long long)tval, (unsigned long long)h->pc);
+    if (vm_log_enabled(VM_LOG_MMU) &&
+        (code == CAUSE_FETCH_PAGE || code == CAUSE_LOAD_PAGE || code == CAUSE_STORE_PAGE))
+        vm_log("hart %llu: %s at va 0x%llx (pc 0x%llx, satp 0x%llx)", hart, desc,
+               (unsigned long long)tval, (unsigned long long)h->pc,
+               (unsigned long long)h->satp);
+}
+
 static void take_trap(struct rv_hart *h, uint64_t cause, uint64_t tval)
 {
+    if (__builtin_expect(__atomic_load_n(&vm_log_mask, __ATOMIC_RELAXED) != 0, 0))
+        log_trap(h, cause, tval);
     bool interrupt = cause >> 63;
     unsigned code = (unsigned)(cause & 63);
     uint64_t deleg = interrupt ? h->mideleg : h->medeleg;

@@ -319,6 +319,79 @@ def case_monitor_stdio():
     vm.wait(0)
 
 
+def case_no_reboot():
+    """-no-reboot: the guest's reset ends vm with status 0 (it does not boot again)."""
+    vm = Vm(["-no-reboot", "-serial", "stdio"])
+    vm.expect("ECHO-READY")
+    vm.send("r")
+    vm.wait(0)
+    if vm.text().count("ECHO-READY") != 1:
+        fail("booted again", vm.text())
+
+
+def case_name():
+    """-name guest=NAME,process=PROC: info name, and the process's name."""
+    vm = Vm(["-name", "guest=test-guest,process=vmtestproc", "-monitor", "stdio",
+             "-serial", "null"])
+    vm.expect(r"\(qemu\) ")
+    with open("/proc/%d/comm" % vm.p.pid) as f:
+        comm = f.read().strip()
+    if comm != "vmtestproc":
+        fail("process name %r" % comm)
+    vm.send("info name\n")
+    vm.expect("test-guest")
+    vm.send("quit\n")
+    vm.wait(0)
+
+
+def case_pidfile():
+    """-pidfile: vm's pid while it runs, locked against a second vm, gone after."""
+    path = os.path.join(TMP, "vm.pid")
+    vm = Vm(["-pidfile", path, "-serial", "stdio"])
+    vm.expect("ECHO-READY")
+    with open(path) as f:
+        if int(f.read()) != vm.p.pid:
+            fail("pid file does not hold vm's pid")
+    other = Vm(["-pidfile", path, "-serial", "stdio"])
+    other.wait(1)
+    if "in use by another process" not in other.text():
+        fail("a second vm took the pid file", other.text())
+    vm.send("q")
+    vm.wait(0)
+    if os.path.exists(path):
+        fail("pid file left behind")
+
+
+def case_daemonize():
+    """-daemonize: the parent returns once the machine runs; the child keeps
+    going (quit through its monitor socket); stdio is refused."""
+    bad = Vm(["-daemonize"])
+    bad.wait(1)
+    if "cannot use stdio with -daemonize" not in bad.text():
+        fail("stdio accepted with -daemonize", bad.text())
+    sock = os.path.join(TMP, "mon.sock")
+    pid_path = os.path.join(TMP, "vm.pid")
+    out = os.path.join(TMP, "serial.log")
+    vm = Vm(["-daemonize", "-pidfile", pid_path, "-serial", "file:" + out,
+             "-monitor", "unix:%s,server=on,wait=off" % sock])
+    vm.wait(0)  # the parent
+    with open(pid_path) as f:
+        child = int(f.read())
+    os.kill(child, 0)  # still running
+    s = connect_unix(sock)
+    read = sock_reader(s)
+    read_until(read, r"\(qemu\) ")
+    s.sendall(b"quit\r\n")
+    end = time.time() + 20
+    while os.path.exists(pid_path) and time.time() < end:
+        time.sleep(0.05)
+    if os.path.exists(pid_path):
+        fail("the daemon did not quit")
+    with open(out) as f:
+        if "ECHO-READY" not in f.read():
+            fail("the daemon's guest printed nothing")
+
+
 CASES = {name[5:]: fn for name, fn in list(globals().items()) if name.startswith("case_")}
 if CASE not in CASES:
     print("unknown case %s (%s)" % (CASE, ", ".join(CASES)))

@@ -105,6 +105,7 @@ class QMP:
                     return self.events.pop(i)
             self.sock.settimeout(max(0.1, end - time.time()))
             msg = self.recv()
+            self.sock.settimeout(20)
             check("event" in msg, "unexpected reply: %r" % msg)
             self.events.append(msg)
         fail("no %s event" % name)
@@ -272,6 +273,34 @@ def case_tcp_pretty():
     q2.cmd("qmp_capabilities")
     q2.cmd("quit")
     finish(p, 0)
+
+
+def case_no_shutdown():
+    """-no-shutdown: the guest's power-off stops the machine (SHUTDOWN, STOP,
+    status "shutdown"); cont is refused; system_reset boots it again; quit."""
+    path = os.path.join(TMP, "qmp.sock")
+    p = start(["-qmp", "unix:%s,server=on,wait=off" % path, "-no-shutdown"])
+    q = QMP(connect_unix(path))
+    q.cmd("qmp_capabilities")
+    p.stdin.write(b"q")
+    p.stdin.flush()
+    s = q.event("SHUTDOWN")
+    check(s["data"] == {"guest": True, "reason": "guest-shutdown"}, "SHUTDOWN: %r" % s)
+    q.event("STOP")
+    st = q.cmd("query-status")
+    check(st["status"] == "shutdown" and st["running"] is False, "halted: %r" % st)
+    e = q.cmd("cont", ok=False)
+    check("Resetting the Virtual Machine is required" in e["desc"], "cont: %r" % e)
+    check(p.poll() is None, "vm ended although -no-shutdown")
+    q.cmd("system_reset")
+    q.event("RESET")
+    end = time.time() + 10
+    while q.cmd("query-status")["status"] != "running":
+        check(time.time() < end, "not running after the reset")
+        time.sleep(0.05)
+    q.cmd("quit")
+    out = finish(p, 0)
+    check(out.count("ECHO-READY") == 2, "the guest did not boot again:\n" + out)
 
 
 CASES = {n[5:]: f for n, f in list(globals().items()) if n.startswith("case_")}

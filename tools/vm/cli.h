@@ -47,6 +47,9 @@ struct vm_cli {
     /* run control and reporting (flags_run.c) */
     const char *name;   /* -name */
     bool no_reboot;     /* -no-reboot */
+    bool no_shutdown;   /* -no-shutdown */
+    bool daemonize;     /* -daemonize */
+    const char *pidfile; /* -pidfile */
     uint64_t max_insns;
     double timeout;
     bool verbose;

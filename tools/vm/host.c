@@ -3,6 +3,8 @@
  * stdio. */
 #include "host.h"
 
+#include "daemon.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@ struct vm_cli_host {
     struct vm_monitor *monitors[VM_CLI_MAX_MONITORS];
     unsigned nr_monitors;
     const char *name;
+    bool daemonize;
     struct vm_machine_frontend fe;
     pthread_mutex_t lock; /* machine, quit_pending (Ctrl-A x may come early) */
     struct vm_machine *machine;
@@ -75,6 +78,18 @@ static void on_reset(void *opaque, bool by_host)
         vm_monitor_reset_event(h->monitors[i], by_host);
 }
 
+static void on_started(void *opaque)
+{
+    vm_cli_daemon_ready();
+}
+
+static void on_halt(void *opaque)
+{
+    struct vm_cli_host *h = opaque;
+    for (unsigned i = 0; i < h->nr_monitors; i++)
+        vm_monitor_halt_event(h->monitors[i]);
+}
+
 static void detach(void *opaque, struct vm_machine *m)
 {
     struct vm_cli_host *h = opaque;
@@ -109,6 +124,9 @@ static int open_entry(struct vm_cli_host *h, struct entry *e, const char *dev, c
     struct vm_chardev_env env = {h->loop, label};
     const char *backend = e->opts ? vm_opts_get(e->opts, "backend") : dev;
     e->stdio = backend && !strcmp(backend, "stdio");
+    if (e->stdio && h->daemonize)
+        return vm_cli_error(VM_EXIT_BAD, "%s: cannot use stdio with -daemonize (give the serial "
+                            "port and monitors other devices, or -display none)", label);
     if (e->stdio && stdio_taken(h))
         return vm_cli_error(VM_EXIT_BAD, "cannot use stdio by multiple character devices");
     int rc;
@@ -291,14 +309,18 @@ int vm_cli_host_open(struct vm_cli *cli, const char *machine, unsigned nr_serial
         return vm_cli_error(VM_EXIT_BAD, "out of host memory");
     pthread_mutex_init(&h->lock, NULL);
     h->name = cli->name;
-    h->fe = (struct vm_machine_frontend){.attach = attach, .detach = detach, .on_reset = on_reset, .opaque = h,
-                                         .no_reboot = cli->no_reboot};
+    h->daemonize = cli->daemonize;
+    h->fe = (struct vm_machine_frontend){.attach = attach, .detach = detach, .on_reset = on_reset, .on_halt = on_halt, .on_started = on_started,
+                                         .opaque = h, .no_reboot = cli->no_reboot,
+                                         .no_shutdown = cli->no_shutdown};
     *out = h;
+    int rc = vm_cli_daemon_begin(cli); /* before any thread */
+    if (rc)
+        return rc;
     if (!(h->loop = vm_event_loop_create("vm-events")))
         return vm_cli_error(VM_EXIT_BAD, "%s", vm_error_message());
     h->fe.loop = h->loop;
-    int rc = open_all(cli, machine, nr_serial_ports, h);
-    if (rc)
+    if ((rc = open_all(cli, machine, nr_serial_ports, h)))
         return rc;
     for (unsigned i = h->nr_serial; i < nr_serial_ports && i < VM_CLI_MAX_SERIALS; i++) {
         struct entry *e = new_entry(h); /* ports without -serial: QEMU leaves them unconnected */
@@ -333,6 +355,7 @@ void vm_cli_host_close(struct vm_cli_host *h)
         vm_chardev_destroy(h->entries[i].backend);
     if (h->loop)
         vm_event_loop_destroy(h->loop);
+    vm_cli_daemon_end();
     pthread_mutex_destroy(&h->lock);
     free(h);
 }

@@ -23,6 +23,7 @@
 #include "devices/uart16550.h"
 #include "devices/virtio/virtio_mmio.h"
 #include "vm/error.h"
+#include "vm/log.h"
 #include "vm/riscv.h"
 
 /* The hart translates Sv39/48/57; QEMU's virt says sv57 too. Linux picks
@@ -239,6 +240,10 @@ static int add_harts(struct virt *m)
         regs.priv = 3;
         if ((rc = vm_vcpu_set_regs(vcpu, VM_REGSET_CORE, &regs)) < 0)
             return rc;
+        if (vm_log_enabled(VM_LOG_CPU_RESET))
+            vm_log("CPU Reset (CPU %u): pc=0x%" PRIx64 " priv=M mhartid=%" PRIu64 " a0=0x%" PRIx64
+                   " a1=0x%" PRIx64 " mstatus=0x%" PRIx64, h, regs.pc, regs.mhartid, regs.x[10],
+                   regs.x[11], regs.mstatus);
     }
     return 0;
 }
