@@ -405,14 +405,16 @@ static int final_status(struct vm_machine *m, enum vm_stop_reason why)
 static enum vm_stop_reason halt(struct vm_machine *m, double seconds_left)
 {
     const struct vm_machine_frontend *fe = m->cfg.frontend;
+    pthread_mutex_lock(&m->lock);
+    m->halted = true; /* before anyone hears of it */
+    m->stop = VM_RUNNING;
+    pthread_mutex_unlock(&m->lock);
     if (fe->on_halt)
         fe->on_halt(fe->opaque);
     struct timespec end;
     if (seconds_left > 0)
         deadline_after(&end, seconds_left);
     pthread_mutex_lock(&m->lock);
-    m->halted = true;
-    m->stop = VM_RUNNING;
     bool timed_out = m->cfg.timeout > 0 && seconds_left <= 0;
     while (m->stop == VM_RUNNING && !timed_out) {
         if (m->cfg.timeout > 0)
