@@ -340,8 +340,8 @@ static int load_kernel_data(struct vm_mem *mem, const char *path, const uint8_t 
  * by its entropy too). */
 int virt_load_firmware(struct vm_mem *mem, const char *path, struct virt_image *out)
 {
-    uint8_t *buf;
-    size_t len;
+    uint8_t *buf = NULL;
+    size_t len = 0; /* gcc -O3 cannot see read_whole() sets both */
     int rc = read_whole("firmware", path, &buf, &len);
     if (rc < 0)
         return rc;
@@ -375,8 +375,8 @@ int virt_load_kernel(struct vm_mem *mem, const char *path, uint64_t addr,
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && addr < end &&
         (uint64_t)st.st_size > end - addr)
         return too_big(mem, "kernel", path, addr, (uint64_t)st.st_size);
-    uint8_t *buf;
-    size_t len;
+    uint8_t *buf = NULL;
+    size_t len = 0;
     if ((rc = read_whole("kernel", path, &buf, &len)) < 0)
         return rc;
     rc = load_kernel_data(mem, path, buf, len, addr, 0, out);
