@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential clang cmake pkg-config ninja-build
-    libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev libjson-c-dev
+    libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev libjson-c-dev libcapstone-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     qemu-system-misc qemu-user
     valgrind device-tree-compiler gdb-multiarch python3

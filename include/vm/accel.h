@@ -140,6 +140,11 @@ struct vm_accel_config {
     enum vm_arch arch;   /* guest architecture */
     struct vm_mem *mem;  /* guest physical memory (RAM + MMIO) */
     unsigned nr_vcpus;
+    /* Set by vm_accel_create, not by boards: the backend's properties
+     * (QEMU's -accel NAME,PROP=VALUE,... after the name; "" for none) and
+     * whether to explain choices on stderr. */
+    const char *props;
+    bool verbose;
 };
 
 struct vm_riscv_isa;
@@ -189,6 +194,9 @@ struct vm_accel_ops {
     /* Optional: one line of counts of what the guest used that the
      * register sets do not show (for `vm run -v`), NUL-terminated in buf. */
     void (*vcpu_stats)(struct vm_vcpu *vcpu, char *buf, size_t size);
+    /* init parses vm_accel_config.props itself; otherwise any property is
+     * refused before init. */
+    bool accepts_props;
 };
 
 /* The registered backends, in the order `auto` tries them. */
@@ -196,7 +204,9 @@ unsigned vm_accel_count(void);
 const struct vm_accel_ops *vm_accel_at(unsigned index);
 const struct vm_accel_ops *vm_accel_find(const char *name);
 
-/* Create an accelerator. name: "auto", "soft", "kvm", ...; an unknown name
+/* Create an accelerator. name: "auto", "soft" (alias "tcg", QEMU's name),
+ * "kvm", ..., optionally followed by ",PROP=VALUE,..." for the backend
+ * (soft: jit=on|off, tb-size=MiB); an unknown name
  * or a backend that cannot run this guest here fails with a message such as
  * "accelerator 'kvm' cannot run machine 'spike' (riscv64 guest on an x86-64
  * host)". With verbose, `auto` prints its choice and why to stderr. */

@@ -21,6 +21,8 @@ enum vm_log_item {
     VM_LOG_UNIMP,        /* "unimp": illegal instructions (unimplemented or invalid) */
     VM_LOG_MMU,          /* "mmu": page faults, with satp */
     VM_LOG_CPU_RESET,    /* "cpu_reset": each hart's state when a boot starts it */
+    VM_LOG_IN_ASM,       /* "in_asm": the guest code of each block the JIT translates */
+    VM_LOG_OUT_ASM,      /* "out_asm": the host code the JIT generates for it */
     VM_LOG_ITEMS
 };
 

@@ -60,6 +60,15 @@ int vm_mem_read(struct vm_mem *mem, uint64_t pa, void *buf, size_t len, uint64_t
 int vm_mem_write(struct vm_mem *mem, uint64_t pa, const void *buf, size_t len,
                  uint64_t *fail_pa);
 
+/* Writes to RAM that do not come from a CPU (DMA, loaders): the CPU that
+ * runs from RAM registers a notifier and drops decoded or translated code
+ * that such a write overwrites. vm_mem_write() and vm_mem_store() call it
+ * themselves; code that writes RAM through vm_mem_ram_ptr() must call
+ * vm_mem_notify_write() afterwards. Cheap when no code is there. */
+typedef void (*vm_mem_write_fn)(void *opaque, uint64_t pa, uint64_t len);
+void vm_mem_set_write_notifier(struct vm_mem *mem, vm_mem_write_fn fn, void *opaque);
+void vm_mem_notify_write(struct vm_mem *mem, uint64_t pa, uint64_t len);
+
 /* Dirty-page logging, per RAM region (by any address inside it). While on,
  * vm_mem_write/store and the MMU's store path mark 4 KiB pages dirty.
  * get_and_clear copies the bitmap (one bit per page, ceil(pages/64) words)
@@ -75,6 +84,28 @@ static inline void vm_mem_mark_dirty(const struct vm_mem_region *r, uint64_t pa)
         __atomic_fetch_or(&r->dirty[page / 64], 1ULL << (page % 64),
                           __ATOMIC_RELAXED);
     }
+}
+
+/* Copy into guest RAM that other threads may read at the same time (harts
+ * fetching the code it rewrites, a device's DMA): the guest's own races.
+ * Under ThreadSanitizer, byte by byte with relaxed atomics, so that they
+ * are not reported as the emulator's (whose code reads use atomics); a
+ * plain memcpy otherwise, which is the same on x86. */
+#if defined(__SANITIZE_THREAD__)
+#define VM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VM_TSAN 1
+#endif
+#endif
+static inline void vm_ram_write_bytes(uint8_t *dst, const void *src, size_t n)
+{
+#ifdef VM_TSAN
+    for (size_t i = 0; i < n; i++)
+        __atomic_store_n(&dst[i], ((const uint8_t *)src)[i], __ATOMIC_RELAXED);
+#else
+    memcpy(dst, src, n);
+#endif
 }
 
 /* Little-endian helpers (the host is x86-64, little-endian; memcpy keeps

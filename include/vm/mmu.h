@@ -196,17 +196,21 @@ bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket);
  * Returns true if translations were flushed (caches keyed by virtual
  * address must then be dropped too). */
 bool vm_mmu_poll(struct vm_mmu_hart *h);
+/* False if va surely lies in no superpage this hart holds translated
+ * (then an address SFENCE.VMA concerns va's 4 KiB page alone). */
+bool vm_mmu_maybe_superpage(const struct vm_mmu_hart *h, uint64_t va);
 /* Drop every cached translation of every level (e.g. after a dirty-log clear). */
 void vm_mmu_flush_all(struct vm_mmu_hart *h);
 
-/* Self-modifying code: a hart that keeps decoded instructions of a physical
- * page watches it. Stores to a watched page never take the L1 fast path;
- * the first store to it (from any path: slow store, AMO, SC) clears the
- * watch and calls the hook with the page address, on the storing hart's
- * thread, right after the bytes are written. The hook is set once, before
- * harts run. Watching flushes the watching hart's store entries for the
- * page at once, other harts' at their next vm_mmu_poll(). */
-typedef void (*vm_mmu_code_write_fn)(void *opaque, uint64_t pa);
+/* Self-modifying code: a hart that keeps decoded or translated
+ * instructions of a physical page watches it. Stores to a watched page
+ * never take the L1 fast path; every one of them (from any path: slow
+ * store, AMO, SC) calls the hook with its physical address and size, on
+ * the storing hart's thread, right after the bytes are written (before,
+ * for an AMO or SC). The page stays watched until unwatched. Watching
+ * drops every hart's L1 store entries for the page at once; the hook is
+ * set once, before harts run. */
+typedef void (*vm_mmu_code_write_fn)(void *opaque, uint64_t pa, unsigned len);
 void vm_mmu_set_code_write_hook(struct vm_mmu *mmu, vm_mmu_code_write_fn fn, void *opaque);
 void vm_mmu_watch_code_page(struct vm_mmu_hart *h, uint64_t pa);
 void vm_mmu_unwatch_code_page(struct vm_mmu *mmu, uint64_t pa);

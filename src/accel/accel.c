@@ -84,6 +84,9 @@ const struct vm_accel_ops *vm_accel_find(const char *name)
 static int instantiate(const struct vm_accel_ops *ops, const struct vm_accel_config *cfg,
                        struct vm_accel **out)
 {
+    if (cfg->props && *cfg->props && !ops->accepts_props)
+        return vm_error(VM_EINVAL, "accelerator '%s' has no properties (got '%s')", ops->name,
+                        cfg->props);
     struct vm_accel *a = calloc(1, sizeof(*a));
     void *priv = ops->accel_size ? calloc(1, ops->accel_size) : NULL;
     if (!a || (ops->accel_size && !priv)) {
@@ -94,7 +97,7 @@ static int instantiate(const struct vm_accel_ops *ops, const struct vm_accel_con
     a->ops = ops;
     a->cfg = *cfg;
     a->priv = priv;
-    int rc = ops->init ? ops->init(a, cfg) : 0;
+    int rc = ops->init ? ops->init(a, &a->cfg) : 0;
     if (rc < 0) {
         free(priv);
         free(a);
@@ -104,16 +107,31 @@ static int instantiate(const struct vm_accel_ops *ops, const struct vm_accel_con
     return 0;
 }
 
-int vm_accel_create(const char *name, const struct vm_accel_config *cfg, bool verbose,
+int vm_accel_create(const char *spec, const struct vm_accel_config *board_cfg, bool verbose,
                     struct vm_accel **out)
 {
-    const char *machine = cfg->machine ? cfg->machine : "?";
+    const char *machine = board_cfg->machine ? board_cfg->machine : "?";
     *out = NULL;
-    if (!name || !strcmp(name, "auto")) {
+    /* NAME[,PROPS]: the properties go to the backend. */
+    char name[32];
+    const char *comma = spec ? strchr(spec, ',') : NULL;
+    size_t len = !spec ? 0 : comma ? (size_t)(comma - spec) : strlen(spec);
+    if (len >= sizeof(name))
+        return vm_error(VM_EINVAL, "unknown accelerator '%s'", spec);
+    memcpy(name, spec ? spec : "", len);
+    name[len] = '\0';
+    if (!strcmp(name, "tcg")) /* QEMU's name for its software engine */
+        strcpy(name, "soft");
+    struct vm_accel_config cfg = *board_cfg;
+    cfg.props = comma ? comma + 1 : "";
+    cfg.verbose = verbose;
+    if (!len || !strcmp(name, "auto")) {
         char why[512] = "";
         for (unsigned i = 0; i < NBACKENDS; i++) {
             const struct vm_accel_ops *ops = backends[i];
-            if (ops->probe(cfg->arch) < 0) {
+            if (ops->probe(cfg.arch) < 0 || (*cfg.props && !ops->accepts_props)) {
+                if (*cfg.props && !ops->accepts_props)
+                    vm_error(VM_EINVAL, "no properties ('%s')", cfg.props);
                 if (verbose)
                     fprintf(stderr, "vm: accel auto: not '%s': %s\n", ops->name,
                             vm_error_message());
@@ -125,20 +143,20 @@ int vm_accel_create(const char *name, const struct vm_accel_config *cfg, bool ve
             if (verbose)
                 fprintf(stderr, "vm: accel auto: using '%s' (%s)\n", ops->name,
                         ops->description);
-            return instantiate(ops, cfg, out);
+            return instantiate(ops, &cfg, out);
         }
         return vm_error(VM_ENOTSUP, "no accelerator can run machine '%s' (%s)", machine, why);
     }
     const struct vm_accel_ops *ops = vm_accel_find(name);
     if (!ops) {
-        char names[128] = "auto";
+        char names[128] = "auto, tcg";
         for (unsigned i = 0; i < NBACKENDS; i++) {
             size_t n = strlen(names);
             snprintf(names + n, sizeof(names) - n, ", %s", backends[i]->name);
         }
         return vm_error(VM_EINVAL, "unknown accelerator '%s' (choose one of: %s)", name, names);
     }
-    if (ops->probe(cfg->arch) < 0) {
+    if (ops->probe(cfg.arch) < 0) {
         char reason[256];
         snprintf(reason, sizeof(reason), "%s", vm_error_message());
         return vm_error(VM_ENOTSUP, "accelerator '%s' cannot run machine '%s' (%s)", name,
@@ -146,7 +164,7 @@ int vm_accel_create(const char *name, const struct vm_accel_config *cfg, bool ve
     }
     if (verbose)
         fprintf(stderr, "vm: accel: using '%s' (%s)\n", ops->name, ops->description);
-    return instantiate(ops, cfg, out);
+    return instantiate(ops, &cfg, out);
 }
 
 void vm_accel_destroy(struct vm_accel *accel)

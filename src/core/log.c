@@ -19,6 +19,8 @@ static const struct {
     {VM_LOG_UNIMP, "unimp", "log unimplemented functionality (illegal instructions)"},
     {VM_LOG_MMU, "mmu", "log MMU-related activities (page faults)"},
     {VM_LOG_CPU_RESET, "cpu_reset", "show CPU state before CPU resets"},
+    {VM_LOG_IN_ASM, "in_asm", "show target assembly code for each compiled TB"},
+    {VM_LOG_OUT_ASM, "out_asm", "show generated host assembly code for each compiled TB"},
 };
 #define NR_ITEMS (sizeof(items) / sizeof(items[0]))
 

@@ -13,7 +13,21 @@ struct vm_mem {
     struct vm_mem_region regions[MEM_MAX_REGIONS]; /* sorted by base */
     unsigned count;
     unsigned last_hit; /* a hint only: a racy read is harmless */
+    vm_mem_write_fn write_fn;
+    void *write_opaque;
 };
+
+void vm_mem_set_write_notifier(struct vm_mem *mem, vm_mem_write_fn fn, void *opaque)
+{
+    mem->write_fn = fn;
+    mem->write_opaque = opaque;
+}
+
+void vm_mem_notify_write(struct vm_mem *mem, uint64_t pa, uint64_t len)
+{
+    if (mem->write_fn && len)
+        mem->write_fn(mem->write_opaque, pa, len);
+}
 
 struct vm_mem *vm_mem_create(void)
 {
@@ -193,8 +207,10 @@ int vm_mem_load(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t *value)
 
 int vm_mem_store(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t value)
 {
-    if (access_one(mem, pa, size, &value, true) == 0)
+    if (access_one(mem, pa, size, &value, true) == 0) {
+        vm_mem_notify_write(mem, pa, size);
         return 0;
+    }
     for (unsigned i = 0; i < size; i++) { /* check first: all or nothing */
         const struct vm_mem_region *r = vm_mem_find(mem, pa + i);
         if (!r)
@@ -205,6 +221,7 @@ int vm_mem_store(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t value)
         if (access_one(mem, pa + i, 1, &b, true) < 0)
             return -VM_EFAULT;
     }
+    vm_mem_notify_write(mem, pa, size);
     return 0;
 }
 
@@ -223,9 +240,10 @@ static int copy(struct vm_mem *mem, uint64_t pa, uint8_t *buf, size_t len, uint6
         size_t chunk = r->size - off < len ? (size_t)(r->size - off) : len;
         if (r->host) {
             if (write) {
-                memcpy(r->host + off, buf, chunk);
+                vm_ram_write_bytes(r->host + off, buf, chunk);
                 for (uint64_t p = pa & ~(VM_PAGE_SIZE - 1); p < pa + chunk; p += VM_PAGE_SIZE)
                     vm_mem_mark_dirty(r, p);
+                vm_mem_notify_write(mem, pa, chunk);
             } else {
                 memcpy(buf, r->host + off, chunk);
             }

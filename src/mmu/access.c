@@ -17,7 +17,7 @@ static enum vm_fault translate_part(struct vm_mmu_hart *h, uint64_t va, unsigned
     p->va = va;
     p->size = size;
     const struct l1_entry *le = vm_mmu_l1_slot(h, acc, va);
-    if (le->tag == (va & ~0xfffULL)) {
+    if (l1_tag(le) == (va & ~0xfffULL)) {
         const struct tlb_entry *e = &h->shadow[le - h->l1];
         p->pa = e->pa + (va - e->va);
         p->host = (uint8_t *)(le->addend + (uintptr_t)va);
@@ -54,16 +54,10 @@ static enum vm_fault translate_access(struct vm_mmu_hart *h, uint64_t va, unsign
     return VM_FAULT_NONE;
 }
 
-static void code_written(struct vm_mmu_hart *h, uint64_t pa)
+static void code_written(struct vm_mmu_hart *h, uint64_t pa, unsigned size)
 {
     struct vm_mmu *mmu = h->mmu;
-    const struct vm_mem_region *r = vm_mem_find(mmu->mem, pa);
-    unsigned ri = (unsigned)(r - vm_mem_region_at(mmu->mem, 0));
-    uint64_t page = (pa - r->base) >> VM_PAGE_SHIFT;
-    uint64_t bit = 1ULL << (page % 64);
-    uint64_t old = __atomic_fetch_and(&mmu->code_watch[ri][page / 64], ~bit, __ATOMIC_ACQ_REL);
-    if (old & bit)
-        mmu->code_hook(mmu->code_opaque, pa & ~0xfffULL);
+    mmu->code_hook(mmu->code_opaque, pa, size);
 }
 
 enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
@@ -146,11 +140,11 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
     for (unsigned i = 0; i < n; i++) {
         struct part *p = &parts[i];
         if (p->host) {
-            memcpy(p->host, &v, p->size);
+            vm_ram_write_bytes(p->host, &v, p->size);
             const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, p->pa);
             vm_mem_mark_dirty(r, p->pa);
             if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
-                code_written(h, p->pa);
+                code_written(h, p->pa, p->size);
         } else if (vm_mem_store(h->mmu->mem, p->pa, p->size, v) < 0) {
             *tval = p->va;
             return VM_FAULT_STORE_ACCESS;
@@ -183,7 +177,7 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
     if (acc == VM_ACCESS_STORE) {
         vm_mem_mark_dirty(vm_mem_find(h->mmu->mem, p->pa), p->pa);
         if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
-            code_written(h, p->pa);
+            code_written(h, p->pa, size);
     }
     return VM_FAULT_NONE;
 }
@@ -282,18 +276,30 @@ void vm_mmu_set_code_write_hook(struct vm_mmu *mmu, vm_mmu_code_write_fn fn, voi
     mmu->code_opaque = opaque;
 }
 
+bool mmu_code_watched_sync(struct vm_mmu *mmu, uint64_t pa)
+{
+    uint64_t bit;
+    uint64_t *w = mmu->code_hook ? watch_word(mmu, pa, &bit) : NULL;
+    return w && (__atomic_fetch_or(w, 0, __ATOMIC_SEQ_CST) & bit);
+}
+
 void vm_mmu_watch_code_page(struct vm_mmu_hart *h, uint64_t pa)
 {
     struct vm_mmu *mmu = h->mmu;
     uint64_t bit;
     uint64_t *w = watch_word(mmu, pa, &bit);
-    if (!w || (__atomic_fetch_or(w, bit, __ATOMIC_ACQ_REL) & bit))
+    if (!w || (__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit))
         return;
-    l1_flush_store_pa(h, pa & ~0xfffULL);
+    /* Every hart's stores must see the watch from now on, not at its next
+     * poll (it could store into the code meanwhile and nobody would know):
+     * drop their L1 store entries for the page now. A hart filling one at
+     * the same time looks at the watch again after the fill (fill_l1 in mmu.c);
+     * both sides order through the watch word's atomic read-modify-writes. */
+    const struct vm_mem_region *r = vm_mem_find(mmu->mem, pa);
+    uintptr_t host = (uintptr_t)(r->host + ((pa & ~0xfffULL) - r->base));
     pthread_mutex_lock(&mmu->harts_lock);
     for (unsigned i = 0; i < mmu->nharts; i++)
-        if (mmu->harts[i] != h)
-            mmu_request_store_flush(mmu->harts[i]);
+        l1_drop_store_host(mmu->harts[i], host);
     pthread_mutex_unlock(&mmu->harts_lock);
 }
 

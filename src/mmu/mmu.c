@@ -294,6 +294,10 @@ static uint8_t *fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
         vm_mem_mark_dirty(r, pa_page);
     }
     l1_fill(h, acc, va, e, host);
+    /* A store entry for a page that another hart started watching while
+     * we filled it must go (see vm_mmu_watch_code_page). */
+    if (acc == VM_ACCESS_STORE && mmu_code_watched_sync(h->mmu, pa_page))
+        l1_drop_store_host(h, (uintptr_t)host);
     return host;
 }
 
@@ -328,7 +332,7 @@ struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum v
     const struct l1_entry *le = (const struct l1_entry *)((const char *)h->cur[acc] +
                                                           ((va >> 8) & h->l1_offset_mask));
     struct tlb_entry e;
-    if (le->tag == (va & ~0xfffULL)) {
+    if (l1_tag(le) == (va & ~0xfffULL)) {
         e = h->shadow[le - h->l1];
     } else {
         h->stats.l1_misses[acc]++;
@@ -434,17 +438,15 @@ void vm_mmu_flush_all(struct vm_mmu_hart *h)
     vm_mmu_sfence(h, false, 0, false, 0);
 }
 
-static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req, bool store_l1)
+static uint64_t post_request(struct vm_mmu_hart *t, const struct flush_req *req)
 {
     struct flush_queue *q = &t->fq;
     pthread_mutex_lock(&q->lock);
-    if (store_l1)
-        q->store_l1 = true;
-    else if (q->n < FLUSH_QUEUE)
+    if (q->n < FLUSH_QUEUE)
         q->q[q->n++] = *req;
     else
         q->overflow = true;
-    if (!store_l1 && t->mmu->l3_on)
+    if (t->mmu->l3_on)
         q->l3_reqs++; /* counted in l3.outstanding by the caller */
     uint64_t ticket = ++q->requested;
     atomic_store_explicit(&q->pending, 1, memory_order_release);
@@ -466,12 +468,7 @@ uint64_t vm_mmu_request_flush(struct vm_mmu_hart *target, bool has_va, uint64_t 
         l3_flush(&target->mmu->l3, has_va, va, has_asid, asid);
     }
     struct flush_req req = {.va = va, .asid = asid, .has_va = has_va, .has_asid = has_asid};
-    return post_request(target, &req, false);
-}
-
-uint64_t mmu_request_store_flush(struct vm_mmu_hart *target)
-{
-    return post_request(target, NULL, true);
+    return post_request(target, &req);
 }
 
 bool vm_mmu_flush_done(struct vm_mmu_hart *target, uint64_t ticket)
@@ -487,14 +484,14 @@ bool vm_mmu_poll(struct vm_mmu_hart *h)
     struct flush_req reqs[FLUSH_QUEUE];
     pthread_mutex_lock(&q->lock);
     unsigned n = q->n;
-    bool overflow = q->overflow, store_l1 = q->store_l1;
+    bool overflow = q->overflow;
     uint64_t ticket = q->requested;
     unsigned l3_reqs = q->l3_reqs;
     q->l3_reqs = 0;
     for (unsigned i = 0; i < n; i++)
         reqs[i] = q->q[i];
     q->n = 0;
-    q->overflow = q->store_l1 = false;
+    q->overflow = false;
     atomic_store_explicit(&q->pending, 0, memory_order_relaxed);
     pthread_mutex_unlock(&q->lock);
 
@@ -506,10 +503,13 @@ bool vm_mmu_poll(struct vm_mmu_hart *h)
             flush_private(h, reqs[i].has_va, reqs[i].va, reqs[i].has_asid, reqs[i].asid);
         h->stats.remote_flushes += n;
     }
-    if (store_l1)
-        l1_flush_store_all(h);
     if (l3_reqs)
         atomic_fetch_sub(&h->mmu->l3.outstanding, l3_reqs);
     atomic_store_explicit(&q->completed, ticket, memory_order_release);
     return overflow || n > 0;
+}
+
+bool vm_mmu_maybe_superpage(const struct vm_mmu_hart *h, uint64_t va)
+{
+    return va >= h->super_lo && va <= h->super_hi;
 }

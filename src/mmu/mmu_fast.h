@@ -30,7 +30,7 @@ static inline void *vm_mmu_l1_host(const struct vm_mmu_hart *h, enum vm_access k
                                    unsigned size)
 {
     const struct l1_entry *e = vm_mmu_l1_slot(h, kind, va);
-    if (VM_LIKELY(e->tag == (va & (~0xfffULL | (size - 1)))))
+    if (VM_LIKELY(l1_tag(e) == (va & (~0xfffULL | (size - 1)))))
         return (void *)(e->addend + (uintptr_t)va);
     return NULL;
 }

@@ -59,6 +59,16 @@ struct l1_entry {
     uintptr_t addend; /* host address - va */
 };
 #define L1_INVALID (~0ULL)
+/* Tags are read and written with relaxed atomics (plain moves on x86):
+ * another thread may invalidate store entries (l1_drop_store_host). */
+static inline uint64_t l1_tag(const struct l1_entry *e)
+{
+    return __atomic_load_n(&e->tag, __ATOMIC_RELAXED);
+}
+static inline void l1_set_tag(struct l1_entry *e, uint64_t tag)
+{
+    __atomic_store_n(&e->tag, tag, __ATOMIC_RELAXED);
+}
 
 /* CTX_BARE is M-mode's identity; CTX_BARE_SU is S/U with satp = Bare,
  * apart because the PMP treats them differently. */
@@ -187,7 +197,6 @@ struct flush_queue {
     struct flush_req q[FLUSH_QUEUE];
     unsigned n;
     bool overflow;     /* too many: flush everything */
-    bool store_l1;     /* drop store L1 entries (code watch) */
     uint64_t requested; /* under lock */
     unsigned l3_reqs;   /* requests counted in l3.outstanding; under lock */
     _Atomic uint64_t completed;
@@ -262,8 +271,8 @@ void l1_update_context(struct vm_mmu_hart *h);
 void l1_fill(struct vm_mmu_hart *h, enum vm_access acc, uint64_t va, const struct tlb_entry *e,
              uint8_t *host_page);
 void l1_flush(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, uint16_t asid);
-void l1_flush_store_pa(struct vm_mmu_hart *h, uint64_t pa_page);
-void l1_flush_store_all(struct vm_mmu_hart *h);
+/* Another thread may call it: drop h's store entries for one host page. */
+void l1_drop_store_host(struct vm_mmu_hart *h, uintptr_t host_page);
 
 /* L2 (tlb_l2.c) */
 int l2_init(struct tlb_l2 *l2, unsigned sets, unsigned ways);
@@ -395,7 +404,6 @@ enum vm_fault mmu_translate_miss(struct vm_mmu_hart *h, uint64_t va, enum vm_acc
 enum vm_fault mmu_finish_miss(struct vm_mmu_hart *h, uint64_t va, unsigned size,
                               enum vm_access acc, const struct tlb_entry *e, uint8_t **host,
                               bool *piecewise);
-uint64_t mmu_request_store_flush(struct vm_mmu_hart *target);
 
 /* Debugger watchpoints (watch.c) */
 /* Whether va's page holds a range watched for acc (keep it out of L1). */
@@ -423,6 +431,8 @@ static inline enum vm_fault mmu_trigger_check(struct vm_mmu_hart *h, uint64_t va
 
 /* Code watch (access.c) */
 bool mmu_code_watched(struct vm_mmu *mmu, uint64_t pa);
+/* The same as a full barrier (a locked read-modify-write of the word). */
+bool mmu_code_watched_sync(struct vm_mmu *mmu, uint64_t pa);
 
 static inline uint64_t l1_total_entries(const struct vm_mmu_hart *h)
 {

@@ -15,7 +15,7 @@ static void invalidate_table(struct vm_mmu_hart *h, unsigned kind, unsigned ctx)
 {
     struct l1_entry *t = &h->l1[table_index(h, kind, ctx)];
     for (unsigned i = 0; i < h->l1_entries; i++)
-        t[i].tag = L1_INVALID;
+        l1_set_tag(&t[i], L1_INVALID);
 }
 
 int l1_init(struct vm_mmu_hart *h)
@@ -31,7 +31,7 @@ int l1_init(struct vm_mmu_hart *h)
     for (unsigned k = 0; k < VM_ACCESS_KINDS; k++) {
         for (unsigned c = 0; c < L1_CONTEXTS; c++)
             invalidate_table(h, k, c);
-        h->l1_used[k] = 0;
+        __atomic_store_n(&h->l1_used[k], 0, __ATOMIC_RELAXED);
     }
     h->super_lo = ~0ULL;
     h->super_hi = 0;
@@ -80,16 +80,17 @@ void l1_fill(struct vm_mmu_hart *h, enum vm_access acc, uint64_t va, const struc
     size_t base = table_index(h, acc, h->ctx[acc]);
     struct l1_entry *le = &h->l1[base + slot];
     struct tlb_entry *sh = &h->shadow[base + slot];
-    if (le->tag != L1_INVALID && !(sh->flags & TLBE_BARE) && use_l2(h) &&
+    if (l1_tag(le) != L1_INVALID && !(sh->flags & TLBE_BARE) && use_l2(h) &&
         (sh->va != e->va || sh->shift != e->shift)) {
         struct tlb_entry victim;
         if (l2_insert(&h->l2, sh, &victim) && (victim.flags & TLBE_PREFETCHED))
             h->stats.prefetch_wasted++;
     }
     *sh = *e;
-    le->tag = page;
-    le->addend = (uintptr_t)host_page - (uintptr_t)page;
-    h->l1_used[acc] |= 1u << h->ctx[acc];
+    l1_set_tag(le, L1_INVALID); /* never a new tag with the old addend */
+    __atomic_store_n(&le->addend, (uintptr_t)host_page - (uintptr_t)page, __ATOMIC_RELAXED);
+    l1_set_tag(le, page);
+    __atomic_store_n(&h->l1_used[acc], h->l1_used[acc] | 1u << h->ctx[acc], __ATOMIC_RELAXED);
     if (e->shift > 12) {
         if (e->va < h->super_lo)
             h->super_lo = e->va;
@@ -128,12 +129,12 @@ void l1_flush(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, ui
                 n = 1;
             }
             for (unsigned i = first; i < first + n; i++)
-                if (h->l1[base + i].tag != L1_INVALID &&
+                if (l1_tag(&h->l1[base + i]) != L1_INVALID &&
                     shadow_matches(&h->shadow[base + i], has_va, va, has_asid, asid))
-                    h->l1[base + i].tag = L1_INVALID;
+                    l1_set_tag(&h->l1[base + i], L1_INVALID);
         }
         if (!has_va && !has_asid)
-            h->l1_used[k] = 0;
+            __atomic_store_n(&h->l1_used[k], 0, __ATOMIC_RELAXED);
     }
     if (!has_va && !has_asid) {
         h->super_lo = ~0ULL;
@@ -141,22 +142,17 @@ void l1_flush(struct vm_mmu_hart *h, bool has_va, uint64_t va, bool has_asid, ui
     }
 }
 
-void l1_flush_store_pa(struct vm_mmu_hart *h, uint64_t pa_page)
+void l1_drop_store_host(struct vm_mmu_hart *h, uintptr_t host_page)
 {
-    for (uint32_t m = h->l1_used[VM_ACCESS_STORE]; m; m &= m - 1) {
-        size_t base = table_index(h, VM_ACCESS_STORE, (unsigned)__builtin_ctz(m));
+    uint32_t used = __atomic_load_n(&h->l1_used[VM_ACCESS_STORE], __ATOMIC_RELAXED);
+    for (uint32_t m = used; m; m &= m - 1) {
+        struct l1_entry *t =
+            &h->l1[table_index(h, VM_ACCESS_STORE, (unsigned)__builtin_ctz(m))];
         for (unsigned i = 0; i < h->l1_entries; i++) {
-            struct l1_entry *le = &h->l1[base + i];
-            const struct tlb_entry *e = &h->shadow[base + i];
-            if (le->tag != L1_INVALID && e->pa + (le->tag - e->va) == pa_page)
-                le->tag = L1_INVALID;
+            uint64_t tag = l1_tag(&t[i]);
+            if (tag != L1_INVALID &&
+                tag + __atomic_load_n(&t[i].addend, __ATOMIC_RELAXED) == host_page)
+                l1_set_tag(&t[i], L1_INVALID);
         }
     }
-}
-
-void l1_flush_store_all(struct vm_mmu_hart *h)
-{
-    for (uint32_t m = h->l1_used[VM_ACCESS_STORE]; m; m &= m - 1)
-        invalidate_table(h, VM_ACCESS_STORE, (unsigned)__builtin_ctz(m));
-    h->l1_used[VM_ACCESS_STORE] = 0;
 }

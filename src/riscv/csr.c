@@ -183,10 +183,14 @@ static void write_mstatus(struct rv_hart *h, uint64_t val, uint64_t writable)
     uint64_t s = (h->mstatus & ~writable) | (val & writable);
     if (((s & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)
         s = (s & ~MSTATUS_MPP) | (h->mstatus & MSTATUS_MPP); /* no H-mode: keep */
+    uint64_t old = h->mstatus;
     h->mstatus = with_sd(s);
     rv_update_mmu_context(h);
     rv_trig_changed(h); /* MIE/SIE decide when breakpoint triggers match */
-    h->events |= RV_EV_IRQ;
+    /* Only the global enables decide whether a pending interrupt is taken:
+     * a SUM or MPRV change (uaccess) need not go past the interrupt check. */
+    if ((old ^ h->mstatus) & (MSTATUS_MIE | MSTATUS_SIE))
+        h->events |= RV_EV_IRQ;
 }
 
 static void fp_dirty(struct rv_hart *h)

@@ -1,8 +1,7 @@
 /* The decoded-instruction cache: one direct-mapped table of decoded pages
  * per hart, keyed by physical page. Pages are decoded lazily, slot by slot.
- * FENCE.I forgets them all in O(1) (an epoch). A store to a decoded page,
- * reported once by the MMU's code-write hook, drops that page; it is
- * watched again when it is decoded again. */
+ * FENCE.I forgets them all in O(1) (an epoch). A store into decoded code
+ * (code_watch.c) drops that page. */
 #include <string.h>
 #include <sys/mman.h>
 
@@ -51,7 +50,7 @@ void rv_dcache_flush(struct rv_hart *h)
             h->dpages[i].pa = RV_NO_PAGE;
         h->dc_epoch = 1;
     }
-    rv_vcache_flush(h);
+    rv_vcache_flush_interp(h); /* the JIT's look-ups lead to its own blocks */
 }
 
 static inline struct rv_dpage *slot_for(struct rv_hart *h, uint64_t pa)
@@ -73,12 +72,8 @@ struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *ho
     struct rv_dpage *dp = slot_for(h, pa);
     if (dp->pa == page && dp->epoch == h->dc_epoch)
         return dp;
-    if (dp->pa != page) {
-        if (dp->pa != RV_NO_PAGE)
-            rv_vcache_flush(h); /* virtual entries may point at the evicted page */
-        dp->smc_hits = 0;
-        dp->unwatched = false;
-    }
+    if (dp->pa != page && dp->pa != RV_NO_PAGE)
+        rv_vcache_flush(h); /* virtual entries may point at the evicted page */
     const void *const *tbl = rv_handlers();
     for (unsigned i = 0; i < RV_PAGE_SLOTS; i++)
         dp->slots[i] = (struct rv_slot){.handler = tbl[RV_H_DECODE], .step = RV_STEP_OF_LEN(2)};
@@ -87,20 +82,15 @@ struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *ho
     dp->pa = page;
     dp->host = host;
     dp->epoch = h->dc_epoch;
-    if (dp->smc_hits >= RV_SMC_LIMIT)
-        dp->unwatched = true;
-    if (!dp->unwatched)
-        vm_mmu_watch_code_page(h->mmu, page); /* stores now reach the hook */
-    return dp;
+    return dp; /* slots mark their code when they decode (rv_code_mark) */
 }
 
 bool rv_dcache_code_written(struct rv_hart *h, uint64_t page)
 {
     struct rv_dpage *dp = rv_dcache_peek(h, page);
-    if (!dp || dp->unwatched)
+    if (!dp)
         return false;
-    dp->epoch = 0; /* stale; pa and smc_hits stay for the next fill */
-    dp->smc_hits++;
+    dp->epoch = 0; /* stale; pa stays for the next fill */
     rv_vcache_flush(h);
     return true;
 }

@@ -144,6 +144,8 @@ L_DECODE: {
      * are read atomically since other harts may write the page. */
     unsigned idx = (unsigned)(insn - slots);
     const uint16_t *p = (const uint16_t *)(dp->host + idx * 2);
+    /* Stores into this code from now on drop the page (code_watch.c). */
+    rv_code_mark(h, dp->pa + idx * 2, idx == RV_PAGE_SLOTS - 1 ? 2 : 4);
     uint32_t bits = __atomic_load_n(p, __ATOMIC_RELAXED);
     if ((bits & 3) == 3) {
         if (unlikely(idx == RV_PAGE_SLOTS - 1)) {

@@ -18,11 +18,17 @@
 
 _Thread_local struct rv_hart *rv_current_hart;
 
-void rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu)
+int rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu)
 {
     memset(plat, 0, sizeof(*plat));
     plat->mem = mem;
     plat->mmu = mmu;
+    return rv_code_map_init(&plat->code, mem);
+}
+
+void rv_platform_fini(struct rv_platform *plat)
+{
+    rv_code_map_fini(&plat->code);
 }
 
 uint64_t rv_time(const struct rv_hart *h)
@@ -68,6 +74,7 @@ void rv_hart_reset(struct rv_hart *h)
     rv_trig_reset(h);
     h->events = RV_EV_IRQ;
     h->budget = h->entry_budget = 0;
+    h->jc_tag = (((h->jc_tag >> 2) + 1) << 2) | VM_PRIV_M;
     vm_mmu_set_satp(h->mmu, 0);
     vm_mmu_pmp_reset(h->mmu);
     rv_update_mmu_context(h);
@@ -90,6 +97,8 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
     rv_priv_ext_default(&h->pext, opt);
     vm_mmu_pmp_set_count(h->mmu, h->pext.pmp_entries);
     int rc = rv_dcache_init(h);
+    if (rc == 0 && plat->jit.enabled && (rc = rv_jit_init(h, &plat->jit)) < 0)
+        rv_dcache_fini(h);
     if (rc < 0) {
         vm_mmu_hart_destroy(h->mmu);
         return rc;
@@ -107,6 +116,7 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
 
 void rv_hart_fini(struct rv_hart *h)
 {
+    rv_jit_fini(h);
     rv_dcache_fini(h);
     if (h->mmu)
         vm_mmu_hart_destroy(h->mmu);
@@ -124,6 +134,7 @@ static void wake(struct rv_hart *h)
 void rv_hart_kick(struct rv_hart *h)
 {
     __atomic_store_n(&h->kick, 1, __ATOMIC_RELEASE);
+    rv_hart_poke(h);
     wake(h);
 }
 
@@ -131,34 +142,38 @@ void rv_hart_set_irq(struct rv_hart *h, uint64_t mip_bits, bool level)
 {
     if (level) {
         __atomic_fetch_or(&h->mip_ext, mip_bits, __ATOMIC_RELEASE);
-        /* a running hart leaves its loop at the next jump to take it */
-        __atomic_store_n(&h->irq_poke, 1, __ATOMIC_RELAXED);
+        /* a running hart leaves its loop at the next jump (interpreter) or
+         * block entry (translated code) to take it */
+        rv_hart_poke(h);
     } else
         __atomic_fetch_and(&h->mip_ext, ~mip_bits, __ATOMIC_RELEASE);
     wake(h); /* a sleeping WFI re-checks; a running hart sees it next slice */
 }
 
-/* Runs on the storing hart's thread, with the page of a store to a watched
- * page (after a plain store, before an AMO/SC writes). The store handler
- * sees h->events and leaves the page right after the instruction. */
-void rv_code_write_hook(void *opaque, uint64_t page)
+/* Runs on the storing hart's thread for every store to a watched page
+ * (after a plain store, before an AMO/SC writes), with its exact address
+ * and size. The store handler sees h->events and leaves right after the
+ * instruction: its own code there was dropped, or a watched range hit. */
+void rv_code_write_hook(void *opaque, uint64_t pa, unsigned len)
 {
+    struct rv_platform *plat = opaque;
     struct rv_hart *h = rv_current_hart;
-    if (!h || h->plat != opaque)
+    if (h && h->plat != plat)
+        h = NULL;
+    rv_code_written(plat, h, pa, len);
+    if (!h)
         return;
-    if (rv_dcache_code_written(h, page))
-        h->events |= RV_EV_SMC;
-    const struct rv_platform *plat = h->plat;
+    uint64_t page = pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
     for (unsigned i = 0; i < plat->nwatch; i++) {
-        uint64_t wpa = plat->watch[i].pa, len = plat->watch[i].len;
-        if (page + RV_PAGE_SIZE > wpa && page < wpa + len) {
+        uint64_t wpa = plat->watch[i].pa, wlen = plat->watch[i].len;
+        if (page + RV_PAGE_SIZE > wpa && page < wpa + wlen) {
             h->events |= RV_EV_WATCH;
             h->watch_addr = wpa;
         }
     }
 }
 
-/* The MMU's watch is one-shot: arm it again for every watched range. */
+/* Watch the board's ranges (the watch is machine-wide; again is a no-op). */
 static void rewatch(struct rv_hart *h)
 {
     const struct rv_platform *plat = h->plat;
@@ -222,14 +237,36 @@ bool rv_exit_due(struct rv_hart *h, struct vm_exit *exit)
     return false;
 }
 
+void rv_vcache_flush_page(struct rv_hart *h, uint64_t va)
+{
+    if (vm_mmu_maybe_superpage(h->mmu, va)) {
+        rv_vcache_flush(h);
+        return;
+    }
+    struct rv_vcache_entry *e = &h->vcache[(va >> 12) & (RV_VCACHE_SIZE - 1)];
+    if (e->vpn == va >> 12)
+        e->vpn = ~0ULL;
+    unsigned bit = rv_jc_vpage_bit(va);
+    if (h->jc_vpages[bit / 64] >> (bit % 64) & 1) { /* it may have jump-cache entries */
+        h->jc_tag += 4;
+        memset(h->jc_vpages, 0, sizeof(h->jc_vpages));
+    }
+}
+
 /* Everything that is not checked per instruction. Returns true with *exit
  * filled when run() must return. */
 static bool service(struct rv_hart *h, struct vm_exit *exit)
 {
     bool slice_over = h->budget <= 0;
     for (;;) {
-        __atomic_store_n(&h->irq_poke, 0, __ATOMIC_RELAXED); /* mip is read below */
-        h->events &= ~RV_EV_SMC; /* nothing to do: the page is re-decoded */
+        /* Requests are read below: clear the flags first (full barriers).
+         * A poke sets jit_limit, then irq_poke; clearing them in the other
+         * order never leaves jit_limit raised with irq_poke clear (then
+         * translated code would leave at once, forever, unserviced). */
+        __atomic_store_n(&h->irq_poke, 0, __ATOMIC_SEQ_CST); /* mip is read below */
+        __atomic_store_n(&h->jit_limit, 0, __ATOMIC_SEQ_CST);
+        rv_code_sync(h); /* code other harts or devices overwrote */
+        h->events &= ~RV_EV_SMC; /* nothing to do: the code is decoded again */
         if (rv_exit_due(h, exit))
             return true;
         /* Remote flushes (served once per slice, so with bounded delay)
@@ -258,6 +295,36 @@ static bool service(struct rv_hart *h, struct vm_exit *exit)
         new_slice(h);
         return false;
     }
+}
+
+static const struct rv_slot *page_end_slot(void)
+{
+    static struct rv_slot end;
+    if (!__atomic_load_n(&end.handler, __ATOMIC_ACQUIRE)) {
+        struct rv_slot s = {.handler = rv_handlers()[RV_H_PAGE_END], .step = RV_STEP_OF_LEN(2)};
+        end.step = s.step;
+        __atomic_store_n(&end.handler, s.handler, __ATOMIC_RELEASE);
+    }
+    return &end;
+}
+
+void rv_exec_one(struct rv_hart *h, const struct rv_slot *s)
+{
+    /* On the scratch page every other slot leaves the page, and a budget
+     * of 1 keeps the interpreter from following a jump or a page change:
+     * exactly one instruction runs. The unsynced count is carried over. */
+    struct rv_dpage *sp = h->scratch;
+    struct rv_slot *slot = &sp->slots[(h->pc & (RV_PAGE_SIZE - 1)) >> 1];
+    int64_t budget = h->budget, unsynced = h->entry_budget - h->budget;
+    h->budget = 1;
+    h->entry_budget = 1 + unsynced;
+    *slot = *s;
+    rv_exec(h, sp, slot, h->pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
+    *slot = *page_end_slot();
+    int64_t retired = 1 - h->budget;
+    unsynced = h->entry_budget - h->budget;
+    h->budget = budget - retired;
+    h->entry_budget = h->budget + unsynced;
 }
 
 /* Execute one instruction fetched through the MMU (not RAM, or straddling
@@ -290,7 +357,7 @@ void rv_step_uncached(struct rv_hart *h)
 }
 
 /* Find the decoded page of pc (or run one instruction uncached) and run. */
-static void run_from_pc(struct rv_hart *h)
+void rv_interp_run(struct rv_hart *h)
 {
     uint64_t pc = h->pc;
     uint64_t vpn = pc >> 12;
@@ -331,30 +398,39 @@ static void run_from_pc(struct rv_hart *h)
     rv_exec(h, dp, &dp->slots[(pc & (RV_PAGE_SIZE - 1)) >> 1], pc & ~(uint64_t)(RV_PAGE_SIZE - 1));
 }
 
+void rv_hart_step(struct rv_hart *h)
+{
+    if (h->events & RV_EV_CROSS) {
+        h->events &= ~RV_EV_CROSS;
+        rv_step_uncached(h);
+    } else if (h->jit && !h->dbg_active) {
+        rv_jit_run(h);
+    } else {
+        rv_interp_run(h);
+    }
+    rv_sync_counters(h);
+}
+
 int rv_hart_run(struct rv_hart *h, struct vm_exit *exit)
 {
     struct rv_hart *outer = rv_current_hart;
     rv_current_hart = h;
     memset(exit, 0, sizeof(*exit));
     for (;;) {
-        if (unlikely(h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
-                     __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED))) {
-            if (h->events & RV_EV_CROSS) {
-                h->events &= ~RV_EV_CROSS;
-                rv_step_uncached(h);
-                rv_sync_counters(h);
-                continue;
-            }
+        if (unlikely(h->budget <= 0 || (h->events & ~RV_EV_CROSS) ||
+                     __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
+                     __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED) ||
+                     __atomic_load_n(&h->jit_limit, __ATOMIC_RELAXED))) {
             if ((h->events & RV_EV_DEBUG) && rv_debug_service(h, exit))
                 break;
-            if (h->budget <= 0 || h->events || __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
-                __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED)) {
-                if (service(h, exit))
-                    break;
-            }
+            if ((h->budget <= 0 || (h->events & ~RV_EV_CROSS) ||
+                 __atomic_load_n(&h->kick, __ATOMIC_RELAXED) ||
+                 __atomic_load_n(&h->irq_poke, __ATOMIC_RELAXED) ||
+                 __atomic_load_n(&h->jit_limit, __ATOMIC_RELAXED)) &&
+                service(h, exit))
+                break;
         }
-        run_from_pc(h);
-        rv_sync_counters(h);
+        rv_hart_step(h);
     }
     rv_current_hart = outer;
     return 0;

@@ -6,7 +6,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "riscv/jit/jit.h"
 #include "vm/accel.h"
 #include "vm/mem.h"
 #include "vm/mmu.h"
@@ -44,13 +46,7 @@ struct rv_dpage {
     uint64_t pa;         /* physical page address, or RV_NO_PAGE */
     const uint8_t *host; /* host mapping of the page (guest RAM) */
     uint32_t epoch;      /* valid only if equal to the cache's epoch */
-    uint32_t smc_hits;   /* times stores made us drop this page */
-    bool unwatched;      /* too many: stop watching, rely on FENCE.I */
 };
-/* A page rewritten this often while decoded mixes code and hot data: stop
- * watching it (every store would cost a re-decode). FENCE.I, which the ISA
- * requires before modified code is guaranteed to run, still flushes it. */
-#define RV_SMC_LIMIT 8
 #define RV_NO_PAGE (~0ULL)
 
 struct rv_vcache_entry {
@@ -59,12 +55,34 @@ struct rv_vcache_entry {
     struct rv_dpage *dp;
 };
 
+/* Which RAM holds code, machine-wide (code_watch.c): a mask of 64-byte
+ * granules per page, and a log of pages whose code was overwritten. */
+#define RV_CODE_REGIONS 8
+#define RV_CODE_LOG 256
+#define RV_MAX_HARTS 64
+struct rv_code_region {
+    uint64_t base, size;
+    uint64_t *masks; /* one per page */
+};
+struct rv_code_map {
+    pthread_mutex_t lock; /* mask changes, the watch, the log, the harts */
+    struct rv_code_region regions[RV_CODE_REGIONS];
+    unsigned nregions;
+    uint64_t log[RV_CODE_LOG]; /* page addresses */
+    uint64_t seq;              /* pages posted so far */
+    uint64_t invalidations;
+    struct rv_hart *harts[RV_MAX_HARTS];
+    unsigned nharts;
+};
+
 /* Shared by the harts of one machine (the soft accelerator instance). */
 struct rv_platform {
     struct vm_mem *mem;
     struct vm_mmu *mmu;
     struct { uint64_t pa, len; } watch[RV_MAX_WATCH];
     unsigned nwatch;
+    struct rv_jit_config jit; /* the engine: translated code (jit.enabled) or the interpreter */
+    struct rv_code_map code;
 };
 
 /* Reasons to leave the inner loop and look at the hart in the outer one. */
@@ -169,6 +187,22 @@ struct rv_hart {
     uint64_t watch_addr; /* start of the watched range that was written */
     struct vm_exit pending_exit;
 
+    /* JIT (src/riscv/jit; NULL: the interpreter runs) */
+    struct rv_jit *jit;
+    /* Translated code leaves at the next block entry once budget <=
+     * jit_limit: 0 normally; other threads raise it to leave now (kicks,
+     * interrupt lines, code written elsewhere). One compare per block. */
+    int64_t jit_limit;
+    /* Tag of valid jump-cache entries: flush generation << 2 | privilege
+     * (fetch permissions depend on both). */
+    uint64_t jc_tag;
+    /* Virtual pages that may have jump-cache entries, as a filter (a bit
+     * per hash of the page number): SFENCE.VMA of another page keeps them. */
+    uint64_t jc_vpages[64];
+    /* An unchained direct jump left translated code: the rel32 to patch. */
+    const uint8_t *jit_patch;
+    uint64_t jit_exits[RV_JIT_EXIT_KINDS]; /* why translated code returned to C */
+    uint64_t code_seq; /* entries of the code map's log already seen */
     struct rv_debug dbg;
     struct rv_trig trig;
     struct rv_hpm hpm;
@@ -203,12 +237,17 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
 void rv_hart_fini(struct rv_hart *h);
 void rv_hart_reset(struct rv_hart *h);
 int rv_hart_run(struct rv_hart *h, struct vm_exit *exit);
+/* One step of rv_hart_run's loop without the slow checks: a page of the
+ * interpreter, or translated code until it leaves, or one instruction
+ * that straddles two pages. */
+void rv_hart_step(struct rv_hart *h);
 void rv_hart_kick(struct rv_hart *h);
 /* Device interrupt lines (MSIP, MTIP, MEIP, SEIP): thread-safe. */
 void rv_hart_set_irq(struct rv_hart *h, uint64_t mip_bits, bool level);
-void rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu);
+int rv_platform_init(struct rv_platform *plat, struct vm_mem *mem, struct vm_mmu *mmu);
+void rv_platform_fini(struct rv_platform *plat);
 /* The MMU's code-write hook (self-modifying code, watched ranges). */
-void rv_code_write_hook(void *opaque, uint64_t pa);
+void rv_code_write_hook(void *opaque, uint64_t pa, unsigned len);
 /* Add counters of instructions run since the last sync. */
 void rv_sync_counters(struct rv_hart *h);
 uint64_t rv_time(const struct rv_hart *h);
@@ -284,6 +323,13 @@ void rv_debug_page_step(struct rv_hart *h);
 bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit);
 /* A watchpoint stopped the access of the instruction at h->pc. */
 void rv_debug_watch_stop(struct rv_hart *h);
+/* The interpreter from h->pc until it leaves its page, the slice ends, a
+ * trap is taken or a system op runs (one outer-loop step). */
+void rv_interp_run(struct rv_hart *h);
+/* Run exactly one decoded instruction at h->pc through the interpreter
+ * (the JIT's fallback): on return h->pc is the next pc or a trap vector,
+ * and the instruction was counted if it retired. */
+void rv_exec_one(struct rv_hart *h, const struct rv_slot *s);
 
 /* ---- exec.c ---- */
 /* Run decoded instructions of one page from `insn` until the page is left,
@@ -296,11 +342,26 @@ const void *const *rv_handlers(void);
 struct rv_decoded;
 void rv_slot_fill(struct rv_slot *s, const struct rv_decoded *d);
 
+/* ---- code_watch.c ---- */
+int rv_code_map_init(struct rv_code_map *cm, struct vm_mem *mem);
+void rv_code_map_fini(struct rv_code_map *cm);
+void rv_code_map_add_hart(struct rv_platform *plat, struct rv_hart *h);
+void rv_code_map_remove_hart(struct rv_platform *plat, struct rv_hart *h);
+/* Before decoding or translating instructions from [pa, pa + len). */
+void rv_code_mark(struct rv_hart *h, uint64_t pa, unsigned len);
+/* [pa, pa + len) (within one page) was written, by hart `self` or (NULL)
+ * by something else. True if it held code, which is then dropped. */
+bool rv_code_written(struct rv_platform *plat, struct rv_hart *self, uint64_t pa, uint64_t len);
+/* Drop the code other writers invalidated since the last call. */
+void rv_code_sync(struct rv_hart *h);
+
 /* ---- dcache.c ---- */
 int rv_dcache_init(struct rv_hart *h);
 void rv_dcache_fini(struct rv_hart *h);
 void rv_dcache_flush(struct rv_hart *h);  /* FENCE.I: forget every page */
-static inline void rv_vcache_flush(struct rv_hart *h)
+/* The interpreter's virtual-page cache only (a privilege change: the
+ * JIT's jump cache is tagged with the privilege instead). */
+static inline void rv_vcache_flush_interp(struct rv_hart *h)
 {
     if (++h->vc_gen == 0) { /* wrapped: old entries could look valid again */
         for (unsigned i = 0; i < RV_VCACHE_SIZE; i++)
@@ -308,13 +369,35 @@ static inline void rv_vcache_flush(struct rv_hart *h)
         h->vc_gen = 1;
     }
 }
+/* Everything that caches virtual -> code look-ups: after satp writes,
+ * SFENCE.VMA, remote flushes, code invalidation. */
+static inline void rv_vcache_flush(struct rv_hart *h)
+{
+    rv_vcache_flush_interp(h);
+    h->jc_tag += 4;
+    memset(h->jc_vpages, 0, sizeof(h->jc_vpages));
+}
+static inline unsigned rv_jc_vpage_bit(uint64_t va)
+{
+    uint64_t vpn = va >> 12;
+    return (unsigned)((vpn ^ (vpn >> 12) ^ (vpn >> 24)) & 4095);
+}
+/* The translation of one virtual page may have changed (SFENCE.VMA with an
+ * address): forget what is cached for it, everything if it may lie in a
+ * superpage. */
+void rv_vcache_flush_page(struct rv_hart *h, uint64_t va);
+/* Make translated code leave at its next block entry (any thread). */
+static inline void rv_hart_poke(struct rv_hart *h)
+{
+    __atomic_store_n(&h->jit_limit, INT64_MAX, __ATOMIC_RELEASE);
+    __atomic_store_n(&h->irq_poke, 1, __ATOMIC_RELEASE);
+}
 /* The decoded page for physical page pa (host: its RAM), (re)initialised
  * if it was not cached. */
 struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *host);
 /* The cached page for pa or NULL (no fill). */
 struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa);
-/* A store hit watched page `page`: drop its decoded form (the MMU's watch
- * is one-shot; re-decoding watches it again). True if a page was dropped. */
+/* The code of `page` changed: drop its decoded form. True if it had one. */
 bool rv_dcache_code_written(struct rv_hart *h, uint64_t page);
 
 /* ---- trap.c ---- */

@@ -2,6 +2,7 @@
  * the generic vCPU ops table. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "accel/backends.h"
@@ -16,7 +17,71 @@ struct soft_accel {
     struct rv_platform plat;
     struct rv_hart *harts[MAX_HARTS];
     unsigned nharts;
+    bool verbose;
+    struct rv_jit_stats jit_stats; /* of the harts already gone */
+    unsigned jit_harts;
 };
+
+/* QEMU's default code cache is much larger; ours is per hart and costs
+ * only address space until code fills it. */
+#define DEFAULT_TB_SIZE_MIB 128
+#define JIT_DEFAULT false
+
+/* jit=on|off, tb-size=MiB, perfmap=on|off */
+static int parse_props(const char *props, struct rv_jit_config *jc)
+{
+    jc->enabled = JIT_DEFAULT && rv_jit_host_supported();
+    jc->cache_size = (size_t)DEFAULT_TB_SIZE_MIB << 20;
+    jc->perfmap = false;
+    jc->mutate = RV_JIT_MUTATE_NONE;
+    while (props && *props) {
+        const char *end = strchr(props, ',');
+        size_t len = end ? (size_t)(end - props) : strlen(props);
+        char item[64];
+        if (len >= sizeof(item))
+            return vm_error(VM_EINVAL, "accel soft: property '%.*s' is too long", (int)len, props);
+        memcpy(item, props, len);
+        item[len] = '\0';
+        char *eq = strchr(item, '=');
+        const char *key = item, *val = eq ? eq + 1 : "";
+        if (eq)
+            *eq = '\0';
+        bool on = !strcmp(val, "on") || !strcmp(val, "true") || !strcmp(val, "yes");
+        bool off = !strcmp(val, "off") || !strcmp(val, "false") || !strcmp(val, "no");
+        if (!strcmp(key, "jit") || !strcmp(key, "perfmap")) {
+            if (!on && !off)
+                return vm_error(VM_EINVAL, "accel soft: %s='%s': on or off", key, val);
+            if (!strcmp(key, "perfmap"))
+                jc->perfmap = on;
+            else if (on && !rv_jit_host_supported())
+                return vm_error(VM_ENOTSUP, "accel soft: jit=on: no code generator for this "
+                                "host (x86-64 only)");
+            else
+                jc->enabled = on;
+        } else if (!strcmp(key, "test-mutate")) { /* negative controls of the JIT tests */
+            static const char *const names[] = {"none", "add", "branch", "load", "store",
+                                                "count", "fp"};
+            unsigned i = 0;
+            while (i < sizeof(names) / sizeof(names[0]) && strcmp(names[i], val))
+                i++;
+            if (i == sizeof(names) / sizeof(names[0]))
+                return vm_error(VM_EINVAL, "accel soft: test-mutate='%s'", val);
+            jc->mutate = i;
+        } else if (!strcmp(key, "tb-size")) {
+            char *e;
+            unsigned long long mib = strtoull(val, &e, 10);
+            if (!*val || *e || mib < 1 || mib > 2047)
+                return vm_error(VM_EINVAL, "accel soft: tb-size='%s': MiB of code cache per "
+                                "hart, 1 to 2047", val);
+            jc->cache_size = (size_t)mib << 20;
+        } else {
+            return vm_error(VM_EINVAL, "accel soft: unknown property '%s' (jit, tb-size, "
+                            "perfmap)", key);
+        }
+        props = end ? end + 1 : NULL;
+    }
+    return 0;
+}
 
 static int soft_probe(enum vm_arch arch)
 {
@@ -26,24 +91,60 @@ static int soft_probe(enum vm_arch arch)
     return 0;
 }
 
+/* vm_mem's notifier: RAM written by something other than a hart (DMA,
+ * loaders) drops the code it overwrote, on every hart. */
+static void ram_written(void *opaque, uint64_t pa, uint64_t len)
+{
+    uint64_t end = pa + len;
+    while (pa < end) {
+        uint64_t next = (pa | (RV_PAGE_SIZE - 1)) + 1;
+        uint64_t n = (next < end ? next : end) - pa;
+        rv_code_written(opaque, NULL, pa, n);
+        pa += n;
+    }
+}
+
 static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
 {
     struct soft_accel *sa = vm_accel_priv(accel);
+    struct rv_jit_config jc;
+    int rc = parse_props(cfg->props, &jc);
+    if (rc < 0)
+        return rc;
     struct vm_mmu_config mc;
     vm_mmu_config_default(&mc);
     struct vm_mmu *mmu = vm_mmu_create(cfg->mem, &mc);
     if (!mmu)
         return -VM_ENOMEM;
-    rv_platform_init(&sa->plat, cfg->mem, mmu);
+    if ((rc = rv_platform_init(&sa->plat, cfg->mem, mmu)) < 0) {
+        vm_mmu_destroy(mmu);
+        return rc;
+    }
+    sa->plat.jit = jc;
+    sa->verbose = cfg->verbose;
     vm_mmu_set_code_write_hook(mmu, rv_code_write_hook, &sa->plat);
+    vm_mem_set_write_notifier(cfg->mem, ram_written, &sa->plat);
+    if (cfg->verbose) {
+        if (jc.enabled)
+            fprintf(stderr, "vm: soft: engine: JIT (RISC-V -> x86-64 translated code, %zu MiB "
+                    "code cache per hart)\n", jc.cache_size >> 20);
+        else
+            fprintf(stderr, "vm: soft: engine: interpreter%s\n",
+                    rv_jit_host_supported() ? " (the JIT: -accel tcg,jit=on)" : "");
+    }
     return 0;
 }
 
 static void soft_fini(struct vm_accel *accel)
 {
     struct soft_accel *sa = vm_accel_priv(accel);
+    if (sa->verbose && sa->jit_harts)
+        rv_jit_print_stats(stderr, &sa->jit_stats, sa->jit_harts);
+    if (sa->plat.mem)
+        vm_mem_set_write_notifier(sa->plat.mem, NULL, NULL);
     if (sa->plat.mmu)
         vm_mmu_destroy(sa->plat.mmu);
+    rv_platform_fini(&sa->plat);
 }
 
 static int soft_vcpu_init(struct vm_vcpu *vcpu, const struct vm_vcpu_options *opt)
@@ -56,6 +157,7 @@ static int soft_vcpu_init(struct vm_vcpu *vcpu, const struct vm_vcpu_options *op
     if (rc < 0)
         return rc;
     sa->harts[sa->nharts++] = h;
+    rv_code_map_add_hart(&sa->plat, h);
     return 0;
 }
 
@@ -68,6 +170,13 @@ static void soft_vcpu_fini(struct vm_vcpu *vcpu)
             sa->harts[i] = sa->harts[--sa->nharts];
             break;
         }
+    rv_code_map_remove_hart(&sa->plat, h);
+    if (h->jit) {
+        struct rv_jit_stats st;
+        rv_jit_get_stats(h, &st);
+        rv_jit_stats_add(&sa->jit_stats, &st);
+        sa->jit_harts++;
+    }
     rv_hart_fini(h);
 }
 
@@ -232,16 +341,12 @@ static long soft_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size
         if (write) {
             memcpy(host, (const uint8_t *)buf + done, n);
             vm_mem_mark_dirty(vm_mem_find(sa->plat.mem, pa), pa);
+            vm_mem_notify_write(sa->plat.mem, pa, n); /* drops code it overwrote */
         } else {
             memcpy((uint8_t *)buf + done, host, n);
         }
         done += n;
     }
-    /* Code may have changed under decoded pages: every hart decodes again
-     * (the machine is paused while a debugger writes). */
-    if (write && done)
-        for (unsigned i = 0; i < sa->nharts; i++)
-            rv_dcache_flush(sa->harts[i]);
     return (long)done;
 }
 
@@ -286,7 +391,7 @@ void vm_riscv_hart_irq(void *opaque, unsigned n, bool level)
 
 const struct vm_accel_ops vm_accel_soft_ops = {
     .name = "soft",
-    .description = "RISC-V 64 interpreter (runs anywhere)",
+    .description = "RISC-V 64: interpreter, or translated code (jit=on, x86-64 hosts)",
     .probe = soft_probe,
     .accel_size = sizeof(struct soft_accel),
     .vcpu_size = sizeof(struct rv_hart),
@@ -302,4 +407,5 @@ const struct vm_accel_ops vm_accel_soft_ops = {
     .vcpu_stats = soft_vcpu_stats,
     .set_debug = soft_set_debug,
     .debug_access = soft_debug_access,
+    .accepts_props = true,
 };

@@ -101,7 +101,10 @@ void rv_system_exec(struct rv_hart *h, const struct rv_slot *s)
             break;
         vm_mmu_sfence(h->mmu, s->rs1 != 0, h->x[s->rs1], s->rs2 != 0,
                       (uint16_t)(h->x[s->rs2] & SATP_ASID_MASK));
-        rv_vcache_flush(h);
+        if (s->rs1 != 0) /* one page (of one address space or all): only its look-ups */
+            rv_vcache_flush_page(h, h->x[s->rs1]);
+        else
+            rv_vcache_flush(h);
         retire(h, s);
         return;
     case RV_OP_SFENCE_INVAL:
@@ -114,7 +117,10 @@ void rv_system_exec(struct rv_hart *h, const struct rv_slot *s)
         retire(h, s);
         return;
     case RV_OP_FENCE_I:
+        /* Stores into code were caught as they happened (code_watch.c);
+         * what other harts wrote is in the log: take it now. */
         rv_fence(h);
+        rv_code_sync(h);
         rv_dcache_flush(h);
         retire(h, s);
         return;

@@ -17,8 +17,10 @@ void rv_set_priv(struct rv_hart *h, unsigned priv)
 {
     if (h->priv != priv) {
         h->priv = (uint8_t)priv;
-        rv_vcache_flush(h); /* fetch permissions depend on the privilege */
+        rv_vcache_flush_interp(h); /* fetch permissions depend on the privilege */
     }
+    /* The JIT's jump cache keeps entries of every privilege, tagged. */
+    h->jc_tag = (h->jc_tag & ~3ULL) | priv;
     rv_update_mmu_context(h);
     rv_trig_changed(h); /* also after traps and xRET, which change MIE/SIE */
 }

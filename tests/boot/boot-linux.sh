@@ -14,6 +14,7 @@
 # `reboot -f` and waits for the machine to boot again to the shell. vm runs
 # with -v, whose per-hart usage counts show the kernel took its own paths
 # for some extensions: cbo.zero in clear_page, Svpbmt IO pages for ioremap.
+# VM_ACCEL (environment): vm's -accel value, e.g. tcg,jit=on.
 set -eu
 [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VM SMP SECONDS [reboot]" >&2; exit 2; }
 VM=$1 smp=$2 limit=$3 reboot=${4:-}
@@ -46,7 +47,7 @@ fail() {
 }
 
 start=$(date +%s)
-console_start "$log" run -v -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+console_start "$log" run ${VM_ACCEL:+--accel "$VM_ACCEL"} -v -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
     -kernel "$ASSETS/Image" -initrd "$initrd" -append "console=ttyS0" \
     --timeout "$limit"
 console_wait '^GUEST-BOOT-OK' "$limit" || fail "no GUEST-BOOT-OK marker"

@@ -5,6 +5,7 @@
 # `vm run -M virt`: waits for U-Boot's prompt (autoboot finds nothing to
 # boot), runs a command that reads U-Boot's environment, then `poweroff`
 # (SBI system reset), and checks that vm exits with status 0.
+# VM_ACCEL (environment): vm's -accel value, e.g. tcg,jit=on.
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 VM SECONDS" >&2; exit 2; }
 VM=$1 limit=$2
@@ -24,7 +25,7 @@ fail() {
 }
 
 start=$(date +%s)
-console_start "$log" run -M virt -smp 1 -m 256M -bios "$ASSETS/fw_jump.bin" \
+console_start "$log" run ${VM_ACCEL:+--accel "$VM_ACCEL"} -M virt -smp 1 -m 256M -bios "$ASSETS/fw_jump.bin" \
     -kernel "$ASSETS/u-boot-smode.bin" --timeout "$limit"
 console_wait '^U-Boot 20' "$limit" || fail "no U-Boot banner"
 console_wait '^=> ' "$limit" || fail "no U-Boot prompt"

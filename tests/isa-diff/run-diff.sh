@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-diff.sh [--vm PATH] [--seed S] [--count N] [--runs R] [--bisect] [--keep DIR]
+# run-diff.sh [--vm PATH] [--accel A] [--seed S] [--count N] [--runs R] [--bisect] [--keep DIR]
 # Differential test: the same random instruction sequence (gen.py) runs as a
 # Linux user program under qemu-riscv64 and bare metal under
 # `vm run -M spike`; the dumped final states (x1-x31, f0-f31, fcsr, scratch
@@ -7,20 +7,22 @@
 # from the clock, printed so a failure can be replayed with --seed).
 # --bisect: on a difference, find the shortest prefix of the sequence that
 # still differs and print its last instructions.
+# --accel: vm's -accel value (e.g. tcg,jit=on: the other engine).
 # Exit: 0 same, 1 different, 2 usage/build error, 77 tools missing (skip).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-vm=$root/build/vm seed= count=2000 runs=1 bisect=0 keep=
+vm=$root/build/vm seed= count=2000 runs=1 bisect=0 keep= accel=auto
 while [ $# -gt 0 ]; do
     case $1 in
         --vm) vm=$2; shift 2 ;;
+        --accel) accel=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --count) count=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --bisect) bisect=1; shift ;;
         --keep) keep=$2; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "run-diff: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -49,7 +51,7 @@ compare() {
     riscv64-unknown-elf-gcc $CFLAGS -DSEQ_FILE='"seq.S"' -T "$root/tests/isa/env/link.ld" \
         "$here/spike.S" -o "$work/spike.elf" || return 2
     qemu-riscv64 -cpu "$QEMU_CPU" "$work/linux.elf" >"$work/qemu.txt" || { echo "run-diff: qemu-riscv64 failed" >&2; return 2; }
-    "$vm" run -M spike --timeout 30 "$work/spike.elf" >"$work/vm.txt"
+    "$vm" run -M spike --accel "$accel" --timeout 30 "$work/spike.elf" >"$work/vm.txt"
     st=$?
     if [ $st -ne 0 ]; then echo "run-diff: vm exited $st" >&2; return 1; fi
     cmp -s "$work/qemu.txt" "$work/vm.txt" && return 0

@@ -100,7 +100,9 @@ static inline void machine_init_opt(struct rv_machine *m, const struct vm_vcpu_o
     assert_int_equal(vm_mem_add_ram(m->mem, RAM_BASE, RAM_SIZE, "ram"), 0);
     struct vm_accel_config ac = {.machine = "test", .arch = VM_ARCH_RISCV64, .mem = m->mem,
                                  .nr_vcpus = 1};
-    assert_int_equal(vm_accel_create("soft", &ac, false, &m->accel), 0);
+    /* VM_TEST_ACCEL: the same tests on the other engine (tests/CMakeLists.txt) */
+    const char *accel = getenv("VM_TEST_ACCEL") ? getenv("VM_TEST_ACCEL") : "soft";
+    assert_int_equal(vm_accel_create(accel, &ac, false, &m->accel), 0);
     assert_int_equal(vm_vcpu_create(m->accel, opt, &m->vcpu), 0);
     m->h = vm_vcpu_priv(m->vcpu);
     /* As firmware does: PMP entry 0 opens all memory to S and U-mode. */

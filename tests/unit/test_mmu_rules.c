@@ -73,13 +73,15 @@ static const struct vm_mmio_ops mmio_ops = {mmio_read, mmio_write};
 static struct {
     unsigned calls;
     uint64_t pa;
+    unsigned len;
     void *opaque;
 } hook;
 
-static void code_write_hook(void *opaque, uint64_t pa)
+static void code_write_hook(void *opaque, uint64_t pa, unsigned len)
 {
     hook.calls++;
     hook.pa = pa;
+    hook.len = len;
     hook.opaque = opaque;
 }
 
@@ -1262,50 +1264,46 @@ static void test_code_write_hook(void **state)
     assert_int_equal(hook.calls, 0); /* other pages: no hook */
     assert_int_equal(vm_mmu_store(f->h, 0x1c0018, 4, 0x13, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, 1);
-    assert_int_equal(hook.pa & ~UINT64_C(0xfff), a);
+    assert_int_equal(hook.pa, a + 0x18); /* the exact address and size */
+    assert_int_equal(hook.len, 4);
     assert_ptr_equal(hook.opaque, f);
     assert_int_equal(vm_mmu_load(f->h, 0x1c0018, 4, &v, &tval), VM_FAULT_NONE);
     assert_int_equal(v, 0x13); /* the store happened */
 
-    /* Another hart (with the page cached for stores), after its next poll. */
-    vm_mmu_watch_code_page(f->h, a);
-    vm_mmu_poll(f->h2);
+    /* Another hart with the page cached for stores: at once, no poll. */
     unsigned before = hook.calls;
-    assert_int_equal(vm_mmu_store(f->h2, 0x1c0ff8, 8, 3, &tval), VM_FAULT_NONE);
+    assert_int_equal(vm_mmu_store_fast(f->h2, 0x1c0ff8, 8, 3, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, before + 1);
-    assert_int_equal(hook.pa & ~UINT64_C(0xfff), a);
+    assert_int_equal(hook.pa, a + 0xff8);
 
-    /* A misaligned store crossing into the watched page. */
+    /* A misaligned store crossing into the watched page: its part there. */
     map(f, root, SV39, 0x1bf000, b, 0, LEAF);
-    vm_mmu_watch_code_page(f->h, a);
     before = hook.calls;
     assert_int_equal(vm_mmu_store(f->h, 0x1bfffc, 8, 5, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, before + 1);
-    assert_int_equal(hook.pa & ~UINT64_C(0xfff), a);
+    assert_int_equal(hook.pa, a);
+    assert_int_equal(hook.len, 4);
 
     /* An AMO host pointer to a watched page is a store. */
-    vm_mmu_watch_code_page(f->h, a);
     void *host = NULL;
     before = hook.calls;
     assert_int_equal(vm_mmu_amo_ptr(f->h, 0x1c0020, 8, &host, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, before + 1);
+    assert_int_equal(hook.pa, a + 0x20);
 
     /* Unwatched: quiet. */
-    vm_mmu_watch_code_page(f->h, a);
     vm_mmu_unwatch_code_page(f->mmu, a);
-    vm_mmu_poll(f->h2);
     before = hook.calls;
     assert_int_equal(vm_mmu_store(f->h, 0x1c0010, 8, 6, &tval), VM_FAULT_NONE);
     assert_int_equal(vm_mmu_store(f->h2, 0x1c0010, 8, 6, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, before);
 }
 
-/* mmu.h: stores to a watched page "never take the L1 fast path; each one
- * calls the hook" -- the page stays watched until vm_mmu_unwatch_code_page. */
-/* The hook fires once per watch (the hart drops its decoded page, then
- * watches again when it decodes the page anew), from any hart and any
- * store path; a store fast-path entry filled before the watch is gone. */
-static void test_code_write_hook_once_per_watch(void **state)
+/* mmu.h: stores to a watched page "never take the L1 fast path; every one
+ * of them calls the hook" -- the page stays watched until unwatched, and a
+ * fast-path store entry another hart filled before the watch is gone at
+ * once (no poll: that hart could otherwise store into code unseen). */
+static void test_code_write_hook_persistent(void **state)
 {
     struct fx *f = *state;
     uint64_t root = new_table(f), a = new_data(f, 4096);
@@ -1316,19 +1314,19 @@ static void test_code_write_hook_once_per_watch(void **state)
     /* h2 has a store L1 entry for the page before it is watched. */
     assert_int_equal(vm_mmu_store(f->h2, 0x1d0018, 8, 9, &tval), VM_FAULT_NONE);
     vm_mmu_watch_code_page(f->h, a);
-    vm_mmu_poll(f->h2);
     assert_int_equal(vm_mmu_store(f->h, 0x1d0000, 8, 1, &tval), VM_FAULT_NONE);
     assert_int_equal(hook.calls, 1);
     assert_int_equal(vm_mmu_store(f->h, 0x1d0008, 8, 2, &tval), VM_FAULT_NONE);
-    assert_int_equal(hook.calls, 1); /* no longer watched */
-    vm_mmu_watch_code_page(f->h, a);
-    vm_mmu_poll(f->h2);
+    assert_int_equal(hook.calls, 2); /* still watched */
     assert_int_equal(vm_mmu_store_fast(f->h2, 0x1d0010, 8, 3, &tval), VM_FAULT_NONE);
-    assert_int_equal(hook.calls, 2); /* the other hart's store, via its fast path */
-    vm_mmu_watch_code_page(f->h, a);
+    assert_int_equal(hook.calls, 3); /* the other hart's store, via its fast path */
+    vm_mmu_watch_code_page(f->h, a); /* again: no change */
+    assert_int_equal(vm_mmu_store_fast(f->h2, 0x1d0010, 8, 3, &tval), VM_FAULT_NONE);
+    assert_int_equal(hook.calls, 4);
     vm_mmu_unwatch_code_page(f->mmu, a);
     assert_int_equal(vm_mmu_store(f->h, 0x1d0000, 8, 4, &tval), VM_FAULT_NONE);
-    assert_int_equal(hook.calls, 2);
+    assert_int_equal(vm_mmu_store_fast(f->h2, 0x1d0000, 8, 4, &tval), VM_FAULT_NONE);
+    assert_int_equal(hook.calls, 4);
 }
 
 static void test_config_check(void **state)
@@ -1385,7 +1383,7 @@ int main(void)
         T(test_batch_no_side_effects),
         TADE(test_batch_svade),
         T(test_code_write_hook),
-        T(test_code_write_hook_once_per_watch),
+        T(test_code_write_hook_persistent),
         cmocka_unit_test(test_config_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

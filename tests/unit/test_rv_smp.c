@@ -31,7 +31,8 @@ static void test_counter(void **state)
     assert_int_equal(vm_mem_add_ram(m.mem, RAM_BASE, RAM_SIZE, "ram"), 0);
     struct vm_accel_config ac = {.machine = "test", .arch = VM_ARCH_RISCV64, .mem = m.mem,
                                  .nr_vcpus = 2};
-    assert_int_equal(vm_accel_create("soft", &ac, false, &m.accel), 0);
+    const char *accel = getenv("VM_TEST_ACCEL") ? getenv("VM_TEST_ACCEL") : "soft";
+    assert_int_equal(vm_accel_create(accel, &ac, false, &m.accel), 0);
     for (unsigned i = 0; i < 2; i++) {
         struct vm_vcpu_options opt = {.id = i, .ebreak_exits = true, .max_insns = 100000000};
         assert_int_equal(vm_vcpu_create(m.accel, &opt, &m.vcpu[i]), 0);

@@ -44,6 +44,7 @@ struct vm_cli {
     /* accelerator (flags_accel.c) */
     const char *accel;              /* vm's name: "auto", "soft", "kvm" */
     bool accel_given;
+    char accel_props[128];          /* the soft engine's properties: "jit=on,tb-size=64" */
     /* run control and reporting (flags_run.c) */
     const char *name;   /* -name */
     bool no_reboot;     /* -no-reboot */
@@ -199,6 +200,9 @@ struct vm_device_args vm_cli_device_args(const struct vm_cli *cli);
 
 /* flags_accel.c: -accel's name (QEMU's tcg, kvm; vm's soft, kvm, auto). */
 int vm_cli_set_accel(struct vm_cli *cli, const char *name, const char *flag);
+/* What the board passes to vm_accel_create(): the name and its properties
+ * ("soft,jit=off"); lives as long as cli. */
+const char *vm_cli_accel_spec(struct vm_cli *cli);
 
 /* A library result as an exit status: errors print vm_error_message(). */
 int vm_cli_exit_status(int rc);

@@ -3,6 +3,7 @@
  * KVM; vm's own names soft and auto (KVM when it can, else soft) work too.
  * Several -accel are tried in order, as in QEMU: `-accel kvm -accel tcg`
  * is auto. Add an -accel property: a line in accel_props. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -43,6 +44,50 @@ static int prop_thread(struct vm_cli *cli, const char *v)
     return vm_cli_error(VM_EXIT_USAGE, "run: -accel thread='%s': single or multi", v);
 }
 
+/* The soft engine's own properties, handed to the accelerator as they are
+ * (it checks them): jit=on|off, tb-size=MiB, perfmap=on|off. */
+static int append_prop(struct vm_cli *cli, const char *key, const char *v)
+{
+    size_t n = strlen(cli->accel_props);
+    int w = snprintf(cli->accel_props + n, sizeof(cli->accel_props) - n, "%s%s=%s",
+                     n ? "," : "", key, v);
+    if (w < 0 || (size_t)w >= sizeof(cli->accel_props) - n)
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel: too many properties");
+    return 0;
+}
+
+static int prop_jit(struct vm_cli *cli, const char *v)
+{
+    if (strcmp(v, "on") && strcmp(v, "off"))
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,jit='%s': on or off", v);
+    return append_prop(cli, "jit", v);
+}
+
+static int prop_tb_size(struct vm_cli *cli, const char *v)
+{
+    uint64_t mib;
+    if (!vm_cli_parse_u64(v, &mib) || mib < 1 || mib > 2047)
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,tb-size='%s': MiB of translated "
+                            "code per hart, 1 to 2047", v);
+    return append_prop(cli, "tb-size", v);
+}
+
+static int prop_perfmap(struct vm_cli *cli, const char *v)
+{
+    if (strcmp(v, "on") && strcmp(v, "off"))
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,perfmap='%s': on or off", v);
+    return append_prop(cli, "perfmap", v);
+}
+
+const char *vm_cli_accel_spec(struct vm_cli *cli)
+{
+    static char spec[160];
+    if (!cli->accel_props[0])
+        return cli->accel;
+    snprintf(spec, sizeof(spec), "%s,%s", cli->accel, cli->accel_props);
+    return spec;
+}
+
 struct accel_prop {
     const char *key;
     const char *accel; /* the accelerator it belongs to (vm's name) */
@@ -51,6 +96,9 @@ struct accel_prop {
 
 static const struct accel_prop accel_props[] = {
     {"thread", "soft", prop_thread},
+    {"jit", "soft", prop_jit},
+    {"tb-size", "soft", prop_tb_size},
+    {"perfmap", "soft", prop_perfmap},
 };
 #define NR_PROPS (sizeof(accel_props) / sizeof(accel_props[0]))
 
@@ -90,8 +138,8 @@ static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
 }
 
 static const struct vm_cli_flag accel_flags[] = {
-    {"accel", NULL, "NAME[,thread=multi]",
-     "accelerator: tcg (vm's soft engine), kvm; auto: kvm if it can, else tcg",
+    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on]",
+     "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg",
      VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
     {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,
      flag_enable_kvm},

@@ -14,7 +14,7 @@ static int run_spike(struct vm_cli *cli)
         return vm_cli_error(VM_EXIT_USAGE, "run: give the program once (-kernel or last "
                             "argument), not both");
     struct vm_spike_config cfg = {
-        .accel = cli->accel, .kernel = cli->kernel ? cli->kernel : cli->positional,
+        .accel = vm_cli_accel_spec(cli), .kernel = cli->kernel ? cli->kernel : cli->positional,
         .ram_size = cli->ram_size, .max_insns = cli->max_insns, .timeout = cli->timeout,
         .verbose = cli->verbose,
         .cpu = cli->cpu,

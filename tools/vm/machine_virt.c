@@ -67,7 +67,7 @@ static int run_virt(struct vm_cli *cli)
     struct vm_virt_config cfg = {
         .bios = cli->bios, .kernel = cli->kernel, .initrd = cli->initrd, .append = cli->append,
         .dumpdtb = cli->dumpdtb, .ram_size = cli->ram_size, .smp = cli->smp,
-        .accel = cli->accel, .verbose = cli->verbose, .timeout = cli->timeout,
+        .accel = vm_cli_accel_spec(cli), .verbose = cli->verbose, .timeout = cli->timeout,
         .max_insns = cli->max_insns,
         .cpu = cli->cpu, .devices = vm_cli_device_args(cli),
         .console = host ? vm_cli_host_serial(host, 0) : NULL,

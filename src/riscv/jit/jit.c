@@ -1,0 +1,358 @@
+/* The JIT's dispatcher and block cache: find the block for h->pc (jump
+ * cache, then the physical-address hash, then the translator), enter it,
+ * patch direct jumps once their target exists (chaining), forget blocks
+ * whose code changed and flush everything when the cache is full. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mmu/mmu_internal.h"
+#include "riscv/jit/jit_internal.h"
+#include "vm/error.h"
+
+#if defined(__x86_64__)
+
+#include <cpuid.h>
+
+bool rv_jit_host_supported(void)
+{
+    return true;
+}
+
+static void host_features(struct rv_jit *j)
+{
+    unsigned a, b, c, d;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        j->bmi1 = b >> 3 & 1;
+        j->bmi2 = b >> 8 & 1;
+    }
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        j->popcnt = c >> 23 & 1;
+        j->fma3 = (c >> 12 & 1) && (c >> 28 & 1); /* FMA and AVX (VEX) */
+    }
+    if (__get_cpuid(0x80000001, &a, &b, &c, &d))
+        j->lzcnt = c >> 5 & 1; /* ABM */
+}
+
+/* CPU time of this thread: on a busy host wall time would also count the
+ * time the hart's thread waited for a core. */
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static unsigned hash_pa(uint64_t pa)
+{
+    uint64_t x = pa >> 1;
+    return (unsigned)((x ^ (x >> JIT_HASH_BITS) ^ (x >> 31)) & (JIT_HASH_SIZE - 1));
+}
+
+static unsigned hash_page(uint64_t page)
+{
+    uint64_t x = page >> 12;
+    return (unsigned)((x ^ (x >> JIT_HASH_BITS)) & (JIT_HASH_SIZE - 1));
+}
+
+/* Drop every block and every look-up; keep the trampolines. */
+static void flush_all(struct rv_hart *h)
+{
+    struct rv_jit *j = h->jit;
+    memset(j->hash, 0, JIT_HASH_SIZE * sizeof(*j->hash));
+    memset(j->pages, 0, JIT_HASH_SIZE * sizeof(*j->pages));
+    j->nblocks = 0;
+    code_cache_flush(&j->cc);
+    j->hot_used = j->cc.used;
+    j->cold_used = j->hot_end;
+    j->flushes++;
+    h->jc_tag += 4; /* every jump-cache entry is stale */
+    h->jit_patch = NULL;
+}
+
+int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
+{
+    struct rv_jit *j = aligned_alloc(64, (sizeof(*j) + 63) & ~(size_t)63);
+    if (!j)
+        return vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
+    memset(j, 0, sizeof(*j));
+    int rc = code_cache_init(&j->cc, cfg->cache_size);
+    if (rc < 0) {
+        free(j);
+        return rc;
+    }
+    j->max_blocks = (unsigned)(cfg->cache_size / 128);
+    j->hash = calloc(JIT_HASH_SIZE, sizeof(*j->hash));
+    j->pages = calloc(JIT_HASH_SIZE, sizeof(*j->pages));
+    j->blocks = malloc((size_t)j->max_blocks * sizeof(*j->blocks));
+    if (!j->hash || !j->pages || !j->blocks || (rc = jit_emit_trampolines(j)) < 0) {
+        free(j->hash);
+        free(j->pages);
+        free(j->blocks);
+        code_cache_fini(&j->cc);
+        free(j);
+        return rc < 0 ? rc : vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
+    }
+    host_features(j);
+    j->l1_mask = (uint32_t)h->mmu->l1_offset_mask;
+    j->mutate = cfg->mutate;
+    if (cfg->perfmap)
+        j->perfmap = jit_perfmap_open();
+    /* Cold code (slow paths, exits) gets the top quarter. */
+    j->hot_end = j->cc.reserved + (j->cc.size - j->cc.reserved) / 4 * 3;
+    j->hot_used = j->cc.used;
+    j->cold_used = j->hot_end;
+    j->stats.cache_size = cfg->cache_size;
+    h->jit = j;
+    for (unsigned i = 0; i < JIT_JC_SIZE; i++)
+        j->jc[i].va = ~0ULL;
+    return 0;
+}
+
+void rv_jit_fini(struct rv_hart *h)
+{
+    struct rv_jit *j = h->jit;
+    if (!j)
+        return;
+    free(j->hash);
+    free(j->pages);
+    free(j->blocks);
+    code_cache_fini(&j->cc);
+    free(j);
+    h->jit = NULL;
+}
+
+static struct jit_block *find(struct rv_jit *j, uint64_t pa)
+{
+    for (struct jit_block *b = j->hash[hash_pa(pa)]; b; b = b->hash_next)
+        if (b->pa == pa)
+            return b;
+    return NULL;
+}
+
+static void add(struct rv_jit *j, struct jit_block *b)
+{
+    unsigned i = hash_pa(b->pa);
+    b->hash_next = j->hash[i];
+    j->hash[i] = b;
+    i = hash_page(b->pa & ~(uint64_t)(RV_PAGE_SIZE - 1));
+    b->page_next = j->pages[i];
+    j->pages[i] = b;
+}
+
+bool rv_jit_invalidate_page(struct rv_hart *h, uint64_t page)
+{
+    struct rv_jit *j = h->jit;
+    if (!j)
+        return false;
+    page &= ~(uint64_t)(RV_PAGE_SIZE - 1);
+    struct jit_block **pp = &j->pages[hash_page(page)];
+    bool any = false;
+    while (*pp) {
+        struct jit_block *b = *pp;
+        if ((b->pa & ~(uint64_t)(RV_PAGE_SIZE - 1)) != page) {
+            pp = &b->page_next;
+            continue;
+        }
+        *pp = b->page_next;
+        for (struct jit_block **hp = &j->hash[hash_pa(b->pa)]; *hp; hp = &(*hp)->hash_next)
+            if (*hp == b) {
+                *hp = b->hash_next;
+                break;
+            }
+        /* Its code stays in the cache (maybe running now) until a flush;
+         * jumps chained to it come only from blocks of this same page. */
+        j->stats.invalidated_blocks++;
+        any = true;
+    }
+    if (any) {
+        j->stats.invalidated_pages++;
+        h->jc_tag += 4;
+    }
+    return any;
+}
+
+void rv_jit_flush(struct rv_hart *h)
+{
+    if (h->jit)
+        flush_all(h);
+}
+
+/* The block for pa, translated if needed (flushing a full cache once). */
+static struct jit_block *get_block(struct rv_hart *h, uint64_t pc, uint64_t pa,
+                                   const uint8_t *host_page)
+{
+    struct rv_jit *j = h->jit;
+    struct jit_block *b = find(j, pa);
+    if (b)
+        return b;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        bool full;
+        uint64_t t0 = now_ns();
+        b = jit_translate(h, pc, pa, host_page, &full);
+        j->stats.translate_ns += now_ns() - t0;
+        if (b) {
+            add(j, b);
+            size_t used = (j->hot_used - j->cc.reserved) + (j->cold_used - j->hot_end);
+            if (used > j->stats.cache_used_max)
+                j->stats.cache_used_max = used;
+            jit_log_block(h, b, pc);
+            if (j->perfmap)
+                jit_perfmap_add(j, b, pc);
+            return b;
+        }
+        if (!full)
+            return NULL;
+        flush_all(h);
+    }
+    return NULL;
+}
+
+/* Host code for virtual pc. NULL when there is none: then, if `act`, the
+ * fetch fault was raised or the interpreter ran instead. */
+static const uint8_t *lookup(struct rv_hart *h, uint64_t pc, bool act)
+{
+    struct rv_jit *j = h->jit;
+    struct jit_jc_entry *e = &j->jc[(pc >> 1) & (JIT_JC_SIZE - 1)];
+    if (e->va == pc && e->tag == h->jc_tag)
+        return e->code;
+    struct vm_mmu_result r = vm_mmu_translate(h->mmu, pc, VM_ACCESS_FETCH);
+    if (r.fault != VM_FAULT_NONE) {
+        if (act)
+            rv_raise(h, (uint64_t)r.fault, r.tval);
+        return NULL;
+    }
+    uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+    const uint8_t *host = vm_mem_ram_ptr(h->plat->mem, page, RV_PAGE_SIZE);
+    struct jit_block *b = host && !r.piecewise ? get_block(h, pc, r.pa, host) : NULL;
+    if (!b) { /* not RAM, PMP limits inside the page, or an instruction straddling two */
+        if (act)
+            rv_interp_run(h);
+        return NULL;
+    }
+    e = &j->jc[(pc >> 1) & (JIT_JC_SIZE - 1)];
+    e->va = pc;
+    e->tag = h->jc_tag;
+    e->code = b->code;
+    unsigned bit = rv_jc_vpage_bit(pc);
+    h->jc_vpages[bit / 64] |= 1ULL << (bit % 64);
+    return b->code;
+}
+
+/* An unchained direct jump left for h->pc: translate its target if needed
+ * and make the jump go there directly from now on. Both are on one page. */
+static void chain(struct rv_hart *h, const uint8_t *site)
+{
+    struct rv_jit *j = h->jit;
+    j->stats.exits_chain++;
+    uint64_t flushes = j->flushes;
+    const uint8_t *target = lookup(h, h->pc, false);
+    if (!target || j->flushes != flushes)
+        return; /* the cache was flushed: the site is gone */
+    int32_t rel = (int32_t)(target - (site + 4));
+    memcpy(code_rw(&j->cc, site), &rel, 4);
+    j->stats.chains_patched++;
+}
+
+void rv_jit_run(struct rv_hart *h)
+{
+    struct rv_jit *j = h->jit;
+    const uint8_t *code = lookup(h, h->pc, true);
+    if (!code)
+        return;
+    h->jit_patch = NULL;
+    j->stats.entries++;
+    j->enter((char *)h + JIT_BIAS, code);
+    const uint8_t *site = h->jit_patch;
+    if (site) {
+        h->jit_patch = NULL;
+        if (!h->events && h->budget > 0)
+            chain(h, site);
+    }
+}
+
+#else /* no code generator for this host */
+
+bool rv_jit_host_supported(void)
+{
+    return false;
+}
+int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
+{
+    (void)h, (void)cfg;
+    return vm_error(VM_ENOTSUP, "jit=on: no code generator for this host (x86-64 only)");
+}
+void rv_jit_fini(struct rv_hart *h)
+{
+    (void)h;
+}
+void rv_jit_run(struct rv_hart *h)
+{
+    rv_interp_run(h);
+}
+bool rv_jit_invalidate_page(struct rv_hart *h, uint64_t page)
+{
+    (void)h, (void)page;
+    return false;
+}
+void rv_jit_flush(struct rv_hart *h)
+{
+    (void)h;
+}
+
+#endif
+
+void rv_jit_get_stats(const struct rv_hart *h, struct rv_jit_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+#if defined(__x86_64__)
+    if (h->jit) {
+        *out = h->jit->stats;
+        out->flushes = h->jit->flushes;
+        for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
+            out->exits[k] = h->jit_exits[k];
+    }
+#else
+    (void)h;
+#endif
+}
+
+void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s)
+{
+    sum->blocks += s->blocks;
+    sum->guest_insns += s->guest_insns;
+    sum->translate_ns += s->translate_ns;
+    sum->code_bytes += s->code_bytes;
+    sum->flushes += s->flushes;
+    sum->invalidated_pages += s->invalidated_pages;
+    sum->invalidated_blocks += s->invalidated_blocks;
+    sum->entries += s->entries;
+    sum->exits_lookup_miss += s->exits_lookup_miss;
+    sum->exits_chain += s->exits_chain;
+    sum->chains_patched += s->chains_patched;
+    sum->fallback_insns += s->fallback_insns;
+    for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
+        sum->exits[k] += s->exits[k];
+    sum->cache_size = s->cache_size;
+    if (s->cache_used_max > sum->cache_used_max)
+        sum->cache_used_max = s->cache_used_max;
+}
+
+void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
+{
+    fprintf(f, "vm: jit: %u hart(s): %llu blocks translated (%llu guest instructions, %llu through "
+            "the interpreter) in %.3f s; code %.1f KiB emitted, cache peak %.1f of %zu MiB per hart, "
+            "%llu flush(es)\n",
+            harts, (unsigned long long)s->blocks, (unsigned long long)s->guest_insns,
+            (unsigned long long)s->fallback_insns, (double)s->translate_ns * 1e-9,
+            (double)s->code_bytes / 1024, (double)s->cache_used_max / (1024 * 1024),
+            s->cache_size >> 20, (unsigned long long)s->flushes);
+    fprintf(f, "vm: jit: %llu entries from the dispatcher; exits: %llu budget/poke at a block entry, "
+            "%llu jump-cache misses, %llu unchained jumps (%llu chained since), %llu from helpers "
+            "(traps, system ops, events); %llu pages / %llu blocks invalidated\n",
+            (unsigned long long)s->entries, (unsigned long long)s->exits[RV_JIT_EXIT_LIMIT],
+            (unsigned long long)s->exits[RV_JIT_EXIT_LOOKUP],
+            (unsigned long long)s->exits[RV_JIT_EXIT_CHAIN], (unsigned long long)s->chains_patched,
+            (unsigned long long)s->exits[RV_JIT_EXIT_HELPER],
+            (unsigned long long)s->invalidated_pages, (unsigned long long)s->invalidated_blocks);
+}

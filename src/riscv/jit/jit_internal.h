@@ -1,0 +1,109 @@
+/* Private structures of the JIT (docs/JIT.md). */
+#ifndef VM_RISCV_JIT_INTERNAL_H
+#define VM_RISCV_JIT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "riscv/hart.h"
+#include "riscv/jit/code_cache.h"
+#include "riscv/jit/jit.h"
+
+/* Generated code keeps rbp = (char *)hart + JIT_BIAS, so that x1..x31 are
+ * within a signed byte of it (shorter instructions). */
+#define JIT_BIAS 128
+#define JIT_HOFF(field) ((int32_t)offsetof(struct rv_hart, field) - JIT_BIAS)
+#define JIT_XOFF(r) (JIT_HOFF(x) + 8 * (int32_t)(r))
+#define JIT_FOFF(r) (JIT_HOFF(f) + 8 * (int32_t)(r))
+
+#define JIT_MAX_INSNS 128       /* guest instructions per block */
+#define JIT_MAX_HOT (48 * 1024) /* bytes a block may need at most (checked) */
+#define JIT_JC_BITS 14          /* jump cache: 16384 entries */
+#define JIT_JC_SIZE (1u << JIT_JC_BITS)
+#define JIT_HASH_BITS 15
+#define JIT_HASH_SIZE (1u << JIT_HASH_BITS)
+
+/* Jump cache: guest virtual pc -> host code, probed inline by indirect
+ * jumps and cross-page jumps. Valid while tag equals the hart's jc_tag. */
+struct jit_jc_entry {
+    uint64_t va, tag;
+    const uint8_t *code;
+};
+
+/* One translated block: guest code from pa to pa + bytes, all in one page. */
+struct jit_block {
+    uint64_t pa;
+    const uint8_t *code; /* entry, executable view */
+    struct jit_block *hash_next, *page_next;
+    uint32_t hot_size, cold_size;
+    const uint8_t *cold;
+    uint16_t ninsns, bytes;
+};
+
+struct rv_jit {
+    /* First, at offset 0: generated code finds it through h->jit. */
+    struct jit_jc_entry jc[JIT_JC_SIZE];
+
+    struct code_cache cc;
+    size_t hot_used, hot_end, cold_used; /* hot [reserved, hot_end), cold [hot_end, size) */
+    /* Trampolines (executable view). */
+    void (*enter)(void *hbias, const uint8_t *code);
+    const uint8_t *exit_save;   /* store r15 as the budget, return to C */
+    const uint8_t *exit_nosave; /* a helper already set pc and the budget */
+    const uint8_t *exit_to_rax; /* h->pc = rax, then exit_save */
+    /* The same, counting why (h->jit_exits) */
+    const uint8_t *exit_limit, *exit_lookup, *exit_chain, *exit_helper;
+
+    struct jit_block **hash;  /* by pa */
+    struct jit_block **pages; /* by physical page; chained through page_next */
+    struct jit_block *blocks;
+    unsigned nblocks, max_blocks;
+    uint64_t flushes; /* code-cache generation: a patch site older than it is gone */
+
+    /* Host features. */
+    bool bmi1, bmi2, lzcnt, popcnt, fma3;
+    uint32_t l1_mask; /* the MMU's L1 index mask (entries - 1) << 4 */
+    unsigned mutate;  /* rv_jit_config.mutate (tests) */
+
+    struct rv_jit_stats stats;
+    FILE *perfmap;
+};
+
+/* jit_translate.c: translate the block at virtual pc (physical pa, page
+ * host mapping host_page). NULL when pc cannot start a block (an
+ * instruction straddling the page) or the cache is full (*full set). */
+struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
+                                const uint8_t *host_page, bool *full);
+
+/* jit_tramp.c: the entry and exit trampolines at the start of the cache. */
+int jit_emit_trampolines(struct rv_jit *j);
+
+/* jit_helpers.c: called from generated code (SysV ABI; the pair comes back
+ * in rax:rdx). leave != 0: h->pc and the budget are set, leave now. */
+struct jit_ret {
+    uint64_t value, leave;
+};
+struct jit_ret jit_helper_load(struct rv_hart *h, uint64_t va, uint64_t how);
+struct jit_ret jit_helper_store(struct rv_hart *h, uint64_t va, uint64_t value, uint64_t how);
+struct jit_ret jit_helper_fallback(struct rv_hart *h, const struct rv_slot *s, uint64_t system);
+struct jit_ret jit_helper_fp(struct rv_hart *h, const struct rv_slot *s);
+/* The instruction at h->pc straddles two pages: fetched through the MMU
+ * each time (the next page's mapping may differ), decoded again only when
+ * its bits changed (the cache lives in the writable view of the code). */
+struct jit_cross_cache {
+    uint32_t bits;
+    bool valid;
+    struct rv_slot slot;
+};
+struct jit_ret jit_helper_cross(struct rv_hart *h, struct jit_cross_cache *c);
+/* `how` fields */
+#define JIT_HOW_SIZE(how) ((unsigned)(how) & 0xff)
+#define JIT_HOW_SIGNED 0x100
+#define JIT_HOW_LEN(how) (((unsigned)(how) >> 16) & 0xff)
+
+/* jit_debug.c */
+void jit_log_block(struct rv_hart *h, const struct jit_block *b, uint64_t pc);
+FILE *jit_perfmap_open(void); /* NULL if it cannot be created */
+void jit_perfmap_add(struct rv_jit *j, const struct jit_block *b, uint64_t pc);
+
+#endif

@@ -1,0 +1,1401 @@
+/* The translator: one block of guest code (within one physical page) to
+ * x86-64. Two passes: the first decodes the block and decides which guest
+ * registers live in host registers; the second emits, hot code in
+ * program order and everything rare (memory slow paths, exits) in the
+ * cold area of the cache. See docs/JIT.md for the conventions. */
+#include <string.h>
+
+#include "mmu/mmu_internal.h"
+#include "riscv/csr_defs.h"
+#include "riscv/decode.h"
+#include "riscv/fpu.h"
+#include "riscv/jit/jit_internal.h"
+#include "riscv/jit/x86_emit.h"
+
+/* Host registers that may hold guest registers, best first (the
+ * callee-saved ones survive helper calls). */
+static const int alloc_order[] = {X_RBX, X_R12, X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11};
+#define NALLOC (sizeof(alloc_order) / sizeof(alloc_order[0]))
+static bool caller_saved(int r)
+{
+    return r != X_RBX && r != X_R12;
+}
+
+struct insn {
+    struct rv_decoded d;
+    uint16_t off;  /* offset in the page */
+    bool native;   /* translated here (else: a call to the interpreter or FPU) */
+};
+
+struct tr {
+    struct rv_hart *h;
+    struct rv_jit *j;
+    struct x86_buf b, c; /* hot and cold code (writable view) */
+    unsigned n;
+    uint16_t start, end;  /* page offsets of the block */
+    uint64_t page_pa;     /* physical address of its page */
+    bool self_loop;       /* a jump back to start stays in the block */
+    int8_t map[32];       /* guest register -> host register, or -1 */
+    uint32_t mapped, load_at_entry, written;
+    uint32_t dirty;       /* mapped registers newer than their memory copy */
+    uint8_t *loop_head;
+    bool fs_checked;      /* mstatus.FS != Off was tested in this block */
+    bool fs_dirtied;      /* ... and set to Dirty */
+    unsigned k;           /* the instruction being emitted = retired before it */
+    struct insn in[JIT_MAX_INSNS]; /* last: not cleared between blocks */
+};
+
+static bool is_branch(unsigned op)
+{
+    return op >= RV_OP_BEQ && op <= RV_OP_BGEU;
+}
+
+static bool is_csr_op(unsigned op)
+{
+    return op >= RV_OP_CSRRW && op <= RV_OP_CSRRCI;
+}
+
+static bool ends_block(unsigned op)
+{
+    return op == RV_OP_JAL || op == RV_OP_JALR || op == RV_OP_ILLEGAL ||
+           (op >= RV_OP_FIRST_SYSTEM && !is_csr_op(op));
+}
+
+/* CSR instructions after which the block goes on: reads, and writes of
+ * CSRs that change nothing the rest of the block or the dispatcher relies
+ * on (translation, fetch permissions, privilege). Writes that change
+ * interrupt state raise an event, and FS changes are seen by the helper,
+ * so both still leave. Anything else (satp, PMP, CSRs added later) leaves. */
+static bool csr_may_continue(const struct rv_decoded *d)
+{
+    unsigned csr = (unsigned)d->imm & 0xfff, op = d->op;
+    bool writes = op == RV_OP_CSRRW || op == RV_OP_CSRRWI || d->rs1 != 0;
+    if (!writes)
+        return csr != CSR_SATP; /* reads of satp trap by TVM; leave, it is rare */
+    switch (csr) {
+    case CSR_FFLAGS: case CSR_FRM: case CSR_FCSR:
+    case CSR_SSTATUS: case CSR_SIE: case CSR_STVEC: case CSR_SCOUNTEREN:
+    case CSR_SSCRATCH: case CSR_SEPC: case CSR_SCAUSE: case CSR_STVAL: case CSR_SIP:
+    case CSR_STIMECMP:
+    case CSR_MSTATUS: case CSR_MEDELEG: case CSR_MIDELEG: case CSR_MIE: case CSR_MTVEC:
+    case CSR_MCOUNTEREN: case CSR_MSCRATCH: case CSR_MEPC: case CSR_MCAUSE: case CSR_MTVAL:
+    case CSR_MIP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Ops with a translation of their own; the others go through the
+ * interpreter one instruction at a time. */
+static bool translated(const struct rv_jit *j, unsigned op)
+{
+    switch (op) {
+    case RV_OP_LUI: case RV_OP_AUIPC: case RV_OP_JAL: case RV_OP_JALR:
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU:
+    case RV_OP_BGEU:
+    case RV_OP_LB: case RV_OP_LH: case RV_OP_LW: case RV_OP_LD: case RV_OP_LBU: case RV_OP_LHU:
+    case RV_OP_LWU: case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+    case RV_OP_ADDI: case RV_OP_SLTI: case RV_OP_SLTIU: case RV_OP_XORI: case RV_OP_ORI:
+    case RV_OP_ANDI: case RV_OP_SLLI: case RV_OP_SRLI: case RV_OP_SRAI:
+    case RV_OP_ADD: case RV_OP_SUB: case RV_OP_SLL: case RV_OP_SLT: case RV_OP_SLTU:
+    case RV_OP_XOR: case RV_OP_SRL: case RV_OP_SRA: case RV_OP_OR: case RV_OP_AND:
+    case RV_OP_ADDIW: case RV_OP_SLLIW: case RV_OP_SRLIW: case RV_OP_SRAIW: case RV_OP_ADDW:
+    case RV_OP_SUBW: case RV_OP_SLLW: case RV_OP_SRLW: case RV_OP_SRAW:
+    case RV_OP_FENCE:
+    case RV_OP_MUL: case RV_OP_MULH: case RV_OP_MULHSU: case RV_OP_MULHU: case RV_OP_DIV:
+    case RV_OP_DIVU: case RV_OP_REM: case RV_OP_REMU: case RV_OP_MULW: case RV_OP_DIVW:
+    case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
+    case RV_OP_ADD_UW: case RV_OP_SH1ADD: case RV_OP_SH2ADD: case RV_OP_SH3ADD:
+    case RV_OP_SH1ADD_UW: case RV_OP_SH2ADD_UW: case RV_OP_SH3ADD_UW: case RV_OP_SLLI_UW:
+    case RV_OP_ANDN: case RV_OP_ORN: case RV_OP_XNOR:
+    case RV_OP_MAX: case RV_OP_MAXU: case RV_OP_MIN: case RV_OP_MINU:
+    case RV_OP_SEXT_B: case RV_OP_SEXT_H: case RV_OP_ZEXT_H:
+    case RV_OP_ROL: case RV_OP_ROLW: case RV_OP_ROR: case RV_OP_RORW: case RV_OP_RORI:
+    case RV_OP_RORIW: case RV_OP_REV8:
+    case RV_OP_BCLR: case RV_OP_BCLRI: case RV_OP_BEXT: case RV_OP_BEXTI: case RV_OP_BINV:
+    case RV_OP_BINVI: case RV_OP_BSET: case RV_OP_BSETI:
+    case RV_OP_FLW: case RV_OP_FLD: case RV_OP_FSW: case RV_OP_FSD:
+        return true;
+    case RV_OP_CLZ: case RV_OP_CLZW: return j->lzcnt;
+    case RV_OP_CTZ: case RV_OP_CTZW: return j->bmi1;
+    case RV_OP_CPOP: case RV_OP_CPOPW: return j->popcnt;
+    default:
+        return false;
+    }
+}
+
+/* Registers read (as a mask) and the one written, for allocation. */
+static uint32_t reads_of(const struct rv_decoded *d)
+{
+    unsigned op = d->op;
+    uint32_t m = 0;
+    switch (op) {
+    case RV_OP_LUI: case RV_OP_AUIPC: case RV_OP_JAL: case RV_OP_FENCE:
+        break;
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU:
+    case RV_OP_BGEU: case RV_OP_SB: case RV_OP_SH: case RV_OP_SW: case RV_OP_SD:
+    case RV_OP_ADD: case RV_OP_SUB: case RV_OP_SLL: case RV_OP_SLT: case RV_OP_SLTU:
+    case RV_OP_XOR: case RV_OP_SRL: case RV_OP_SRA: case RV_OP_OR: case RV_OP_AND:
+    case RV_OP_ADDW: case RV_OP_SUBW: case RV_OP_SLLW: case RV_OP_SRLW: case RV_OP_SRAW:
+    case RV_OP_MUL: case RV_OP_MULH: case RV_OP_MULHSU: case RV_OP_MULHU: case RV_OP_DIV:
+    case RV_OP_DIVU: case RV_OP_REM: case RV_OP_REMU: case RV_OP_MULW: case RV_OP_DIVW:
+    case RV_OP_DIVUW: case RV_OP_REMW: case RV_OP_REMUW:
+    case RV_OP_ADD_UW: case RV_OP_SH1ADD: case RV_OP_SH2ADD: case RV_OP_SH3ADD:
+    case RV_OP_SH1ADD_UW: case RV_OP_SH2ADD_UW: case RV_OP_SH3ADD_UW:
+    case RV_OP_ANDN: case RV_OP_ORN: case RV_OP_XNOR: case RV_OP_MAX: case RV_OP_MAXU:
+    case RV_OP_MIN: case RV_OP_MINU: case RV_OP_ROL: case RV_OP_ROLW: case RV_OP_ROR:
+    case RV_OP_RORW: case RV_OP_BCLR: case RV_OP_BEXT: case RV_OP_BINV: case RV_OP_BSET:
+        m = 1u << d->rs1 | 1u << d->rs2;
+        break;
+    default:
+        m = 1u << d->rs1;
+        break;
+    }
+    return m & ~1u;
+}
+
+static bool writes_rd(const struct rv_decoded *d)
+{
+    return d->rd != 0 && rv_op_writes_x((enum rv_op)d->op);
+}
+
+/* ---- first pass ---- */
+
+static uint32_t fetch_parcel(const uint8_t *page, unsigned off)
+{
+    return __atomic_load_n((const uint16_t *)(page + off), __ATOMIC_RELAXED);
+}
+
+/* Decode the block starting at page offset start. False if its first
+ * instruction straddles the page (a crossing block instead). */
+static bool scan(struct tr *t, const uint8_t *page)
+{
+    unsigned off = t->start;
+    t->n = 0;
+    while (t->n < JIT_MAX_INSNS && off < RV_PAGE_SIZE) {
+        /* From now on a store into these bytes drops the block. */
+        rv_code_mark(t->h, t->page_pa + off, off + 4 <= RV_PAGE_SIZE ? 4 : 2);
+        uint32_t bits = fetch_parcel(page, off);
+        if ((bits & 3) == 3) {
+            if (off + 4 > RV_PAGE_SIZE)
+                break; /* straddles the page: the interpreter runs it */
+            bits |= fetch_parcel(page, off + 2) << 16;
+        }
+        struct insn *in = &t->in[t->n++];
+        rv_decode(bits, &t->h->isa, &in->d);
+        in->off = (uint16_t)off;
+        in->native = translated(t->j, in->d.op);
+        off += in->d.len;
+        unsigned op = in->d.op;
+        if ((op == RV_OP_JAL && (int64_t)in->off + in->d.imm == t->start) ||
+            (is_branch(op) && (int64_t)in->off + in->d.imm == t->start))
+            t->self_loop = true;
+        if (ends_block(op))
+            break;
+    }
+    t->end = (uint16_t)off;
+    return t->n > 0;
+}
+
+/* Give the most used guest registers a host register each. */
+static void allocate(struct tr *t)
+{
+    unsigned uses[32] = {0};
+    uint32_t seen = 0;
+    for (unsigned i = 0; i < t->n; i++) {
+        const struct rv_decoded *d = &t->in[i].d;
+        if (!t->in[i].native)
+            continue;
+        uint32_t r = reads_of(d);
+        for (unsigned x = 1; x < 32; x++)
+            if (r >> x & 1) {
+                uses[x]++;
+                if (!(seen >> x & 1))
+                    t->load_at_entry |= 1u << x;
+                seen |= 1u << x;
+            }
+        if (writes_rd(d)) {
+            uses[d->rd]++;
+            seen |= 1u << d->rd;
+            t->written |= 1u << d->rd;
+        }
+    }
+    memset(t->map, -1, sizeof(t->map));
+    t->mapped = 0;
+    for (unsigned slot = 0; slot < NALLOC; slot++) {
+        unsigned best = 0;
+        for (unsigned x = 1; x < 32; x++)
+            if (!(t->mapped >> x & 1) && uses[x] > uses[best])
+                best = x;
+        if (uses[best] < 2)
+            break;
+        t->map[best] = (int8_t)alloc_order[slot];
+        t->mapped |= 1u << best;
+    }
+    t->written &= t->mapped;
+    t->load_at_entry &= t->mapped;
+    if (t->self_loop) /* exits may come from any iteration: all must be valid */
+        t->load_at_entry = t->mapped;
+}
+
+/* ---- register access ---- */
+
+/* Host register holding guest register r, loaded into `scratch` if r has
+ * none (zero for x0). */
+static int src(struct tr *t, unsigned r, int scratch)
+{
+    if (r == 0) {
+        x86_mov_imm(&t->b, scratch, 0);
+        return scratch;
+    }
+    if (t->map[r] >= 0)
+        return t->map[r];
+    x86_load(&t->b, scratch, X_RBP, JIT_XOFF(r));
+    return scratch;
+}
+
+/* Where to compute guest register r: its host register or RAX. */
+static int dst(struct tr *t, unsigned r)
+{
+    return r && t->map[r] >= 0 ? t->map[r] : X_RAX;
+}
+
+/* The value of r is now in host register v (from dst()). */
+static void put(struct tr *t, unsigned r, int v)
+{
+    if (r == 0)
+        return;
+    if (t->map[r] >= 0) {
+        if (v != t->map[r])
+            x86_mov_rr(&t->b, t->map[r], v);
+        t->dirty |= 1u << r;
+    } else {
+        x86_store(&t->b, X_RBP, JIT_XOFF(r), v);
+    }
+}
+
+/* Mapped registers whose memory copy may be stale at this point. */
+static uint32_t dirty_now(const struct tr *t)
+{
+    return t->self_loop ? t->dirty | t->written : t->dirty;
+}
+
+static void write_back(struct tr *t, struct x86_buf *b, uint32_t mask)
+{
+    for (unsigned x = 1; x < 32; x++)
+        if (mask >> x & 1)
+            x86_store(b, X_RBP, JIT_XOFF(x), t->map[x]);
+}
+
+static void reload(struct tr *t, struct x86_buf *b, uint32_t mask)
+{
+    for (unsigned x = 1; x < 32; x++)
+        if (mask >> x & 1)
+            x86_load(b, t->map[x], X_RBP, JIT_XOFF(x));
+}
+
+static uint32_t caller_saved_mapped(const struct tr *t)
+{
+    uint32_t m = 0;
+    for (unsigned x = 1; x < 32; x++)
+        if (t->map[x] >= 0 && caller_saved(t->map[x]))
+            m |= 1u << x;
+    return m;
+}
+
+/* rax = r14 + off, the guest address at page offset `off` (may be outside
+ * the page, and far for AUIPC). */
+static void guest_addr(struct x86_buf *b, int dstr, int64_t off)
+{
+    if (x86_fits32(off)) {
+        x86_lea(b, dstr, X_R14, X_NONE, 1, (int32_t)off);
+    } else {
+        x86_mov_imm(b, dstr, (uint64_t)off);
+        x86_alu_rr(b, ALU_ADD, dstr, X_R14);
+    }
+}
+
+/* Record this instruction's pc and the exact budget before a helper call. */
+static void sync_pc_budget(struct tr *t, struct x86_buf *b, unsigned off, unsigned retired)
+{
+    guest_addr(b, X_RCX, off);
+    x86_store(b, X_RBP, JIT_HOFF(pc), X_RCX);
+    x86_lea(b, X_RCX, X_R15, X_NONE, 1, -(int32_t)retired);
+    x86_store(b, X_RBP, JIT_HOFF(budget), X_RCX);
+}
+
+static void call_helper(struct x86_buf *b, const void *fn)
+{
+    x86_mov_imm(b, X_RAX, (uint64_t)(uintptr_t)fn);
+    x86_call_r(b, X_RAX);
+}
+
+static const uint8_t *rw_of(const struct tr *t, const uint8_t *rx)
+{
+    return code_rw(&t->j->cc, rx);
+}
+
+/* ---- exits ---- */
+
+/* Jump to guest address rax through the jump cache; leave on a miss. */
+static void emit_lookup(struct tr *t, struct x86_buf *b)
+{
+    x86_mov_rr(b, X_RDX, X_RAX);
+    x86_shift_ri(b, SH_SHR, X_RDX, 1, true);
+    x86_alu_ri32(b, ALU_AND, X_RDX, JIT_JC_SIZE - 1);
+    x86_lea(b, X_RDX, X_RDX, X_RDX, 2, 0); /* * 3 */
+    x86_load(b, X_RCX, X_RBP, JIT_HOFF(jit));
+    x86_lea(b, X_RDX, X_RCX, X_RDX, 8, 0);
+    x86_alu_rm(b, ALU_CMP, X_RAX, X_RDX, X_NONE, 1, 0);
+    x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_lookup));
+    x86_load(b, X_RCX, X_RBP, JIT_HOFF(jc_tag));
+    x86_alu_rm(b, ALU_CMP, X_RCX, X_RDX, X_NONE, 1, 8);
+    x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_lookup));
+    x86_mov_rr(b, X_R14, X_RAX);
+    x86_alu_ri(b, ALU_AND, X_R14, -4096);
+    x86_jmp_m(b, X_RDX, 16);
+}
+
+/* Leave the block for guest page offset `target` after `retired`
+ * instructions, with the registers written back already. Same page: a
+ * jump the dispatcher patches to the target block once it exists. */
+static void emit_goto(struct tr *t, struct x86_buf *b, int64_t target, unsigned retired)
+{
+    if (t->j->mutate == RV_JIT_MUTATE_COUNT && retired > 1)
+        retired--;
+    if (retired)
+        x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)retired);
+    if (target >= 0 && target < RV_PAGE_SIZE) {
+        uint8_t *site = x86_jmp(b);
+        /* Not chained yet: tell the dispatcher where to patch. */
+        uint8_t *stub = t->c.p;
+        x86_patch_rel32(site, stub);
+        guest_addr(&t->c, X_RAX, target);
+        x86_store(&t->c, X_RBP, JIT_HOFF(pc), X_RAX);
+        x86_mov_imm(&t->c, X_RAX, (uint64_t)(uintptr_t)code_rx(&t->j->cc, site));
+        x86_store(&t->c, X_RBP, JIT_HOFF(jit_patch), X_RAX);
+        x86_jmp_to(&t->c, rw_of(t, t->j->exit_chain));
+    } else {
+        guest_addr(b, X_RAX, target);
+        emit_lookup(t, b);
+    }
+}
+
+/* A jump to `target` taken after instruction k: write back and go. A jump
+ * to the block's own start stays inside when the budget allows. */
+static void emit_exit_to(struct tr *t, struct x86_buf *b, int64_t target)
+{
+    unsigned retired = t->k + 1;
+    if (t->self_loop && target == t->start) {
+        x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)retired);
+        x86_alu_rm(b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
+        x86_jcc_to(b, CC_G, t->loop_head);
+        write_back(t, b, dirty_now(t));
+        emit_goto(t, b, target, 0);
+        return;
+    }
+    write_back(t, b, dirty_now(t));
+    emit_goto(t, b, target, retired);
+}
+
+/* ---- memory ---- */
+
+/* rax = effective address; on an L1 hit for `kind` and `size`, rax = host
+ * address; else jump to the returned patch site (cold path). */
+static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_access kind,
+                           unsigned size)
+{
+    struct x86_buf *b = &t->b;
+    int base = src(t, rs1, X_RAX);
+    x86_lea(b, X_RAX, base, X_NONE, 1, imm);
+    if (t->j->bmi2) {
+        x86_rorx(b, X_RCX, X_RAX, 8, true);
+    } else {
+        x86_mov_rr(b, X_RCX, X_RAX);
+        x86_shift_ri(b, SH_SHR, X_RCX, 8, true);
+    }
+    x86_alu_ri32(b, ALU_AND, X_RCX, (int32_t)t->j->l1_mask);
+    x86_alu_rm(b, ALU_ADD, X_RCX, X_R13, X_NONE, 1,
+               (int32_t)(offsetof(struct vm_mmu_hart, cur) + 8 * (unsigned)kind));
+    x86_mov_rr(b, X_RDX, X_RAX);
+    x86_alu_ri(b, ALU_AND, X_RDX, (int32_t)(-4096 | (int32_t)(size - 1)));
+    x86_alu_rm(b, ALU_CMP, X_RDX, X_RCX, X_NONE, 1, 0);
+    uint8_t *slow = x86_jcc(b, CC_NE);
+    x86_alu_rm(b, ALU_ADD, X_RAX, X_RCX, X_NONE, 1, 8);
+    return slow;
+}
+
+/* The cold path of a memory access: write back, call the helper (va in
+ * rax), leave if it says so, reload what the call clobbered. */
+static void emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, const void *helper,
+                          uint64_t how, int value_reg_guest)
+{
+    struct x86_buf *c = &t->c;
+    const struct insn *in = &t->in[t->k];
+    x86_patch_rel32(site, c->p);
+    write_back(t, c, dirty);
+    sync_pc_budget(t, c, in->off, t->k);
+    if (value_reg_guest >= -2 && value_reg_guest != -1) {
+        /* store: value in rdx first (rsi/rdi may hold it); -2: it is there */
+        if (value_reg_guest >= 0) {
+            unsigned r = (unsigned)value_reg_guest;
+            if (r == 0)
+                x86_mov_imm(c, X_RDX, 0);
+            else if (t->map[r] >= 0)
+                x86_mov_rr(c, X_RDX, t->map[r]);
+            else
+                x86_load(c, X_RDX, X_RBP, JIT_XOFF(r));
+        }
+        x86_mov_imm(c, X_RCX, how);
+    } else {
+        x86_mov_imm(c, X_RDX, how);
+    }
+    x86_mov_rr(c, X_RSI, X_RAX);
+    x86_lea(c, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+    call_helper(c, helper);
+    x86_test_rr(c, X_RDX, X_RDX);
+    x86_jcc_to(c, CC_NE, rw_of(t, t->j->exit_helper));
+    reload(t, c, caller_saved_mapped(t));
+}
+
+static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, bool sign)
+{
+    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
+    uint32_t dirty = dirty_now(t); /* before rd: the slow path has not loaded it */
+    int v = dst(t, d->rd);
+    if (d->rd)
+        x86_load_ext(&t->b, v, X_RAX, X_NONE, 0, size, sign);
+    put(t, d->rd, v);
+    uint8_t *done = t->b.p;
+    emit_mem_slow(t, slow, dirty, (const void *)jit_helper_load,
+                  size | (sign ? JIT_HOW_SIGNED : 0), -1);
+    if (d->rd) { /* the helper's value is extended already */
+        if (t->map[d->rd] >= 0)
+            x86_mov_rr(&t->c, t->map[d->rd], X_RAX);
+        else
+            x86_store(&t->c, X_RBP, JIT_XOFF(d->rd), X_RAX);
+    }
+    x86_jmp_to(&t->c, done);
+}
+
+static void emit_store(struct tr *t, const struct rv_decoded *d, unsigned size)
+{
+    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
+    int v = src(t, d->rs2, X_RDX);
+    x86_store_sz(&t->b, X_RAX, X_NONE, 0, v, size);
+    uint8_t *done = t->b.p;
+    emit_mem_slow(t, slow, dirty_now(t), (const void *)jit_helper_store,
+                  size | (uint64_t)d->len << 16, d->rs2);
+    x86_jmp_to(&t->c, done);
+}
+
+/* ---- floating point ---- */
+
+/* FP instructions are illegal while mstatus.FS is Off: test it once per
+ * block (only system instructions change it, and they end blocks). */
+static void emit_fs_check(struct tr *t, const struct insn *in)
+{
+    if (t->fs_checked)
+        return;
+    t->fs_checked = true;
+    struct x86_buf *c = &t->c;
+    x86_test_mi(&t->b, X_RBP, JIT_HOFF(mstatus), (int32_t)MSTATUS_FS);
+    x86_patch_rel32(x86_jcc(&t->b, CC_E), c->p);
+    write_back(t, c, dirty_now(t));
+    sync_pc_budget(t, c, in->off, t->k);
+    x86_lea(c, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+    call_helper(c, (const void *)rv_raise_illegal);
+    x86_jmp_to(c, rw_of(t, t->j->exit_helper));
+}
+
+/* mstatus.FS = Dirty (and SD), once per block. */
+static void emit_fs_dirty(struct tr *t)
+{
+    if (t->fs_dirtied)
+        return;
+    t->fs_dirtied = true;
+    x86_mov_imm(&t->b, X_RCX, MSTATUS_FS_DIRTY | MSTATUS_SD);
+    static const uint8_t or_m[] = {0x09}; /* or [rbp + mstatus], rcx */
+    x86_op_rm(&t->b, true, or_m, 1, X_RCX, X_RBP, X_NONE, 1, JIT_HOFF(mstatus));
+}
+
+static void emit_fload(struct tr *t, const struct insn *in, unsigned size)
+{
+    const struct rv_decoded *d = &in->d;
+    emit_fs_check(t, in);
+    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
+    x86_load_ext(&t->b, X_RDX, X_RAX, X_NONE, 0, size, false);
+    uint8_t *join = t->b.p;
+    if (size == 4) { /* NaN-box */
+        x86_mov_imm(&t->b, X_RCX, 0xffffffff00000000ULL);
+        x86_alu_rr(&t->b, ALU_OR, X_RDX, X_RCX);
+    }
+    x86_store(&t->b, X_RBP, JIT_FOFF(d->rd), X_RDX);
+    emit_fs_dirty(t);
+    emit_mem_slow(t, slow, dirty_now(t), (const void *)jit_helper_load, size, -1);
+    x86_mov_rr(&t->c, X_RDX, X_RAX);
+    x86_jmp_to(&t->c, join);
+}
+
+static void emit_fstore(struct tr *t, const struct insn *in, unsigned size)
+{
+    const struct rv_decoded *d = &in->d;
+    emit_fs_check(t, in);
+    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
+    x86_load(&t->b, X_RDX, X_RBP, JIT_FOFF(d->rs2));
+    x86_store_sz(&t->b, X_RAX, X_NONE, 0, X_RDX, size);
+    uint8_t *done = t->b.p;
+    /* the slow path takes the value from rdx: load it there first */
+    x86_patch_rel32(slow, t->c.p);
+    x86_load(&t->c, X_RDX, X_RBP, JIT_FOFF(d->rs2));
+    emit_mem_slow(t, NULL, dirty_now(t), (const void *)jit_helper_store,
+                  size | (uint64_t)d->len << 16, -2);
+    x86_jmp_to(&t->c, done);
+}
+
+/* F/D arithmetic: the exact FPU of the interpreter, called directly. */
+static uint32_t fp_reads_x(const struct rv_decoded *d)
+{
+    return d->op == RV_OP_FCVT_FROM_INT || d->op == RV_OP_FMV_F_X ? 1u << d->rs1 & ~1u : 0;
+}
+
+/* Call the FPU helper for `in` from buffer b (hot or cold): the FPU reads
+ * x registers from memory and may write x[rd]; the call clobbers the
+ * caller-saved host registers. *dirty is the mapped-register state there;
+ * on return the code continues with it updated (spilled ones clean). */
+/* The decoded slot of `d` as data in the cold area: its executable address. */
+static const uint8_t *emit_slot_data(struct tr *t, const struct rv_decoded *d)
+{
+    struct x86_buf *c = &t->c;
+    while ((uintptr_t)c->p & 15)
+        x86_u8(c, 0xcc);
+    uint8_t *slot_rw = c->p;
+    struct rv_slot slot;
+    rv_slot_fill(&slot, d);
+    x86_bytes(c, &slot, sizeof(slot));
+    return code_rx(&t->j->cc, slot_rw);
+}
+
+static void emit_fp_helper_call(struct tr *t, struct x86_buf *b, const struct insn *in,
+                                const uint8_t *slot, uint32_t *dirty, const uint8_t *resume)
+{
+    struct x86_buf *c = &t->c;
+    const struct rv_decoded *d = &in->d;
+    uint32_t spill = (*dirty & caller_saved_mapped(t)) | (*dirty & fp_reads_x(d));
+    write_back(t, b, spill);
+    *dirty &= ~spill;
+    sync_pc_budget(t, b, in->off, t->k);
+    x86_lea(b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+    x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)slot);
+    call_helper(b, (const void *)jit_helper_fp);
+    x86_test_rr(b, X_RDX, X_RDX);
+    uint8_t *leave = x86_jcc(b, CC_NE);
+    uint32_t rd_x = writes_rd(d) ? (1u << d->rd) & t->mapped : 0;
+    reload(t, b, caller_saved_mapped(t) | rd_x);
+    *dirty &= ~rd_x;
+    if (resume) /* from the cold area: back to the hot code (before the exit stub below) */
+        x86_jmp_to(b, resume);
+    /* leave (illegal: FS off or a bad rounding mode): the registers not
+     * spilled above must reach memory first */
+    x86_patch_rel32(leave, c->p);
+    uint32_t rest = (t->self_loop ? *dirty | t->written : *dirty) & ~caller_saved_mapped(t);
+    write_back(t, c, rest);
+    x86_jmp_to(c, rw_of(t, t->j->exit_helper));
+}
+
+static void emit_fp_op(struct tr *t, const struct insn *in)
+{
+    emit_fp_helper_call(t, &t->b, in, emit_slot_data(t, &in->d), &t->dirty, NULL);
+    t->fs_dirtied = false; /* the FPU sets it itself; keep the invariant simple */
+}
+
+/* ---- F/D arithmetic on the host FPU, where that is provably exact ----
+ *
+ * The host computes in round-to-nearest-even (the process's MXCSR, never
+ * changed for long: the FPU helpers restore it). Its result is the IEEE
+ * result, and RISC-V's only differences are in flags and NaNs, so the
+ * fast path runs only when neither can arise: frm/rm is RNE, fflags
+ * already holds NX (inexact is sticky: most FP code sets it at once and
+ * never clears it), the inputs are finite (no NV, no NaN), a divisor is
+ * not zero (no DZ), and the result is a normal number (no OF, UF, NaN).
+ * Otherwise the exact FPU of the interpreter runs it (the cold path). */
+
+static void emit_fp_helper_call(struct tr *t, struct x86_buf *b, const struct insn *in,
+                                const uint8_t *slot, uint32_t *dirty, const uint8_t *resume);
+static const uint8_t *emit_slot_data(struct tr *t, const struct rv_decoded *d);
+
+/* ecx = biased exponent of the value in `r` (double, or single in the low
+ * 32 bits); jump to `slow` unless it passes `kind`: 1 finite, 2 normal. */
+static void fp_exp_check(struct tr *t, int r, bool dbl, int kind, uint8_t **slow, unsigned *n)
+{
+    struct x86_buf *b = &t->b;
+    x86_mov_rr(b, X_RCX, r);
+    x86_shift_ri(b, SH_SHR, X_RCX, dbl ? 52 : 23, true);
+    x86_alu_ri32(b, ALU_AND, X_RCX, dbl ? 0x7ff : 0xff);
+    if (kind == 1) {
+        x86_alu_ri32(b, ALU_CMP, X_RCX, dbl ? 0x7ff : 0xff);
+        slow[(*n)++] = x86_jcc(b, CC_E);
+    } else {
+        x86_lea(b, X_RCX, X_RCX, X_NONE, 1, -1); /* exp - 1: 0 and max wrap high */
+        x86_alu_ri32(b, ALU_CMP, X_RCX, dbl ? 0x7fd : 0xfd);
+        slow[(*n)++] = x86_jcc(b, CC_A);
+    }
+}
+
+/* Single operands must be NaN-boxed (upper half all ones). */
+static void fp_box_check(struct tr *t, int r, uint8_t **slow, unsigned *n)
+{
+    struct x86_buf *b = &t->b;
+    x86_mov_rr(b, X_RCX, r);
+    x86_shift_ri(b, SH_SHR, X_RCX, 32, true);
+    x86_alu_ri32(b, ALU_CMP, X_RCX, -1);
+    slow[(*n)++] = x86_jcc(b, CC_NE);
+}
+
+static bool emit_fp_fast(struct tr *t, const struct insn *in)
+{
+    const struct rv_decoded *d = &in->d;
+    unsigned op = d->op;
+    bool arith = op == RV_OP_FADD || op == RV_OP_FSUB || op == RV_OP_FMUL ||
+                 op == RV_OP_FDIV || op == RV_OP_FSQRT || op == RV_OP_FMA;
+    if (!arith || d->fmt > 1 || (d->rm != RV_RNE && d->rm != RV_DYN))
+        return false;
+    if (op == RV_OP_FMA && !t->j->fma3)
+        return false;
+    bool dbl = d->fmt == 1;
+    struct x86_buf *b = &t->b;
+    uint8_t *slow[16];
+    unsigned n = 0;
+    emit_fs_check(t, in);
+    if (!(op == RV_OP_FADD && t->j->mutate == RV_JIT_MUTATE_FP)) {
+        x86_test_mi8(b, X_RBP, JIT_HOFF(fflags), 1); /* NX already set */
+        slow[n++] = x86_jcc(b, CC_E);
+    }
+    if (d->rm == RV_DYN) {
+        x86_cmp_mi8(b, X_RBP, JIT_HOFF(frm), RV_RNE);
+        slow[n++] = x86_jcc(b, CC_NE);
+    }
+    /* operands in rax, rdx (and the FMA addend in r8's place: rsi? no, reload) */
+    unsigned srcs[3] = {d->rs1, d->rs2, d->rs3};
+    unsigned nsrc = op == RV_OP_FSQRT ? 1 : op == RV_OP_FMA ? 3 : 2;
+    for (unsigned i = 0; i < nsrc; i++) {
+        x86_load(b, X_RAX, X_RBP, JIT_FOFF(srcs[i]));
+        if (!dbl)
+            fp_box_check(t, X_RAX, slow, &n);
+        if (op == RV_OP_FSQRT) { /* a positive normal number */
+            x86_test_rr(b, X_RAX, X_RAX);
+            if (dbl)
+                slow[n++] = x86_jcc(b, CC_S);
+            else {
+                x86_bt_imm(b, X_RAX, 31);
+                slow[n++] = x86_jcc(b, CC_B);
+            }
+            fp_exp_check(t, X_RAX, dbl, 2, slow, &n);
+        } else {
+            fp_exp_check(t, X_RAX, dbl, op == RV_OP_FDIV && i == 1 ? 2 : 1, slow, &n);
+        }
+    }
+    /* compute in xmm0 */
+    static const uint8_t sse_op[] = {[RV_OP_FADD - RV_OP_FIRST_FP] = 0x58,
+                                     [RV_OP_FSUB - RV_OP_FIRST_FP] = 0x5c,
+                                     [RV_OP_FMUL - RV_OP_FIRST_FP] = 0x59,
+                                     [RV_OP_FDIV - RV_OP_FIRST_FP] = 0x5e,
+                                     [RV_OP_FSQRT - RV_OP_FIRST_FP] = 0x51};
+    if (op == RV_OP_FMA) {
+        static const uint8_t fma_op[4] = {0xb9, 0xbb, 0xbd, 0xbf}; /* madd msub nmsub nmadd */
+        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs3));
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
+        x86_movq_load(b, 2, X_RBP, JIT_FOFF(d->rs2));
+        x86_fma231(b, fma_op[d->sub & 3], dbl, 0, 1, 2);
+    } else if (op == RV_OP_FSQRT) {
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
+        x86_sse_arith(b, sse_op[op - RV_OP_FIRST_FP], dbl, 0, 1);
+    } else {
+        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs1));
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs2));
+        x86_sse_arith(b, sse_op[op - RV_OP_FIRST_FP], dbl, 0, 1);
+    }
+    x86_movq_to_gpr(b, X_RAX, 0, dbl);
+    if (op != RV_OP_FSQRT) /* a normal result: no overflow, underflow or NaN */
+        fp_exp_check(t, X_RAX, dbl, 2, slow, &n);
+    if (!dbl) { /* NaN-box (movd zero-extended it) */
+        x86_mov_imm(b, X_RCX, 0xffffffff00000000ULL);
+        x86_alu_rr(b, ALU_OR, X_RAX, X_RCX);
+    }
+    x86_store(b, X_RBP, JIT_FOFF(d->rd), X_RAX);
+    uint8_t *done = b->p;
+    /* cold: the exact FPU */
+    struct x86_buf *c = &t->c;
+    const uint8_t *slot = emit_slot_data(t, d);
+    uint8_t *cold = c->p;
+    for (unsigned i = 0; i < n; i++)
+        x86_patch_rel32(slow[i], cold);
+    uint32_t dirty = t->dirty;
+    emit_fp_helper_call(t, c, in, slot, &dirty, done);
+    emit_fs_dirty(t); /* after the join: both paths went through here */
+    return true;
+}
+
+/* ---- the generic fallback: the interpreter runs this one instruction ---- */
+
+static void emit_fallback(struct tr *t, const struct insn *in)
+{
+    struct x86_buf *b = &t->b, *c = &t->c;
+    /* The slot (16 bytes, read-only data) goes in the cold area. */
+    while ((uintptr_t)c->p & 15)
+        x86_u8(c, 0xcc);
+    uint8_t *slot_rw = c->p;
+    struct rv_slot slot;
+    rv_slot_fill(&slot, &in->d);
+    x86_bytes(c, &slot, sizeof(slot));
+    if (c->overflow)
+        return;
+
+    write_back(t, b, dirty_now(t));
+    t->dirty = 0;
+    sync_pc_budget(t, b, in->off, t->k);
+    x86_lea(b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+    x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)code_rx(&t->j->cc, slot_rw));
+    x86_mov_imm(b, X_RDX, in->d.op >= RV_OP_FIRST_SYSTEM && !(is_csr_op(in->d.op) &&
+                                                             csr_may_continue(&in->d)));
+    call_helper(b, (const void *)jit_helper_fallback);
+    x86_test_rr(b, X_RDX, X_RDX);
+    x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_helper));
+    reload(t, b, t->mapped); /* the instruction may have written any of them */
+    t->fs_dirtied = false;
+    if (is_csr_op(in->d.op))
+        t->fs_checked = false; /* (FS changes leave the block anyway) */
+}
+
+/* ---- integer ops ---- */
+
+enum { COMMUTATIVE = 1, WORD = 2 };
+
+/* rd = rs1 op rs2 for x86 two-operand ALU ops. */
+static void emit_alu(struct tr *t, const struct rv_decoded *d, enum x86_alu op, unsigned flags)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX), v = dst(t, d->rd);
+    bool w = !(flags & WORD);
+    if (v == c && v != a) {
+        if (flags & COMMUTATIVE) { /* v op= a */
+            c = a;
+            a = v;
+        } else {
+            x86_mov_rr(b, X_RAX, a);
+            a = v = X_RAX;
+        }
+    }
+    if (v != a)
+        x86_mov_rr(b, v, a);
+    if (w)
+        x86_alu_rr(b, op, v, c);
+    else
+        x86_alu_rr32(b, op, v, c);
+    if (flags & WORD)
+        x86_movsxd(b, v, v);
+    put(t, d->rd, v);
+}
+
+static void emit_alu_imm(struct tr *t, const struct rv_decoded *d, enum x86_alu op)
+{
+    if (!d->rd)
+        return;
+    int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+    if (v != a)
+        x86_mov_rr(&t->b, v, a);
+    x86_alu_ri(&t->b, op, v, d->imm);
+    put(t, d->rd, v);
+}
+
+static void emit_shift_imm(struct tr *t, const struct rv_decoded *d, enum x86_shift sh, bool word)
+{
+    if (!d->rd)
+        return;
+    int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+    if (v != a)
+        x86_mov_rr(&t->b, v, a);
+    if (d->imm)
+        x86_shift_ri(&t->b, sh, v, (unsigned)d->imm, !word);
+    if (word)
+        x86_movsxd(&t->b, v, v);
+    put(t, d->rd, v);
+}
+
+/* rd = rs1 shifted by rs2 (masked as x86 does: 63, or 31 for words). */
+static void emit_shift(struct tr *t, const struct rv_decoded *d, enum x86_shift sh, bool word)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int v = dst(t, d->rd);
+    if (t->j->bmi2 && sh != SH_ROL && sh != SH_ROR) {
+        int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX);
+        x86_shiftx(b, sh, v, a, c, !word);
+    } else {
+        int c = src(t, d->rs2, X_RCX);
+        if (c != X_RCX)
+            x86_mov_rr(b, X_RCX, c);
+        int a = src(t, d->rs1, X_RAX);
+        if (a != X_RAX)
+            x86_mov_rr(b, X_RAX, a);
+        x86_shift_rcl(b, sh, X_RAX, !word);
+        v = X_RAX;
+    }
+    if (word)
+        x86_movsxd(b, v, v);
+    put(t, d->rd, v);
+}
+
+/* slt/sltu and their immediate forms: rd = (a < b). */
+static void emit_set_less(struct tr *t, const struct rv_decoded *d, bool imm, bool sign)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX);
+    if (imm) {
+        x86_alu_ri(b, ALU_CMP, a, d->imm);
+    } else {
+        int c = src(t, d->rs2, X_RDX);
+        x86_alu_rr(b, ALU_CMP, a, c);
+    }
+    x86_setcc(b, sign ? CC_L : CC_B, X_RAX);
+    x86_movx(b, X_RAX, X_RAX, 1, false);
+    put(t, d->rd, X_RAX);
+}
+
+/* Division and remainder with RISC-V's answers for x/0 and MIN/-1. */
+static void emit_divrem(struct tr *t, const struct rv_decoded *d, bool sign, bool rem, bool word)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    bool w = !word;
+    int c = src(t, d->rs2, X_RCX);
+    if (c != X_RCX)
+        x86_mov_rr(b, X_RCX, c);
+    int a = src(t, d->rs1, X_RAX);
+    if (a != X_RAX)
+        x86_mov_rr(b, X_RAX, a);
+    /* b == 0: quotient all ones, remainder a */
+    if (w)
+        x86_test_rr(b, X_RCX, X_RCX);
+    else
+        x86_alu_rr32(b, ALU_OR, X_RCX, X_RCX); /* sets ZF on the low word, zero-extends */
+    uint8_t *zero = x86_jcc(b, CC_E);
+    uint8_t *minus1 = NULL;
+    if (sign) { /* b == -1: quotient -a (wraps for MIN), remainder 0 */
+        if (w)
+            x86_alu_ri(b, ALU_CMP, X_RCX, -1);
+        else
+            x86_alu_ri32(b, ALU_CMP, X_RCX, -1);
+        minus1 = x86_jcc(b, CC_E);
+        if (w)
+            x86_cqo(b);
+        else
+            x86_cdq(b);
+        x86_f7(b, 7, X_RCX, w); /* idiv */
+    } else {
+        x86_mov_imm(b, X_RDX, 0);
+        x86_f7(b, 6, X_RCX, w); /* div */
+    }
+    if (rem)
+        x86_mov_rr(b, X_RAX, X_RDX);
+    uint8_t *done1 = x86_jmp(b);
+    x86_patch_rel32(zero, b->p);
+    if (!rem)
+        x86_mov_imm(b, X_RAX, ~0ULL);
+    uint8_t *done2 = NULL;
+    if (sign) {
+        done2 = x86_jmp(b);
+        x86_patch_rel32(minus1, b->p);
+        if (rem)
+            x86_mov_imm(b, X_RAX, 0);
+        else
+            x86_f7(b, 3, X_RAX, w); /* neg */
+    }
+    x86_patch_rel32(done1, b->p);
+    x86_patch_rel32(done2, b->p);
+    if (word)
+        x86_movsxd(b, X_RAX, X_RAX);
+    put(t, d->rd, X_RAX);
+}
+
+/* MULH, MULHU, MULHSU: the high 64 bits. */
+static void emit_mulh(struct tr *t, const struct rv_decoded *d, int kind)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int c = src(t, d->rs2, X_RCX);
+    if (c != X_RCX)
+        x86_mov_rr(b, X_RCX, c);
+    int a = src(t, d->rs1, X_RAX);
+    if (a != X_RAX)
+        x86_mov_rr(b, X_RAX, a);
+    if (kind == 2) { /* signed x unsigned = unsigned product - (a < 0 ? b << 64 : 0) */
+        x86_mov_rr(b, X_RDX, X_RAX);
+        x86_push(b, X_RDX); /* keep a; rsp stays 16-aligned after the pop */
+        x86_f7(b, 4, X_RCX, true);
+        x86_pop(b, X_RAX);
+        x86_shift_ri(b, SH_SAR, X_RAX, 63, true);
+        x86_alu_rr(b, ALU_AND, X_RAX, X_RCX);
+        x86_alu_rr(b, ALU_SUB, X_RDX, X_RAX);
+    } else {
+        x86_f7(b, kind == 0 ? 5 : 4, X_RCX, true); /* imul / mul: rdx:rax */
+    }
+    put(t, d->rd, X_RDX);
+}
+
+static void emit_shadd(struct tr *t, const struct rv_decoded *d, unsigned shift, bool uw)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX), v = dst(t, d->rd);
+    if (uw) {
+        x86_mov_rr32(b, X_RCX, a);
+        a = X_RCX;
+    }
+    x86_lea(b, v, c, a, 1 << shift, 0);
+    put(t, d->rd, v);
+}
+
+static void emit_minmax(struct tr *t, const struct rv_decoded *d, enum x86_cc keep_a)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX);
+    x86_mov_rr(b, X_RAX, c);
+    x86_alu_rr(b, ALU_CMP, a, c);
+    x86_cmov(b, keep_a, X_RAX, a);
+    put(t, d->rd, X_RAX);
+}
+
+static void emit_unary(struct tr *t, const struct rv_decoded *d)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+    switch (d->op) {
+    case RV_OP_SEXT_B: x86_movx(b, v, a, 1, true); break;
+    case RV_OP_SEXT_H: x86_movx(b, v, a, 2, true); break;
+    case RV_OP_ZEXT_H: x86_movx(b, v, a, 2, false); break;
+    case RV_OP_REV8:
+        if (v != a)
+            x86_mov_rr(b, v, a);
+        x86_bswap(b, v);
+        break;
+    case RV_OP_CLZ: x86_f3_0f(b, 0xbd, v, a, true); break;
+    case RV_OP_CTZ: x86_f3_0f(b, 0xbc, v, a, true); break;
+    case RV_OP_CPOP: x86_f3_0f(b, 0xb8, v, a, true); break;
+    case RV_OP_CLZW: x86_f3_0f(b, 0xbd, v, a, false); break;
+    case RV_OP_CTZW: x86_f3_0f(b, 0xbc, v, a, false); break;
+    case RV_OP_CPOPW: x86_f3_0f(b, 0xb8, v, a, false); break;
+    }
+    put(t, d->rd, v);
+}
+
+/* Zbs single-bit ops with the bit number in a register or immediate. */
+static void emit_bit(struct tr *t, const struct rv_decoded *d, uint8_t bt_op, bool imm)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    int a = src(t, d->rs1, X_RCX);
+    int n = X_RDX;
+    if (imm)
+        x86_mov_imm(b, X_RDX, (uint64_t)d->imm);
+    else
+        n = src(t, d->rs2, X_RDX);
+    x86_mov_rr(b, X_RAX, a);
+    x86_bt_rr(b, bt_op, X_RAX, n); /* register bit offsets are taken mod 64 */
+    if (bt_op == 0xa3) { /* bext: rd = CF */
+        x86_setcc(b, CC_B, X_RAX);
+        x86_movx(b, X_RAX, X_RAX, 1, false);
+    }
+    put(t, d->rd, X_RAX);
+}
+
+static void emit_rotate(struct tr *t, const struct rv_decoded *d, enum x86_shift sh, bool word,
+                        bool imm)
+{
+    if (!d->rd)
+        return;
+    struct x86_buf *b = &t->b;
+    if (imm) {
+        int a = src(t, d->rs1, X_RAX), v = dst(t, d->rd);
+        if (t->j->bmi2) {
+            x86_rorx(b, v, a, (unsigned)d->imm, !word);
+        } else {
+            if (v != a)
+                x86_mov_rr(b, v, a);
+            x86_shift_ri(b, SH_ROR, v, (unsigned)d->imm, !word);
+        }
+        if (word)
+            x86_movsxd(b, v, v);
+        put(t, d->rd, v);
+        return;
+    }
+    int c = src(t, d->rs2, X_RCX);
+    if (c != X_RCX)
+        x86_mov_rr(b, X_RCX, c);
+    int a = src(t, d->rs1, X_RAX);
+    if (a != X_RAX)
+        x86_mov_rr(b, X_RAX, a);
+    x86_shift_rcl(b, sh, X_RAX, !word);
+    if (word)
+        x86_movsxd(b, X_RAX, X_RAX);
+    put(t, d->rd, X_RAX);
+}
+
+/* Conditional branch: the taken side leaves the block in the cold area
+ * (or loops back to the start); not taken falls through. */
+static void emit_branch(struct tr *t, const struct insn *in)
+{
+    const struct rv_decoded *d = &in->d;
+    struct x86_buf *b = &t->b;
+    enum x86_cc cc;
+    switch (d->op) {
+    case RV_OP_BEQ: cc = CC_E; break;
+    case RV_OP_BNE: cc = CC_NE; break;
+    case RV_OP_BLT: cc = t->j->mutate == RV_JIT_MUTATE_BRANCH ? CC_GE : CC_L; break;
+    case RV_OP_BGE: cc = CC_GE; break;
+    case RV_OP_BLTU: cc = CC_B; break;
+    default: cc = CC_AE; break;
+    }
+    if (d->rs2 == 0) {
+        /* test: the flags of a - 0 (CF = OF = 0), right for all six */
+        int a = src(t, d->rs1, X_RCX);
+        x86_test_rr(b, a, a);
+    } else {
+        int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX);
+        x86_alu_rr(b, ALU_CMP, a, c);
+    }
+    int64_t target = (int64_t)in->off + d->imm;
+    if (t->self_loop && target == t->start) {
+        /* Hot loop: stay on the taken side. */
+        uint8_t *not_taken = x86_jcc(b, (enum x86_cc)(cc ^ 1));
+        emit_exit_to(t, b, target);
+        x86_patch_rel32(not_taken, b->p);
+        return;
+    }
+    uint8_t *taken = x86_jcc(b, cc);
+    x86_patch_rel32(taken, t->c.p);
+    emit_exit_to(t, &t->c, target);
+}
+
+static void emit_insn(struct tr *t, const struct insn *in)
+{
+    const struct rv_decoded *d = &in->d;
+    struct x86_buf *b = &t->b;
+    if (!in->native) {
+        if (d->op >= RV_OP_FIRST_FP && d->op < RV_OP_FIRST_SYSTEM) {
+            if (!emit_fp_fast(t, in))
+                emit_fp_op(t, in);
+        }
+        else
+            emit_fallback(t, in);
+        return;
+    }
+    switch (d->op) {
+    case RV_OP_LUI:
+        if (d->rd) {
+            int v = dst(t, d->rd);
+            x86_mov_imm(b, v, (uint64_t)(int64_t)d->imm);
+            put(t, d->rd, v);
+        }
+        break;
+    case RV_OP_AUIPC:
+        if (d->rd) {
+            int v = dst(t, d->rd);
+            guest_addr(b, v, (int64_t)in->off + d->imm);
+            put(t, d->rd, v);
+        }
+        break;
+    case RV_OP_JAL:
+        if (d->rd) {
+            int v = dst(t, d->rd);
+            guest_addr(b, v, in->off + d->len);
+            put(t, d->rd, v);
+        }
+        emit_exit_to(t, b, (int64_t)in->off + d->imm);
+        break;
+    case RV_OP_JALR: {
+        int a = src(t, d->rs1, X_RAX);
+        x86_lea(b, X_RAX, a, X_NONE, 1, d->imm);
+        x86_alu_ri(b, ALU_AND, X_RAX, -2);
+        if (d->rd) {
+            int v = d->rd && t->map[d->rd] >= 0 ? t->map[d->rd] : X_RCX;
+            guest_addr(b, v, in->off + d->len);
+            put(t, d->rd, v);
+        }
+        write_back(t, b, dirty_now(t));
+        x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)(t->k + 1));
+        emit_lookup(t, b);
+        break;
+    }
+    case RV_OP_BEQ: case RV_OP_BNE: case RV_OP_BLT: case RV_OP_BGE: case RV_OP_BLTU:
+    case RV_OP_BGEU:
+        emit_branch(t, in);
+        break;
+    case RV_OP_LB: emit_load(t, d, 1, true); break;
+    case RV_OP_LH: emit_load(t, d, 2, true); break;
+    case RV_OP_LW: emit_load(t, d, 4, t->j->mutate != RV_JIT_MUTATE_LOAD); break;
+    case RV_OP_LD: emit_load(t, d, 8, false); break;
+    case RV_OP_LBU: emit_load(t, d, 1, false); break;
+    case RV_OP_LHU: emit_load(t, d, 2, false); break;
+    case RV_OP_LWU: emit_load(t, d, 4, false); break;
+    case RV_OP_SB: emit_store(t, d, 1); break;
+    case RV_OP_SH: emit_store(t, d, 2); break;
+    case RV_OP_SW: emit_store(t, d, 4); break;
+    case RV_OP_SD: emit_store(t, d, t->j->mutate == RV_JIT_MUTATE_STORE ? 4 : 8); break;
+    case RV_OP_FLW: emit_fload(t, in, 4); break;
+    case RV_OP_FLD: emit_fload(t, in, 8); break;
+    case RV_OP_FSW: emit_fstore(t, in, 4); break;
+    case RV_OP_FSD: emit_fstore(t, in, 8); break;
+
+    case RV_OP_ADDI:
+        if (d->rd) {
+            int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+            if (a == v && d->imm == 0)
+                ;
+            else if (d->imm == 0)
+                x86_mov_rr(b, v, a);
+            else
+                x86_lea(b, v, a, X_NONE, 1, d->imm);
+            put(t, d->rd, v);
+        }
+        break;
+    case RV_OP_SLTI: emit_set_less(t, d, true, true); break;
+    case RV_OP_SLTIU: emit_set_less(t, d, true, false); break;
+    case RV_OP_XORI: emit_alu_imm(t, d, ALU_XOR); break;
+    case RV_OP_ORI: emit_alu_imm(t, d, ALU_OR); break;
+    case RV_OP_ANDI: emit_alu_imm(t, d, ALU_AND); break;
+    case RV_OP_SLLI: emit_shift_imm(t, d, SH_SHL, false); break;
+    case RV_OP_SRLI: emit_shift_imm(t, d, SH_SHR, false); break;
+    case RV_OP_SRAI: emit_shift_imm(t, d, SH_SAR, false); break;
+    case RV_OP_ADD:
+        if (t->j->mutate == RV_JIT_MUTATE_ADD)
+            emit_alu(t, d, ALU_SUB, 0);
+        else
+            emit_alu(t, d, ALU_ADD, COMMUTATIVE);
+        break;
+    case RV_OP_SUB: emit_alu(t, d, ALU_SUB, 0); break;
+    case RV_OP_XOR: emit_alu(t, d, ALU_XOR, COMMUTATIVE); break;
+    case RV_OP_OR: emit_alu(t, d, ALU_OR, COMMUTATIVE); break;
+    case RV_OP_AND: emit_alu(t, d, ALU_AND, COMMUTATIVE); break;
+    case RV_OP_SLL: emit_shift(t, d, SH_SHL, false); break;
+    case RV_OP_SRL: emit_shift(t, d, SH_SHR, false); break;
+    case RV_OP_SRA: emit_shift(t, d, SH_SAR, false); break;
+    case RV_OP_SLT: emit_set_less(t, d, false, true); break;
+    case RV_OP_SLTU: emit_set_less(t, d, false, false); break;
+
+    case RV_OP_ADDIW:
+        if (d->rd) {
+            int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+            x86_lea(b, v, a, X_NONE, 1, d->imm);
+            x86_movsxd(b, v, v);
+            put(t, d->rd, v);
+        }
+        break;
+    case RV_OP_SLLIW: emit_shift_imm(t, d, SH_SHL, true); break;
+    case RV_OP_SRLIW: emit_shift_imm(t, d, SH_SHR, true); break;
+    case RV_OP_SRAIW: emit_shift_imm(t, d, SH_SAR, true); break;
+    case RV_OP_ADDW: emit_alu(t, d, ALU_ADD, COMMUTATIVE | WORD); break;
+    case RV_OP_SUBW: emit_alu(t, d, ALU_SUB, WORD); break;
+    case RV_OP_SLLW: emit_shift(t, d, SH_SHL, true); break;
+    case RV_OP_SRLW: emit_shift(t, d, SH_SHR, true); break;
+    case RV_OP_SRAW: emit_shift(t, d, SH_SAR, true); break;
+
+    case RV_OP_FENCE: { /* lock or dword [rsp], 0: a full barrier, cheaper than mfence */
+        static const uint8_t lock_or[] = {0xf0, 0x83, 0x0c, 0x24, 0x00};
+        x86_bytes(b, lock_or, sizeof(lock_or));
+        break;
+    }
+
+    case RV_OP_MUL: case RV_OP_MULW:
+        if (d->rd) {
+            bool w = d->op == RV_OP_MUL;
+            int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX), v = dst(t, d->rd);
+            if (v == c) {
+                x86_imul_rr(b, v, a, w);
+            } else {
+                if (v != a)
+                    x86_mov_rr(b, v, a);
+                x86_imul_rr(b, v, c, w);
+            }
+            if (!w)
+                x86_movsxd(b, v, v);
+            put(t, d->rd, v);
+        }
+        break;
+    case RV_OP_MULH: emit_mulh(t, d, 0); break;
+    case RV_OP_MULHU: emit_mulh(t, d, 1); break;
+    case RV_OP_MULHSU: emit_mulh(t, d, 2); break;
+    case RV_OP_DIV: emit_divrem(t, d, true, false, false); break;
+    case RV_OP_DIVU: emit_divrem(t, d, false, false, false); break;
+    case RV_OP_REM: emit_divrem(t, d, true, true, false); break;
+    case RV_OP_REMU: emit_divrem(t, d, false, true, false); break;
+    case RV_OP_DIVW: emit_divrem(t, d, true, false, true); break;
+    case RV_OP_DIVUW: emit_divrem(t, d, false, false, true); break;
+    case RV_OP_REMW: emit_divrem(t, d, true, true, true); break;
+    case RV_OP_REMUW: emit_divrem(t, d, false, true, true); break;
+
+    case RV_OP_ADD_UW: emit_shadd(t, d, 0, true); break;
+    case RV_OP_SH1ADD: emit_shadd(t, d, 1, false); break;
+    case RV_OP_SH2ADD: emit_shadd(t, d, 2, false); break;
+    case RV_OP_SH3ADD: emit_shadd(t, d, 3, false); break;
+    case RV_OP_SH1ADD_UW: emit_shadd(t, d, 1, true); break;
+    case RV_OP_SH2ADD_UW: emit_shadd(t, d, 2, true); break;
+    case RV_OP_SH3ADD_UW: emit_shadd(t, d, 3, true); break;
+    case RV_OP_SLLI_UW:
+        if (d->rd) {
+            int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
+            x86_mov_rr32(b, v, a);
+            if (d->imm)
+                x86_shift_ri(b, SH_SHL, v, (unsigned)d->imm, true);
+            put(t, d->rd, v);
+        }
+        break;
+
+    case RV_OP_ANDN: case RV_OP_ORN: case RV_OP_XNOR:
+        if (d->rd) {
+            int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX);
+            x86_mov_rr(b, X_RAX, c);
+            if (d->op == RV_OP_XNOR) {
+                x86_alu_rr(b, ALU_XOR, X_RAX, a);
+                x86_f7(b, 2, X_RAX, true);
+            } else {
+                x86_f7(b, 2, X_RAX, true); /* not */
+                x86_alu_rr(b, d->op == RV_OP_ANDN ? ALU_AND : ALU_OR, X_RAX, a);
+            }
+            put(t, d->rd, X_RAX);
+        }
+        break;
+    case RV_OP_MAX: emit_minmax(t, d, CC_G); break;
+    case RV_OP_MAXU: emit_minmax(t, d, CC_A); break;
+    case RV_OP_MIN: emit_minmax(t, d, CC_L); break;
+    case RV_OP_MINU: emit_minmax(t, d, CC_B); break;
+    case RV_OP_SEXT_B: case RV_OP_SEXT_H: case RV_OP_ZEXT_H: case RV_OP_REV8:
+    case RV_OP_CLZ: case RV_OP_CTZ: case RV_OP_CPOP: case RV_OP_CLZW: case RV_OP_CTZW:
+    case RV_OP_CPOPW:
+        emit_unary(t, d);
+        break;
+    case RV_OP_ROL: emit_rotate(t, d, SH_ROL, false, false); break;
+    case RV_OP_ROR: emit_rotate(t, d, SH_ROR, false, false); break;
+    case RV_OP_ROLW: emit_rotate(t, d, SH_ROL, true, false); break;
+    case RV_OP_RORW: emit_rotate(t, d, SH_ROR, true, false); break;
+    case RV_OP_RORI: emit_rotate(t, d, SH_ROR, false, true); break;
+    case RV_OP_RORIW: emit_rotate(t, d, SH_ROR, true, true); break;
+    case RV_OP_BCLR: emit_bit(t, d, 0xb3, false); break;
+    case RV_OP_BCLRI: emit_bit(t, d, 0xb3, true); break;
+    case RV_OP_BSET: emit_bit(t, d, 0xab, false); break;
+    case RV_OP_BSETI: emit_bit(t, d, 0xab, true); break;
+    case RV_OP_BINV: emit_bit(t, d, 0xbb, false); break;
+    case RV_OP_BINVI: emit_bit(t, d, 0xbb, true); break;
+    case RV_OP_BEXT: emit_bit(t, d, 0xa3, false); break;
+    case RV_OP_BEXTI: emit_bit(t, d, 0xa3, true); break;
+    default:
+        emit_fallback(t, in);
+        break;
+    }
+}
+
+/* The one instruction at the end of the page that straddles into the next
+ * one: a helper fetches and runs it (jit_helper_cross), then on to h->pc. */
+static void emit_crossing(struct tr *t)
+{
+    struct x86_buf *b = &t->b, *c = &t->c;
+    while ((uintptr_t)c->p & 15)
+        x86_u8(c, 0xcc);
+    uint8_t *cache = c->p;
+    struct jit_cross_cache zero = {0};
+    x86_bytes(c, &zero, sizeof(zero));
+    sync_pc_budget(t, b, t->start, 0);
+    x86_lea(b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+    x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)cache); /* the writable view */
+    call_helper(b, (const void *)jit_helper_cross);
+    x86_test_rr(b, X_RDX, X_RDX);
+    x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_helper));
+    x86_alu_ri(b, ALU_SUB, X_R15, 1);
+    x86_load(b, X_RAX, X_RBP, JIT_HOFF(pc));
+    emit_lookup(t, b);
+}
+
+struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
+                                const uint8_t *host_page, bool *full)
+{
+    struct rv_jit *j = h->jit;
+    static _Thread_local struct tr t;
+    memset(&t, 0, offsetof(struct tr, in));
+    t.h = h;
+    t.j = j;
+    t.start = (uint16_t)(pc & (RV_PAGE_SIZE - 1));
+    t.page_pa = pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
+    *full = false;
+    bool crossing = !scan(&t, host_page);
+    if (j->nblocks == j->max_blocks || j->hot_end - j->hot_used < JIT_MAX_HOT ||
+        j->cc.size - j->cold_used < JIT_MAX_HOT) {
+        *full = true;
+        return NULL;
+    }
+    allocate(&t);
+    struct code_cache *cc = &j->cc;
+    x86_init(&t.b, cc->rw + j->hot_used, cc->rw + j->hot_end);
+    x86_init(&t.c, cc->rw + j->cold_used, cc->rw + cc->size);
+
+    /* Entry: the one compare per block of the budget against the limit
+     * that other threads raise; then the registers this block keeps. */
+    uint8_t *entry = t.b.p;
+    x86_alu_rm(&t.b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
+    x86_patch_rel32(x86_jcc(&t.b, CC_LE), t.c.p);
+    guest_addr(&t.c, X_RAX, t.start);
+    x86_jmp_to(&t.c, rw_of(&t, j->exit_limit));
+    if (crossing) {
+        t.end = RV_PAGE_SIZE;
+        emit_crossing(&t);
+    } else {
+        reload(&t, &t.b, t.load_at_entry);
+        t.loop_head = t.b.p;
+        for (t.k = 0; t.k < t.n; t.k++)
+            emit_insn(&t, &t.in[t.k]);
+        const struct insn *last = &t.in[t.n - 1];
+        if (!(last->native && ends_block(last->d.op))) {
+            /* Fell off the end (length limit, page end, or after a
+             * fallback, which leaves by itself when it jumped or trapped):
+             * continue at the next instruction. */
+            t.k = t.n - 1;
+            emit_exit_to(&t, &t.b, t.end);
+        }
+    }
+    if (t.b.overflow || t.c.overflow || (size_t)(t.b.p - entry) > JIT_MAX_HOT ||
+        (size_t)(t.c.p - (cc->rw + j->cold_used)) > JIT_MAX_HOT) {
+        *full = true; /* cannot happen with the margins above; be safe */
+        return NULL;
+    }
+
+    struct jit_block *blk = &j->blocks[j->nblocks++];
+    memset(blk, 0, sizeof(*blk));
+    blk->pa = pa;
+    blk->code = code_rx(cc, entry);
+    blk->hot_size = (uint32_t)(t.b.p - entry);
+    blk->cold = code_rx(cc, cc->rw + j->cold_used);
+    blk->cold_size = (uint32_t)(t.c.p - (cc->rw + j->cold_used));
+    blk->ninsns = (uint16_t)(crossing ? 1 : t.n);
+    blk->bytes = (uint16_t)(t.end - t.start);
+    j->hot_used = ((size_t)(t.b.p - cc->rw) + 15) & ~(size_t)15;
+    j->cold_used = (size_t)(t.c.p - cc->rw);
+    j->stats.blocks++;
+    j->stats.guest_insns += crossing ? 1 : t.n;
+    j->stats.code_bytes += blk->hot_size + blk->cold_size;
+    for (unsigned i = 0; i < t.n; i++)
+        j->stats.fallback_insns += !t.in[i].native;
+    return blk;
+}
