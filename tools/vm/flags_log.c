@@ -27,8 +27,9 @@ static int flag_D(struct vm_cli *cli, const char *arg)
 
 static const struct vm_cli_flag log_flags[] = {
     {"d", NULL, "ITEM,...", "log what the machine does (int, guest_errors, unimp, mmu, "
-     "cpu_reset, ...); -d help lists the items", VM_CLI_GROUP_DEBUG, VM_CLI_VIRT, flag_d},
+     "cpu_reset, in_asm, out_asm); -d help lists the items", VM_CLI_GROUP_DEBUG,
+     VM_CLI_VIRT | VM_CLI_SPIKE, flag_d},
     {"D", NULL, "LOGFILE", "write the -d log to LOGFILE instead of stderr", VM_CLI_GROUP_DEBUG,
-     VM_CLI_VIRT, flag_D},
+     VM_CLI_VIRT | VM_CLI_SPIKE, flag_D},
 };
 VM_CLI_FLAGS(log_flags)
