@@ -10,12 +10,15 @@
 #
 #   G=~/.cache/vm/riscv64
 #   vm run -M virt -smp 2 -m 1G -bios $G/fw_dynamic.bin -kernel $G/Image \
-#     -initrd $G/initramfs-virtio.cpio.gz -append "console=ttyS0 guest.root=/dev/vda" \
+#     -initrd $G/initramfs-virtio.cpio.gz \
+#     -append "console=ttyS0 guest.root=/dev/vda systemd.default_device_timeout_sec=900" \
 #     -drive file=debian.img,format=raw,if=virtio -netdev user,id=n0 \
 #     -device virtio-net-device,netdev=n0
 #
 # systemd then reaches "vmguest login:" on the console. (The same command
-# line runs on qemu-system-riscv64.)
+# line runs on qemu-system-riscv64.) The device timeout: on a slow or busy
+# host, udev may tag /dev/ttyS0 after systemd's 90 s default, and then the
+# serial console's getty never starts.
 #
 # The image is cached: by default
 #   ${XDG_CACHE_HOME:-~/.cache}/vm/debian/SUITE-riscv64-KEY.img

@@ -48,15 +48,19 @@ trap cleanup EXIT
 . "$root/tests/boot/console.sh"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-prompts() { tr -d '\r' <"$LOG" | grep -c 'root@vmguest:' || true; }
-# guest CMD MARKER SECONDS: type CMD at a fresh prompt, wait for MARKER.
+# at_prompt: the console's last output is bash's prompt (it is waiting
+# for a command: what is typed now is not lost while it sets the tty up).
+at_prompt() { tail -c 40 "$LOG" | tr -d '\r' | grep -q 'root@vmguest:[^ ]*# $'; }
+# guest CMD MARKER SECONDS: at a prompt, type CMD and wait for MARKER, then
+# for the next prompt.
 guest() {
-    n=$(prompts)
+    w=0
+    while ! at_prompt && [ $w -lt 600 ]; do sleep 0.1; w=$((w + 1)); done
+    sleep 0.2
     console_type "$1\r"
     console_wait "$2" "$3" || { echo "run.sh: no '$2' after: $1" >&2; tail -n 20 "$LOG" >&2; exit 1; }
     w=0
-    while [ "$(prompts)" -le "$n" ] && [ $w -lt $(($3 * 10)) ]; do sleep 0.1; w=$((w + 1)); done
-    sleep 0.3
+    while ! at_prompt && [ $w -lt $(($3 * 10)) ]; do sleep 0.1; w=$((w + 1)); done
 }
 value() { tr -d '\r' <"$LOG" | sed -n "s/^$1=//p" | tail -n 1; }
 
@@ -73,7 +77,7 @@ one() {
     t0=$(date +%s%N)
     VM=$bin console_start "$LOG" "$@" -M virt -smp "$smp" -m 1G \
         -bios "$assets/fw_dynamic.bin" -kernel "$assets/Image" \
-        -initrd "$assets/initramfs-virtio.cpio.gz" -append "console=ttyS0 guest.root=/dev/vda" \
+        -initrd "$assets/initramfs-virtio.cpio.gz" -append "console=ttyS0 guest.root=/dev/vda systemd.default_device_timeout_sec=900" \
         -netdev user,id=n0 -device virtio-net-device,netdev=n0 \
         -drive "file=$WORK/debian.img,format=raw,if=virtio" \
         -drive "file=$WORK/scratch.img,format=raw,if=virtio"

@@ -38,6 +38,7 @@ struct device {
     char *serial;        /* DEV_BLK */
     struct netdev *net;  /* DEV_NET */
     uint8_t mac[6];      /* DEV_NET */
+    unsigned mtu;        /* DEV_NET */
     char desc[160];
     /* the model of the current boot */
     struct vm_virtio_blk *blk;
@@ -219,11 +220,21 @@ static int parse_netdev(struct vm_device_set *s, const char *text)
     return rc;
 }
 
-static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac, const char *what)
+static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac,
+                   const char *mtu, const char *what)
 {
     struct device *d = new_device(s, DEV_NET);
     if (!d)
         return -VM_EINVAL;
+    d->mtu = VIRTIO_NET_DEFAULT_MTU;
+    if (mtu) {
+        char *end;
+        unsigned long v = strtoul(mtu, &end, 10);
+        if (*end || end == mtu || v < VIRTIO_NET_MIN_MTU || v > VIRTIO_NET_MAX_MTU)
+            return vm_error(VM_EINVAL, "%s: host_mtu=%s: from %d to %d", what, mtu,
+                            VIRTIO_NET_MIN_MTU, VIRTIO_NET_MAX_MTU);
+        d->mtu = (unsigned)v;
+    }
     if (mac) {
         if (vm_virtio_net_parse_mac(mac, d->mac) < 0)
             return vm_error(VM_EINVAL, "%s: mac=%s: expected six hex bytes like "
@@ -236,8 +247,8 @@ static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac,
     net->used = true;
     d->net = net;
     snprintf(d->desc, sizeof(d->desc), "virtio-net-device (netdev %s, user networking, "
-             "mac %02x:%02x:%02x:%02x:%02x:%02x)", net->nd->id, d->mac[0], d->mac[1],
-             d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
+             "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u)", net->nd->id, d->mac[0], d->mac[1],
+             d->mac[2], d->mac[3], d->mac[4], d->mac[5], d->mtu);
     return 0;
 }
 
@@ -249,7 +260,7 @@ static int parse_nic(struct vm_device_set *s, const char *text)
     if (rc < 0)
         return rc;
     const char *type = vm_opts_get(&o, "type"), *mac = vm_opts_get(&o, "mac"),
-               *model = vm_opts_get(&o, "model");
+               *model = vm_opts_get(&o, "model"), *mtu = vm_opts_get(&o, "host_mtu");
     char id[32];
     snprintf(id, sizeof(id), "__nic%u", s->nr_netdevs);
     vm_opts_get(&o, "id");
@@ -259,7 +270,7 @@ static int parse_nic(struct vm_device_set *s, const char *text)
     else if (model && strcmp(model, "virtio-net-device") != 0 && strcmp(model, "virtio") != 0)
         rc = vm_error(VM_EINVAL, "-nic model=%s: %s has virtio-net-device only", model, s->what);
     else if ((rc = open_user_net(s, &o, "-nic user", id)) == 0)
-        rc = add_nic(s, &s->netdevs[s->nr_netdevs - 1], mac, "-nic");
+        rc = add_nic(s, &s->netdevs[s->nr_netdevs - 1], mac, mtu, "-nic");
     vm_opts_free(&o);
     return rc;
 }
@@ -295,7 +306,8 @@ static int parse_device(struct vm_device_set *s, const char *text)
         else
             rc = add_blk(s, drv, serial);
     } else if (!strcmp(driver, "virtio-net-device")) {
-        const char *netdev = vm_opts_get(&o, "netdev"), *mac = vm_opts_get(&o, "mac");
+        const char *netdev = vm_opts_get(&o, "netdev"), *mac = vm_opts_get(&o, "mac"),
+                   *mtu = vm_opts_get(&o, "host_mtu");
         struct netdev *net = find_netdev(s, netdev);
         if ((rc = vm_opts_check_used(&o, "-device virtio-net-device")) < 0)
             ;
@@ -307,7 +319,7 @@ static int parse_device(struct vm_device_set *s, const char *text)
             rc = vm_error(VM_EINVAL, "-device virtio-net-device: netdev %s is already in use",
                           netdev);
         else
-            rc = add_nic(s, net, mac, "-device virtio-net-device");
+            rc = add_nic(s, net, mac, mtu, "-device virtio-net-device");
     } else if (!strcmp(driver, "virtio-rng-device")) {
         struct device *d;
         if ((rc = vm_opts_check_used(&o, "-device virtio-rng-device")) == 0) {
@@ -410,7 +422,7 @@ int vm_device_set_attach(struct vm_device_set *s, unsigned i, struct vm_mem *mem
         *core = vm_virtio_rng_core(d->rng);
         return 0;
     case DEV_NET:
-        if (!(d->nic = vm_virtio_net_create(mem, irq, s->loop, d->net->nd, d->mac)))
+        if (!(d->nic = vm_virtio_net_create(mem, irq, s->loop, d->net->nd, d->mac, d->mtu)))
             return -VM_ENOMEM;
         *core = vm_virtio_net_core(d->nic);
         return 0;

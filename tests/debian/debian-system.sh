@@ -83,14 +83,19 @@ HTTP_PID=$!
 
 # guest CMD MARKER SECONDS: type CMD at a fresh shell prompt (bash drops
 # what is typed while it sets the terminal up) and wait for MARKER.
-prompts() { tr -d '\r' <"$LOG" | grep -c 'root@vmguest:' || true; }
+# at_prompt: the console's last output is bash's prompt (it is waiting
+# for a command: what is typed now is not lost while it sets the tty up).
+at_prompt() { tail -c 40 "$LOG" | tr -d '\r' | grep -q 'root@vmguest:[^ ]*# $'; }
+# guest CMD MARKER SECONDS: at a prompt, type CMD and wait for MARKER, then
+# for the next prompt.
 guest() {
-    n=$(prompts)
+    w=0
+    while ! at_prompt && [ $w -lt 600 ]; do sleep 0.1; w=$((w + 1)); done
+    sleep 0.2
     console_type "$1\r"
     console_wait "$2" "$3" || fail "no '$2' after: $1"
     w=0
-    while [ "$(prompts)" -le "$n" ] && [ $w -lt $(($3 * 10)) ]; do sleep 0.1; w=$((w + 1)); done
-    sleep 0.3
+    while ! at_prompt && [ $w -lt $(($3 * 10)) ]; do sleep 0.1; w=$((w + 1)); done
 }
 
 # boot N: start vm on the disk copy, wait for the login prompt, log in.
@@ -100,7 +105,7 @@ boot() {
     start=$(date +%s)
     console_start "$LOG" run -M virt -smp 2 -m 1G -bios "$ASSETS/fw_dynamic.bin" \
         -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs-virtio.cpio.gz" \
-        -append "console=ttyS0 guest.root=/dev/vda" \
+        -append "console=ttyS0 guest.root=/dev/vda systemd.default_device_timeout_sec=900" \
         -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
         -device virtio-net-device,netdev=n0 -device virtio-rng-device \
         -drive "file=$WORK/debian.img,format=raw,if=virtio" \

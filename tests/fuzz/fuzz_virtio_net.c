@@ -59,14 +59,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             at += per;
         }
         static uint8_t frame[VIRTIO_NET_MAX_FRAME];
-        int len = vm_virtio_net_tx_frame(&c, frame, sizeof(frame));
+        int len = vm_virtio_net_tx_frame(&c, frame, sizeof(frame), data[0] & 0x80);
         if (len > (int)c.out_len)
             __builtin_trap();
     }
     /* Receive: the input is the receive queue's RAM; a frame of the
      * input's length arrives. */
     static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
-    struct vm_virtio_net *n = vm_virtio_net_create(mem, NULL, loop, &nd, mac);
+    struct vm_virtio_net *n = vm_virtio_net_create(mem, NULL, loop, &nd, mac, data[6] & 1 ? 1500 : 65520);
     struct vm_virtio *v = vm_virtio_net_core(n);
     memset(ram, 0, RAM_SIZE);
     memcpy(ram, data, size < RAM_SIZE ? size : RAM_SIZE);

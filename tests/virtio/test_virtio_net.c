@@ -109,7 +109,7 @@ static int setup(void **state)
     pthread_mutex_init(&rec.lock, NULL);
     static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x99};
     struct vm_irq_line irq = vd_irq_line(&d);
-    net = vm_virtio_net_create(d.mem, &irq, loop, &rec.nd, mac);
+    net = vm_virtio_net_create(d.mem, &irq, loop, &rec.nd, mac, 1500);
     assert_non_null(net);
     mmio = vm_virtio_mmio_create(d.mem, VD_MMIO_BASE, vm_virtio_net_core(net));
     return 0;
@@ -200,7 +200,10 @@ static void test_config(void **state)
     uint64_t f = vd_device_features(&d);
     assert_true(f & VIRTIO_BIT(VIRTIO_NET_F_MAC));
     assert_true(f & F_MRG);
-    assert_false(f & VIRTIO_BIT(VIRTIO_NET_F_CSUM)); /* not offered: no offload requests */
+    assert_true(f & VIRTIO_BIT(VIRTIO_NET_F_CSUM));
+    assert_true(f & VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM));
+    assert_false(f & VIRTIO_BIT(VIRTIO_NET_F_MTU)); /* this one was made with MTU 1500 */
+    assert_false(f & VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4)); /* no segmentation offload */
 }
 
 static void test_transmit(void **state)
@@ -306,6 +309,52 @@ static void test_backlog_in_order(void **state)
     assert_int_equal(rx_used_idx(), 0);
 }
 
+/* With CSUM the device finishes a checksum the driver left partial: the
+ * receiver's check (the sum over [csum_start, end) plus the pseudo-header's
+ * sum) comes out as all ones. */
+static void test_transmit_checksum(void **state)
+{
+    up(VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM));
+    uint8_t pkt[12 + 14 + 20 + 8 + 37];
+    memset(pkt, 0, sizeof(pkt));
+    make_frame(pkt + 12, sizeof(pkt) - 12, 17);
+    pkt[0] = 1;                     /* NEEDS_CSUM */
+    vm_st_le(pkt + 6, 2, 14 + 20);  /* csum_start: the UDP header */
+    vm_st_le(pkt + 8, 2, 6);        /* csum_offset: its checksum field */
+    pkt[12 + 14 + 20 + 6] = 0x12;   /* the pseudo-header's sum, as a driver leaves it */
+    pkt[12 + 14 + 20 + 7] = 0x34;
+    uint64_t a = vd_alloc(&d, sizeof(pkt), 8);
+    memcpy(vd_host(&d, a), pkt, sizeof(pkt));
+    vd_desc(&d, 0, a, sizeof(pkt), 0, 0);
+    vd_submit(&d, 1, 0);
+    uint32_t id, len;
+    assert_true(vd_wait_used(&d, &id, &len));
+    assert_int_equal(atomic_load(&rec.sent), 1);
+    assert_int_equal(rec.last_len, sizeof(pkt) - 12);
+    uint32_t sum = 0x1234; /* the pseudo-header */
+    const uint8_t *u = rec.last + 14 + 20;
+    size_t n = rec.last_len - 14 - 20;
+    for (size_t i = 0; i < n; i += 2)
+        sum += (uint32_t)u[i] << 8 | (i + 1 < n ? u[i + 1] : 0);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    assert_int_equal(sum, 0xffff);
+    /* The rest of the frame is untouched. */
+    assert_memory_equal(rec.last, pkt + 12, 14 + 20 + 6);
+    /* A checksum field beyond the frame: dropped. */
+    vm_st_le(vd_host(&d, a) + 8, 2, 1000);
+    vd_submit(&d, 1, 0);
+    assert_true(vd_wait_used(&d, &id, &len));
+    assert_int_equal(atomic_load(&rec.sent), 1);
+    /* Received frames say their checksums are valid. */
+    post_rx(0, 200);
+    uint8_t f[60];
+    make_frame(f, sizeof(f), 2);
+    inject(f, sizeof(f));
+    assert_true(rx_wait(&id, &len));
+    assert_int_equal(rx_buf(0)[0], 2); /* VIRTIO_NET_HDR_F_DATA_VALID */
+}
+
 /* The receive ring runs dry with EVENT_IDX: frames wait, and the device
  * must have asked (avail_event) to hear of new buffers. */
 static void test_receive_refill_event_idx(void **state)
@@ -334,7 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_config), T(test_transmit), T(test_receive_one_buffer),
         T(test_receive_mergeable), T(test_backlog_in_order),
-        T(test_receive_refill_event_idx),
+        T(test_receive_refill_event_idx), T(test_transmit_checksum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

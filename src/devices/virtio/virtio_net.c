@@ -39,6 +39,8 @@ struct net_hdr {
     uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
 };
 #define VIRTIO_NET_HDR_GSO_NONE 0
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
 
 int vm_virtio_net_parse_mac(const char *s, uint8_t mac[6])
 {
@@ -59,18 +61,44 @@ static bool running(struct vm_virtio_net *n)
 
 /* ---- transmit -------------------------------------------------------------- */
 
-int vm_virtio_net_tx_frame(const struct virtq_chain *c, uint8_t *buf, size_t cap)
+/* The Internet checksum the driver left to us (VIRTIO_NET_F_CSUM): the
+ * one's-complement sum from csum_start to the end, stored at
+ * csum_start + csum_offset, where the driver put the pseudo-header's sum.
+ * 0 is sent as 0xffff, as Linux does. */
+static int finish_checksum(uint8_t *f, size_t len, uint16_t start, uint16_t offset)
+{
+    if (start >= len || (size_t)start + offset + 2 > len)
+        return -1;
+    uint64_t sum = 0;
+    size_t i = start;
+    for (; i + 1 < len; i += 2)
+        sum += (uint32_t)f[i] << 8 | f[i + 1];
+    if (i < len)
+        sum += (uint32_t)f[i] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t c = (uint16_t)~sum;
+    if (c == 0)
+        c = 0xffff;
+    f[start + offset] = (uint8_t)(c >> 8);
+    f[start + offset + 1] = (uint8_t)c;
+    return 0;
+}
+
+int vm_virtio_net_tx_frame(const struct virtq_chain *c, uint8_t *buf, size_t cap, bool csum)
 {
     struct net_hdr h;
     if (c->out_len < VIRTIO_NET_HDR_SIZE + ETH_HLEN || c->out_len - VIRTIO_NET_HDR_SIZE > cap)
         return -1;
     virtq_chain_read(c, 0, &h, VIRTIO_NET_HDR_SIZE);
-    /* No offloads were offered: a checksum or segmentation request is a
-     * driver error. */
-    if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE || (h.flags & 1))
+    /* Segmentation was not offered; a checksum only with CSUM. */
+    if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE || ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && !csum))
         return -1;
     size_t len = c->out_len - VIRTIO_NET_HDR_SIZE;
     virtq_chain_read(c, VIRTIO_NET_HDR_SIZE, buf, len);
+    if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+        finish_checksum(buf, len, h.csum_start, h.csum_offset) < 0)
+        return -1;
     return (int)len;
 }
 
@@ -83,7 +111,8 @@ static void serve_tx(void *opaque)
         virtq_disable_notify(q);
         int r, sent = 0;
         while ((r = virtq_pop(q, &c)) == VIRTQ_GOT) {
-            int len = vm_virtio_net_tx_frame(&c, n->tx_frame, sizeof(n->tx_frame));
+            int len = vm_virtio_net_tx_frame(&c, n->tx_frame, sizeof(n->tx_frame),
+                                             vm_virtio_has_feature(n->v, VIRTIO_NET_F_CSUM));
             if (len > 0)
                 vm_netdev_send(n->nd, n->tx_frame, (size_t)len);
             virtq_push(q, c.head, 0);
@@ -112,6 +141,10 @@ static int deliver(struct vm_virtio_net *n, const uint8_t *frame, size_t len)
     struct virtq *q = vm_virtio_queue(n->v, RXQ);
     bool mrg = vm_virtio_has_feature(n->v, VIRTIO_NET_F_MRG_RXBUF);
     struct net_hdr h = {.gso_type = VIRTIO_NET_HDR_GSO_NONE, .num_buffers = 1};
+    /* The back end's frames carry correct checksums (libslirp makes them):
+     * the guest need not check them again. */
+    if (vm_virtio_has_feature(n->v, VIRTIO_NET_F_GUEST_CSUM))
+        h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
     struct virtq_chain first = {.cap = VIRTIO_NET_QUEUE_SIZE, .bufs = n->first_bufs},
                        c = {.cap = VIRTIO_NET_QUEUE_SIZE, .bufs = n->bufs};
     size_t total = VIRTIO_NET_HDR_SIZE + len, done = 0;
@@ -270,8 +303,13 @@ static void net_reset(void *dev)
 
 struct vm_virtio_net *vm_virtio_net_create(struct vm_mem *mem, const struct vm_irq_line *irq,
                                            struct vm_event_loop *loop, struct vm_netdev *nd,
-                                           const uint8_t *mac)
+                                           const uint8_t *mac, unsigned mtu)
 {
+    if (mtu < VIRTIO_NET_MIN_MTU || mtu > VIRTIO_NET_MAX_MTU) {
+        vm_error(VM_EINVAL, "virtio-net: MTU %u: from %d to %d", mtu, VIRTIO_NET_MIN_MTU,
+                 VIRTIO_NET_MAX_MTU);
+        return NULL;
+    }
     struct vm_virtio_net *n = calloc(1, sizeof(*n));
     if (!n) {
         vm_error(VM_ENOMEM, "virtio-net: out of host memory");
@@ -282,11 +320,14 @@ struct vm_virtio_net *vm_virtio_net_create(struct vm_mem *mem, const struct vm_i
     memcpy(n->config + VIRTIO_NET_CFG_MAC, mac, 6);
     vm_st_le(n->config + VIRTIO_NET_CFG_STATUS, 2, VIRTIO_NET_S_LINK_UP);
     vm_st_le(n->config + VIRTIO_NET_CFG_MAX_PAIRS, 2, 1);
-    vm_st_le(n->config + VIRTIO_NET_CFG_MTU, 2, 1500);
+    vm_st_le(n->config + VIRTIO_NET_CFG_MTU, 2, mtu);
     n->ops = (struct vm_virtio_device_ops){
         .name = "virtio-net", .device_id = VIRTIO_ID_NET,
         .features = VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_STATUS) |
-                    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
+                    VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_CSUM) |
+                    VIRTIO_BIT(VIRTIO_NET_F_GUEST_CSUM) |
+                    (mtu != 1500 ? VIRTIO_BIT(VIRTIO_NET_F_MTU) : 0) |
+                    VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
                     VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
         .num_queues = 2, .queue_max = VIRTIO_NET_QUEUE_SIZE, .config_size = VIRTIO_NET_CFG_SIZE,
         .config_read = net_config_read, .start = net_start, .notify = net_notify,
