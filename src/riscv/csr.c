@@ -51,6 +51,12 @@ static bool stimecmp_allowed(const struct rv_hart *h)
     return (h->menvcfg & MENVCFG_STCE) && (h->mcounteren & 2);
 }
 
+/* The S-level interrupts (delegable): SSI, STI, SEI, and LCOFI with Sscofpmf. */
+static uint64_t s_irqs(const struct rv_hart *h)
+{
+    return MIP_S_MASK | (rv_isa_has(&h->isa, RV_EXT_SSCOFPMF) ? MIP_LCOFIP : 0);
+}
+
 /* menvcfg (machine) or senvcfg: the fields the hart's extensions give. */
 static uint64_t envcfg_writable(const struct rv_hart *h, bool machine)
 {
@@ -129,6 +135,13 @@ int rv_csr_read(struct rv_hart *h, unsigned csr, uint64_t *value)
     case CSR_SCAUSE: v = h->scause; break;
     case CSR_STVAL: v = h->stval; break;
     case CSR_STIMECMP: if (!stimecmp_allowed(h)) return ILLEGAL; v = h->stimecmp; break;
+    case CSR_SCOUNTOVF: /* Sscofpmf: the counters' OF bits, as far as mcounteren shows them */
+        if (!rv_isa_has(&h->isa, RV_EXT_SSCOFPMF))
+            return ILLEGAL;
+        rv_sync_counters(h);
+        rv_hpm_check(h);
+        v = rv_hpm_overflows(h) & (h->priv == VM_PRIV_M ? ~0ULL : h->mcounteren);
+        break;
     case CSR_SATP:
         if (h->priv == VM_PRIV_S && (h->mstatus & MSTATUS_TVM))
             return ILLEGAL;
@@ -227,13 +240,13 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
 
     case CSR_SSTATUS: write_mstatus(h, val, SSTATUS_WRITABLE); break;
     case CSR_SIE: {
-        uint64_t m = h->mideleg & MIP_S_MASK;
+        uint64_t m = h->mideleg & s_irqs(h);
         h->mie = (h->mie & ~m) | (val & m);
         h->events |= RV_EV_IRQ;
         break;
     }
     case CSR_SIP: {
-        uint64_t m = h->mideleg & MIP_SSIP;
+        uint64_t m = h->mideleg & (MIP_SSIP | MIP_LCOFIP);
         h->mip = (h->mip & ~m) | (val & m);
         h->events |= RV_EV_IRQ;
         break;
@@ -269,8 +282,8 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
         h->medeleg = val & MEDELEG_WRITABLE;
         rv_trig_changed(h); /* delegated breakpoints change when S triggers match */
         break;
-    case CSR_MIDELEG: h->mideleg = val & MIP_S_MASK; h->events |= RV_EV_IRQ; break;
-    case CSR_MIE: h->mie = val & MIP_ALL; h->events |= RV_EV_IRQ; break;
+    case CSR_MIDELEG: h->mideleg = val & s_irqs(h); h->events |= RV_EV_IRQ; break;
+    case CSR_MIE: h->mie = val & (MIP_ALL | s_irqs(h)); h->events |= RV_EV_IRQ; break;
     case CSR_MTVEC: h->mtvec = val & ~2ULL; break;
     case CSR_MCOUNTEREN: h->mcounteren = val & 0xffffffffULL; break;
     case CSR_MENVCFG:
@@ -303,7 +316,8 @@ int rv_csr_write(struct rv_hart *h, unsigned csr, uint64_t val)
     case CSR_MCAUSE: h->mcause = val; break;
     case CSR_MTVAL: h->mtval = val; break;
     case CSR_MIP: {
-        uint64_t m = MIP_SSIP | MIP_SEIP | ((h->menvcfg & MENVCFG_STCE) ? 0 : MIP_STIP);
+        uint64_t m = MIP_SSIP | MIP_SEIP | ((h->menvcfg & MENVCFG_STCE) ? 0 : MIP_STIP) |
+                     (s_irqs(h) & MIP_LCOFIP);
         h->mip = (h->mip & ~m) | (val & m);
         h->events |= RV_EV_IRQ;
         break;

@@ -25,6 +25,7 @@
 #define CSR_STVAL 0x143
 #define CSR_SIP 0x144
 #define CSR_STIMECMP 0x14d
+#define CSR_SCOUNTOVF 0xda0 /* Sscofpmf */
 #define CSR_SATP 0x180
 
 /* Machine */
@@ -106,12 +107,14 @@
 #define IRQ_MTI 7
 #define IRQ_SEI 9
 #define IRQ_MEI 11
+#define IRQ_LCOFI 13 /* Sscofpmf: local counter overflow */
 #define MIP_SSIP (1ULL << IRQ_SSI)
 #define MIP_MSIP (1ULL << IRQ_MSI)
 #define MIP_STIP (1ULL << IRQ_STI)
 #define MIP_MTIP (1ULL << IRQ_MTI)
 #define MIP_SEIP (1ULL << IRQ_SEI)
 #define MIP_MEIP (1ULL << IRQ_MEI)
+#define MIP_LCOFIP (1ULL << IRQ_LCOFI)
 #define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIP_ALL (MIP_S_MASK | MIP_MSIP | MIP_MTIP | MIP_MEIP)
 

@@ -202,6 +202,8 @@ static void wfi_sleep(struct rv_hart *h)
 static void new_slice(struct rv_hart *h)
 {
     int64_t slice = RV_SLICE;
+    if (unlikely(h->hpm.active))
+        slice = rv_hpm_slice(h, slice); /* stop where an HPM counter wraps */
     if (h->opt.max_insns) {
         uint64_t left = h->opt.max_insns - h->total_insns;
         if (left < (uint64_t)slice)
@@ -275,6 +277,8 @@ static bool service(struct rv_hart *h, struct vm_exit *exit)
         if (slice_over && vm_mmu_poll(h->mmu))
             rv_vcache_flush(h);
 
+        if (unlikely(h->hpm.active))
+            rv_hpm_check(h); /* counter overflows raise LCOFI */
         uint64_t mip = rv_read_mip(h);
         if (h->events & RV_EV_WFI) {
             if (!(mip & h->mie)) {

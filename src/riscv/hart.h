@@ -142,6 +142,7 @@ struct rv_hpm {
     uint64_t event[RV_HPM_COUNTERS]; /* 0: none */
     uint64_t base[RV_HPM_COUNTERS];  /* the value when `at` was taken */
     uint64_t at[RV_HPM_COUNTERS];    /* the event source's total then */
+    uint32_t active;                 /* bit i: counter i has an event */
 };
 
 /* Which privileged extensions the hart has (priv_ext.c). */
@@ -274,6 +275,14 @@ void rv_hpm_write(struct rv_hart *h, unsigned i, uint64_t value);
 void rv_hpm_set_event(struct rv_hart *h, unsigned i, uint64_t event);
 /* mcountinhibit's HPM bits (3-31). */
 void rv_hpm_set_inhibit(struct rv_hart *h, uint64_t inhibit);
+/* Sscofpmf: the privilege is about to become `to` (mode inhibits). */
+void rv_hpm_priv_change(struct rv_hart *h, unsigned to);
+/* Sscofpmf: find wraps (sets OF, raises LCOFI); the slice length that
+ * stops at the next wrap of an instruction counter; OF of every counter
+ * (bit i + 3), as scountovf shows them. */
+void rv_hpm_check(struct rv_hart *h);
+int64_t rv_hpm_slice(struct rv_hart *h, int64_t slice);
+uint64_t rv_hpm_overflows(const struct rv_hart *h);
 
 /* ---- trigger.c ---- */
 void rv_trig_reset(struct rv_hart *h);

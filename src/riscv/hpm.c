@@ -39,11 +39,23 @@ static bool event_known(uint64_t e)
     return false;
 }
 
+/* The event field of mhpmevent (Sscofpmf's bits are above it). */
+#define EV_FIELD ((1ULL << 58) - 1)
+#define EV_OF (1ULL << 63)
+#define EV_MINH (1ULL << 62)
+#define EV_SINH (1ULL << 61)
+#define EV_UINH (1ULL << 60)
+
+static uint64_t code_of(const struct rv_hart *h, unsigned i)
+{
+    return h->hpm.event[i] & EV_FIELD;
+}
+
 /* The running total of an event's source. */
-static uint64_t source(struct rv_hart *h, uint64_t event)
+static uint64_t source(struct rv_hart *h, uint64_t code)
 {
     struct vm_mmu_stats s;
-    switch (event) {
+    switch (code) {
     case EV_CYCLES:
     case EV_INSTRUCTIONS: return rv_retired(h);
     case EV_DTLB_READ_MISS: vm_mmu_get_stats(h->mmu, &s); return s.l1_misses[VM_ACCESS_LOAD];
@@ -53,44 +65,81 @@ static uint64_t source(struct rv_hart *h, uint64_t event)
     return 0;
 }
 
+static uint64_t inhibit_bit(unsigned priv)
+{
+    return priv == VM_PRIV_M ? EV_MINH : priv == VM_PRIV_S ? EV_SINH : EV_UINH;
+}
+
+/* Does counter i count now, in privilege priv? */
+static bool counting_in(const struct rv_hart *h, unsigned i, unsigned priv)
+{
+    return code_of(h, i) && !((h->mcountinhibit >> (i + 3)) & 1) &&
+           !(h->hpm.event[i] & inhibit_bit(priv));
+}
+
 static bool counting(const struct rv_hart *h, unsigned i)
 {
-    return h->hpm.event[i] && !((h->mcountinhibit >> (i + 3)) & 1);
+    return counting_in(h, i, h->priv);
+}
+
+static bool per_insn(const struct rv_hart *h, unsigned i)
+{
+    return code_of(h, i) == EV_CYCLES || code_of(h, i) == EV_INSTRUCTIONS;
+}
+
+/* Counter i goes on from what it counted so far; a wrap since its base
+ * sets OF, and raises LCOFI if OF was clear. */
+static void settle(struct rv_hart *h, unsigned i, bool was_counting)
+{
+    uint64_t src = source(h, code_of(h, i));
+    if (was_counting) {
+        uint64_t delta = src - h->hpm.at[i], base = h->hpm.base[i];
+        h->hpm.base[i] = base + delta;
+        if (delta > ~base && !(h->hpm.event[i] & EV_OF) &&
+            rv_isa_has(&h->isa, RV_EXT_SSCOFPMF)) {
+            h->hpm.event[i] |= EV_OF;
+            h->mip |= MIP_LCOFIP;
+            h->events |= RV_EV_IRQ;
+        }
+    }
+    h->hpm.at[i] = src;
 }
 
 uint64_t rv_hpm_read(struct rv_hart *h, unsigned i)
 {
-    if (!counting(h, i))
-        return h->hpm.base[i];
-    return h->hpm.base[i] + (source(h, h->hpm.event[i]) - h->hpm.at[i]);
+    settle(h, i, counting(h, i));
+    return h->hpm.base[i];
 }
 
-/* Counter i goes on from its current value (before its event or
- * inhibit bit changes, and after). */
-static void rebase(struct rv_hart *h, unsigned i)
+static void note_active(struct rv_hart *h, unsigned i)
 {
-    h->hpm.base[i] = rv_hpm_read(h, i);
-    h->hpm.at[i] = source(h, h->hpm.event[i]);
+    if (code_of(h, i))
+        h->hpm.active |= 1u << i;
+    else
+        h->hpm.active &= ~(1u << i);
 }
 
 void rv_hpm_write(struct rv_hart *h, unsigned i, uint64_t value)
 {
     if (!rv_isa_has(&h->isa, RV_EXT_ZIHPM))
         return; /* without Zihpm the counters are read-only zero */
-    h->hpm.at[i] = source(h, h->hpm.event[i]);
+    h->hpm.at[i] = source(h, code_of(h, i));
     /* The writing instruction retires after the write: an instruction
      * counter would count it, so the next instruction sees `value`. */
-    bool per_insn = h->hpm.event[i] == EV_CYCLES || h->hpm.event[i] == EV_INSTRUCTIONS;
-    h->hpm.base[i] = value - (counting(h, i) && per_insn);
+    h->hpm.base[i] = value - (counting(h, i) && per_insn(h, i));
 }
 
 void rv_hpm_set_event(struct rv_hart *h, unsigned i, uint64_t event)
 {
     if (!rv_isa_has(&h->isa, RV_EXT_ZIHPM))
         return;
-    rebase(h, i);
-    h->hpm.event[i] = event_known(event) ? event : 0;
-    h->hpm.at[i] = source(h, h->hpm.event[i]);
+    settle(h, i, counting(h, i));
+    uint64_t code = event & EV_FIELD;
+    uint64_t flags = rv_isa_has(&h->isa, RV_EXT_SSCOFPMF)
+                         ? event & (EV_OF | EV_MINH | EV_SINH | EV_UINH) : 0;
+    h->hpm.event[i] = (event_known(code) ? code : 0) | flags;
+    h->hpm.at[i] = source(h, code_of(h, i));
+    note_active(h, i);
 }
 
 void rv_hpm_set_inhibit(struct rv_hart *h, uint64_t inhibit)
@@ -98,8 +147,48 @@ void rv_hpm_set_inhibit(struct rv_hart *h, uint64_t inhibit)
     uint64_t bits = inhibit & 0xfffffff8ULL;
     for (unsigned i = 0; i < RV_HPM_COUNTERS; i++)
         if (((h->mcountinhibit ^ bits) >> (i + 3)) & 1) {
-            h->hpm.base[i] = rv_hpm_read(h, i);
+            settle(h, i, counting(h, i));
             h->mcountinhibit ^= 1ULL << (i + 3);
-            h->hpm.at[i] = source(h, h->hpm.event[i]);
+            h->hpm.at[i] = source(h, code_of(h, i));
         }
+}
+
+void rv_hpm_priv_change(struct rv_hart *h, unsigned to)
+{
+    for (uint32_t m = h->hpm.active; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        bool before = counting(h, i), after = counting_in(h, i, to);
+        if (before != after)
+            settle(h, i, before);
+    }
+}
+
+void rv_hpm_check(struct rv_hart *h)
+{
+    for (uint32_t m = h->hpm.active; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        settle(h, i, counting(h, i));
+    }
+}
+
+int64_t rv_hpm_slice(struct rv_hart *h, int64_t slice)
+{
+    for (uint32_t m = h->hpm.active; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+        if (!per_insn(h, i) || !counting(h, i) || (h->hpm.event[i] & EV_OF))
+            continue;
+        uint64_t left = 0 - rv_hpm_read(h, i); /* instructions until it wraps */
+        if (left && left < (uint64_t)slice)
+            slice = (int64_t)left;
+    }
+    return slice;
+}
+
+uint64_t rv_hpm_overflows(const struct rv_hart *h)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < RV_HPM_COUNTERS; i++)
+        if (h->hpm.event[i] & EV_OF)
+            v |= 1ULL << (i + 3);
+    return v;
 }

@@ -62,6 +62,7 @@
     X(ZKSED, "zksed", RV_EXT_ON, "SM4 block cipher (sm4ed, sm4ks)")                           \
     X(ZKSH, "zksh", RV_EXT_ON, "SM3 hash functions (sm3p0, sm3p1)")                           \
     X(SDTRIG, "sdtrig", RV_EXT_ON, "debug triggers: mcontrol6 address match, icount (QEMU: debug)") \
+    X(SSCOFPMF, "sscofpmf", RV_EXT_ON, "counter overflow interrupts and mode filtering (HPM)")  \
     X(SSTC, "sstc", RV_EXT_FIXED, "supervisor timer compare (stimecmp)")                     \
     X(SVADE, "svade", RV_EXT_OFF, "A/D updates fault (always on when svadu=off)") \
     X(SVADU, "svadu", RV_EXT_ON, "hardware A/D updates, switched by menvcfg.ADUE")            \

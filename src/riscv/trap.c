@@ -16,6 +16,8 @@ void rv_update_mmu_context(struct rv_hart *h)
 void rv_set_priv(struct rv_hart *h, unsigned priv)
 {
     if (h->priv != priv) {
+        if (__builtin_expect(h->hpm.active != 0, 0))
+            rv_hpm_priv_change(h, priv); /* Sscofpmf's mode inhibits */
         h->priv = (uint8_t)priv;
         rv_vcache_flush_interp(h); /* fetch permissions depend on the privilege */
     }
@@ -176,7 +178,7 @@ int rv_pending_interrupt(const struct rv_hart *h, uint64_t mip)
     bool s_enabled = h->priv < VM_PRIV_S || (h->priv == VM_PRIV_S && (h->mstatus & MSTATUS_SIE));
     uint64_t m_pending = m_enabled ? pending & ~h->mideleg : 0;
     uint64_t s_pending = s_enabled ? pending & h->mideleg : 0;
-    static const int order[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI};
+    static const int order[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, IRQ_LCOFI};
     /* Interrupts for M-mode come before those for S-mode. */
     for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         if (m_pending & (1ULL << order[i]))

@@ -80,7 +80,7 @@ echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp har
 echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
 isa=$(echo "$out" | grep -E -m1 '^isa[[:space:]]*:')
 for e in zicbom zicboz zicond zihintntl zihintpause zihpm zimop zfa zfh zfhmin zcb zcmop zba zbb \
-         zbc zbkb zbkc zbkx zbs zknd zkne zknh zkr zksed zksh sstc svinval svnapot svpbmt; do
+         zbc zbkb zbkc zbkx zbs zknd zkne zknh zkr zksed zksh sscofpmf sstc svinval svnapot svpbmt; do
     echo "$isa" | grep -Eq "_${e}(_|\$)" || fail "/proc/cpuinfo's isa line lacks $e"
 done
 echo "$out" | grep -qx "SELFTEST-FAILS=0" || fail "dmesg reports crypto self-test failures"

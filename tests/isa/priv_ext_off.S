@@ -1,11 +1,12 @@
 /* Negative controls for the privileged extensions' switches: with them off
  * the CBO and Svinval instructions are illegal (in M-mode too, mtval = the
  * bits), and so are seed and mseccfg (Zkr) and the trigger CSRs (Sdtrig);
- * mhpmcounter/mhpmevent are read-only zero (Zihpm);
+ * mhpmcounter/mhpmevent are read-only zero (Zihpm); scountovf is illegal
+ * and LCOFI cannot be delegated or enabled (Sscofpmf);
  * menvcfg/senvcfg keep only FIOM
  * and STCE, and PTEs follow the base rules: A clear faults (Svade), PBMT
  * and N are reserved bits. */
-/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off,sdtrig=off,zihpm=off */
+/* vm -cpu rv64,zicbom=off,zicboz=off,svinval=off,svpbmt=off,svadu=off,svnapot=off,zkr=off,sdtrig=off,zihpm=off,sscofpmf=off */
 #include "test.h"
 #include "vm.h"
 
@@ -49,6 +50,15 @@ TEST_BEGIN
   li t0, 1234
   csrw mhpmcounter3, t0
   csrr a0, mhpmcounter3
+  CHECK a0, 0
+  EXPECT_TRAP_TVAL 19, CAUSE_ILLEGAL, CSR_INSN(0xda0, 0, 2, 10), csrr a0, 0xda0
+  TCASE 20
+  li t0, 1 << 13
+  csrw mideleg, t0
+  csrr a0, mideleg
+  CHECK a0, 0
+  csrw mie, t0
+  csrr a0, mie
   CHECK a0, 0
 
   li a5, 3

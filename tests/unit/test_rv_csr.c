@@ -95,7 +95,7 @@ static void test_warl(void **state)
     assert_int_equal(h->medeleg, MEDELEG_WRITABLE);
     assert_int_equal((h->medeleg >> CAUSE_ECALL_M) & 1, 0);
     rv_csr_write(h, CSR_MIDELEG, ~0ULL);
-    assert_int_equal(h->mideleg, MIP_S_MASK);
+    assert_int_equal(h->mideleg, MIP_S_MASK | MIP_LCOFIP); /* LCOFI: Sscofpmf */
     /* satp: an unsupported mode leaves it unchanged */
     rv_csr_write(h, CSR_SATP, 8ULL << 60 | 0x1234);
     assert_int_equal(h->satp, 8ULL << 60 | 0x1234);
@@ -123,8 +123,8 @@ static void test_warl(void **state)
     rv_csr_write(h, CSR_MIP, 0);
     rv_csr_write(h, CSR_SIP, ~0ULL);
     assert_int_equal(h->mip, MIP_SSIP);
-    rv_csr_write(h, CSR_MIP, ~0ULL); /* MSIP/MTIP/MEIP come from devices only */
-    assert_int_equal(h->mip, MIP_SSIP | MIP_STIP | MIP_SEIP);
+    rv_csr_write(h, CSR_MIP, ~0ULL); /* MSIP/MTIP/MEIP come from devices only; LCOFIP is software's too */
+    assert_int_equal(h->mip, MIP_SSIP | MIP_STIP | MIP_SEIP | MIP_LCOFIP);
     rv_csr_write(h, CSR_MIP, 0);
     rv_csr_write(h, CSR_MIDELEG, 0);
     /* PMP: 16 entries, pmpaddr holds bits 55:2; entries 16-63 are
