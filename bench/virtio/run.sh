@@ -94,16 +94,16 @@ one() {
     [ "$(value VDB)" = 2097152 ] || { echo "run.sh: $name: vdb is not the scratch disk" >&2; exit 1; }
     guest "dd if=/dev/zero of=/dev/vdb bs=1M count=$count oflag=direct 2>&1 | tail -n 1 | sed 's/^/DDW=/'" '^DDW=' 600
     guest "dd if=/dev/vdb of=/dev/null bs=1M count=$count iflag=direct 2>&1 | tail -n 1 | sed 's/^/DDR=/'" '^DDR=' 600
-    guest "fio --name=rr --filename=/dev/vdb --direct=1 --rw=randread --bs=4k --ioengine=libaio --iodepth=1 --runtime=$secs --time_based --size=1G 2>&1 | sed -n 's/.*IOPS=\\([0-9.k]*\\).*/IOPS=\\1/p'" '^IOPS=' 600
+    guest "fio --name=rr --filename=/dev/vdb --direct=1 --rw=randread --bs=4k --ioengine=libaio --iodepth=1 --runtime=$secs --time_based --size=1G 2>&1 | awk -F 'IOPS=' '/IOPS=/ { split(\$2, a, \",\"); print \"IOPS=\" a[1] }'" '^IOPS=' 600
     iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
     SRV=$!
     sleep 0.5
-    guest "iperf3 -c 10.0.2.2 -p $port -t $secs -f m 2>&1 | sed -n 's/.* \\([0-9.]*\\) Mbits\\/sec.*receiver/G2H=\\1/p'" '^G2H=' 600
+    guest "iperf3 -c 10.0.2.2 -p $port -t $secs -f m 2>&1 | awk '/receiver/ { for (i = 1; i < NF; i++) if (\$(i+1) == \"Mbits/sec\") print \"G2H=\" \$i }'" '^G2H=' 600
     wait "$SRV" 2>/dev/null || true
     iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
     SRV=$!
     sleep 0.5
-    guest "iperf3 -c 10.0.2.2 -p $port -t $secs -f m -R 2>&1 | sed -n 's/.* \\([0-9.]*\\) Mbits\\/sec.*receiver/H2G=\\1/p'" '^H2G=' 600
+    guest "iperf3 -c 10.0.2.2 -p $port -t $secs -f m -R 2>&1 | awk '/receiver/ { for (i = 1; i < NF; i++) if (\$(i+1) == \"Mbits/sec\") print \"H2G=\" \$i }'" '^H2G=' 600
     wait "$SRV" 2>/dev/null || true
     SRV=""
     console_type 'poweroff\r'

@@ -19,11 +19,13 @@ void *virtq_ram(struct vm_mem *mem, uint64_t pa, uint64_t len)
 
 void virtq_ram_written(struct vm_mem *mem, uint64_t pa, uint64_t len)
 {
-    /* TODO(jit): also call vm_mem_notify_write() once it exists, so that
-     * translated code on these pages is dropped. The interpreter's decode
-     * cache relies on the guest's FENCE.I after DMA, as Linux does. */
-    const struct vm_mem_region *r;
-    if (!len || !(r = vm_mem_find(mem, pa)) || !r->dirty)
+    if (!len)
+        return;
+    /* Decoded or translated code on these pages is stale now (a module or
+     * a program read from disk, then run). */
+    vm_mem_notify_write(mem, pa, len);
+    const struct vm_mem_region *r = vm_mem_find(mem, pa);
+    if (!r || !r->dirty)
         return;
     for (uint64_t p = pa & ~(VM_PAGE_SIZE - 1); p < pa + len; p += VM_PAGE_SIZE)
         vm_mem_mark_dirty(r, p);
