@@ -194,6 +194,8 @@ struct rv_hart {
      * jit_limit: 0 normally; other threads raise it to leave now (kicks,
      * interrupt lines, code written elsewhere). One compare per block. */
     int64_t jit_limit;
+    uint64_t jit_page; /* translated code: virtual base of the page it runs */
+    uint32_t jit_mxcsr[2]; /* translated FP: a clean host MXCSR, and the status read */
     /* Tag of valid jump-cache entries: flush generation << 2 | privilege
      * (fetch permissions depend on both). */
     uint64_t jc_tag;

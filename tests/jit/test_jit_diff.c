@@ -426,6 +426,16 @@ static bool run_one(uint64_t seed, bool paged, const char *props, bool verbose,
     uint64_t fregs[32];
     for (unsigned i = 0; i < 32; i++) {
         unsigned k = rn(8);
+        if (k == 2) { /* a few significant bits: exact sums and products */
+            double v = (double)((int)rn(64) - 32) * 0.125;
+            float f = (float)v;
+            uint64_t dbits;
+            uint32_t sbits;
+            memcpy(&dbits, &v, 8);
+            memcpy(&sbits, &f, 4);
+            fregs[i] = i & 1 ? 0xffffffff00000000ULL | sbits : dbits;
+            continue;
+        }
         if (i & 1)
             fregs[i] = k == 0 ? rnd() /* unboxed: reads as NaN */
                      : 0xffffffff00000000ULL | (k == 1 ? sspecial[rn(12)] :

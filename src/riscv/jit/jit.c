@@ -76,6 +76,7 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
     if (!j)
         return vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
     memset(j, 0, sizeof(*j));
+    h->jit_mxcsr[0] = 0x1f80; /* RNE, exceptions masked, flags clear */
     int rc = code_cache_init(&j->cc, cfg->cache_size);
     if (rc < 0) {
         free(j);

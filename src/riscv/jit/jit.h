@@ -25,7 +25,7 @@ struct rv_jit_config {
         RV_JIT_MUTATE_LOAD,   /* LW zero-extends */
         RV_JIT_MUTATE_STORE,  /* SD stores 4 bytes */
         RV_JIT_MUTATE_COUNT,  /* block exits count one instruction less */
-        RV_JIT_MUTATE_FP,     /* the host-FPU fast path of FADD ignores fflags.NX */
+        RV_JIT_MUTATE_FP,     /* the host-FPU fast path does not raise NX (fflags) */
     } mutate;
 };
 

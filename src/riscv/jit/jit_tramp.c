@@ -1,9 +1,9 @@
 /* The trampolines between C and translated code, emitted once at the
  * start of each hart's code cache. Inside translated code:
- *   rbp  the hart + JIT_BIAS        r13  the hart's MMU (L1 tables)
- *   r14  virtual base of the page   r15  budget before the current block
+ *   rbp  the hart + JIT_BIAS        r15  budget before the current block
  *   rsp  16-byte aligned, so helpers can be called directly
- * Guest registers live in rbx, r12, rsi, rdi, r8-r11 as each block
+ * and in memory h->jit_page, the virtual base of the page being run.
+ * Guest registers live in rbx, r12-r14, rsi, rdi, r8-r11 as each block
  * decides; rax, rcx, rdx are scratch. */
 #include "riscv/jit/jit_internal.h"
 #include "riscv/jit/x86_emit.h"
@@ -22,10 +22,10 @@ int jit_emit_trampolines(struct rv_jit *j)
         x86_push(&b, saved[i]);
     x86_alu_ri(&b, ALU_SUB, X_RSP, 8); /* 6 pushes + return address: realign */
     x86_mov_rr(&b, X_RBP, X_RDI);
-    x86_load(&b, X_R13, X_RBP, JIT_HOFF(mmu));
     x86_load(&b, X_R15, X_RBP, JIT_HOFF(budget));
-    x86_load(&b, X_R14, X_RBP, JIT_HOFF(pc));
-    x86_alu_ri(&b, ALU_AND, X_R14, -4096);
+    x86_load(&b, X_RAX, X_RBP, JIT_HOFF(pc));
+    x86_alu_ri(&b, ALU_AND, X_RAX, -4096);
+    x86_store(&b, X_RBP, JIT_HOFF(jit_page), X_RAX);
     x86_jmp_r(&b, X_RSI);
 
     uint8_t *to_rax = b.p; /* leave for the dispatcher at pc = rax */

@@ -14,11 +14,12 @@
 
 /* Host registers that may hold guest registers, best first (the
  * callee-saved ones survive helper calls). */
-static const int alloc_order[] = {X_RBX, X_R12, X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11};
+static const int alloc_order[] = {X_RBX, X_R12, X_R13, X_R14, X_RSI, X_RDI,
+                                  X_R8,  X_R9,  X_R10, X_R11};
 #define NALLOC (sizeof(alloc_order) / sizeof(alloc_order[0]))
 static bool caller_saved(int r)
 {
-    return r != X_RBX && r != X_R12;
+    return r != X_RBX && r != X_R12 && r != X_R13 && r != X_R14;
 }
 
 struct insn {
@@ -34,11 +35,14 @@ struct tr {
     unsigned n;
     uint16_t start, end;  /* page offsets of the block */
     uint64_t page_pa;     /* physical address of its page */
-    bool self_loop;       /* a jump back to start stays in the block */
+    bool internal;        /* jumps to instructions of the block stay inside */
+    bool target[JIT_MAX_INSNS];  /* instruction i is such a jump's target */
+    uint8_t *label[JIT_MAX_INSNS]; /* ... and its code, once emitted */
+    struct { uint8_t *site; uint16_t to; } fix[JIT_MAX_INSNS]; /* forward jumps */
+    unsigned nfix;
     int8_t map[32];       /* guest register -> host register, or -1 */
     uint32_t mapped, load_at_entry, written;
     uint32_t dirty;       /* mapped registers newer than their memory copy */
-    uint8_t *loop_head;
     bool fs_checked;      /* mstatus.FS != Off was tested in this block */
     bool fs_dirtied;      /* ... and set to Dirty */
     unsigned k;           /* the instruction being emitted = retired before it */
@@ -167,6 +171,20 @@ static uint32_t fetch_parcel(const uint8_t *page, unsigned off)
     return __atomic_load_n((const uint16_t *)(page + off), __ATOMIC_RELAXED);
 }
 
+/* The index of the block's instruction at page offset `off`, or -1. */
+static int target_index(const struct tr *t, int64_t off)
+{
+    unsigned lo = 0, hi = t->n;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (t->in[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->n && t->in[lo].off == off ? (int)lo : -1;
+}
+
 /* Decode the block starting at page offset start. False if its first
  * instruction straddles the page (a crossing block instead). */
 static bool scan(struct tr *t, const uint8_t *page)
@@ -187,14 +205,22 @@ static bool scan(struct tr *t, const uint8_t *page)
         in->off = (uint16_t)off;
         in->native = translated(t->j, in->d.op);
         off += in->d.len;
-        unsigned op = in->d.op;
-        if ((op == RV_OP_JAL && (int64_t)in->off + in->d.imm == t->start) ||
-            (is_branch(op) && (int64_t)in->off + in->d.imm == t->start))
-            t->self_loop = true;
-        if (ends_block(op))
+        if (ends_block(in->d.op))
             break;
     }
     t->end = (uint16_t)off;
+    /* Branches and jumps to the block's own instructions (loops, skips
+     * over a few instructions) become jumps inside its code. */
+    for (unsigned i = 0; i < t->n; i++) {
+        const struct insn *in = &t->in[i];
+        if (!in->native || !(in->d.op == RV_OP_JAL || is_branch(in->d.op)))
+            continue;
+        int m = target_index(t, (int64_t)in->off + in->d.imm);
+        if (m >= 0) {
+            t->target[m] = true;
+            t->internal = true;
+        }
+    }
     return t->n > 0;
 }
 
@@ -235,7 +261,7 @@ static void allocate(struct tr *t)
     }
     t->written &= t->mapped;
     t->load_at_entry &= t->mapped;
-    if (t->self_loop) /* exits may come from any iteration: all must be valid */
+    if (t->internal) /* an instruction may be reached by several paths */
         t->load_at_entry = t->mapped;
 }
 
@@ -275,10 +301,41 @@ static void put(struct tr *t, unsigned r, int v)
     }
 }
 
+/* v = guest register r (v is a host register; nothing if it holds r). */
+static void get(struct tr *t, int v, unsigned r)
+{
+    if (r == 0)
+        x86_mov_imm(&t->b, v, 0);
+    else if (t->map[r] >= 0) {
+        if (t->map[r] != v)
+            x86_mov_rr(&t->b, v, t->map[r]);
+    } else
+        x86_load(&t->b, v, X_RBP, JIT_XOFF(r));
+}
+
+/* v op= guest register r, from its host register or straight from memory
+ * (w: 64-bit, else 32-bit). */
+static void alu_with(struct tr *t, enum x86_alu op, int v, unsigned r, bool w)
+{
+    struct x86_buf *b = &t->b;
+    if (r == 0) {
+        if (op == ALU_AND)
+            x86_mov_imm(b, v, 0);
+        else if (op == ALU_CMP)
+            w ? x86_alu_ri(b, op, v, 0) : x86_alu_ri32(b, op, v, 0);
+        /* add, sub, or, xor with 0: nothing (word ops sign-extend after) */
+    } else if (t->map[r] >= 0) {
+        w ? x86_alu_rr(b, op, v, t->map[r]) : x86_alu_rr32(b, op, v, t->map[r]);
+    } else {
+        w ? x86_alu_rm(b, op, v, X_RBP, X_NONE, 1, JIT_XOFF(r))
+          : x86_alu_rm32(b, op, v, X_RBP, X_NONE, 1, JIT_XOFF(r));
+    }
+}
+
 /* Mapped registers whose memory copy may be stale at this point. */
 static uint32_t dirty_now(const struct tr *t)
 {
-    return t->self_loop ? t->dirty | t->written : t->dirty;
+    return t->internal ? t->dirty | t->written : t->dirty;
 }
 
 static void write_back(struct tr *t, struct x86_buf *b, uint32_t mask)
@@ -304,15 +361,17 @@ static uint32_t caller_saved_mapped(const struct tr *t)
     return m;
 }
 
-/* rax = r14 + off, the guest address at page offset `off` (may be outside
- * the page, and far for AUIPC). */
+/* dstr = the guest address at page offset `off` of the current page (may
+ * be outside the page, and far for AUIPC). */
 static void guest_addr(struct x86_buf *b, int dstr, int64_t off)
 {
     if (x86_fits32(off)) {
-        x86_lea(b, dstr, X_R14, X_NONE, 1, (int32_t)off);
+        x86_load(b, dstr, X_RBP, JIT_HOFF(jit_page));
+        if (off)
+            x86_alu_ri(b, ALU_ADD, dstr, (int32_t)off);
     } else {
         x86_mov_imm(b, dstr, (uint64_t)off);
-        x86_alu_rr(b, ALU_ADD, dstr, X_R14);
+        x86_alu_rm(b, ALU_ADD, dstr, X_RBP, X_NONE, 1, JIT_HOFF(jit_page));
     }
 }
 
@@ -352,8 +411,9 @@ static void emit_lookup(struct tr *t, struct x86_buf *b)
     x86_load(b, X_RCX, X_RBP, JIT_HOFF(jc_tag));
     x86_alu_rm(b, ALU_CMP, X_RCX, X_RDX, X_NONE, 1, 8);
     x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_lookup));
-    x86_mov_rr(b, X_R14, X_RAX);
-    x86_alu_ri(b, ALU_AND, X_R14, -4096);
+    x86_mov_rr(b, X_RCX, X_RAX);
+    x86_alu_ri(b, ALU_AND, X_RCX, -4096);
+    x86_store(b, X_RBP, JIT_HOFF(jit_page), X_RCX);
     x86_jmp_m(b, X_RDX, 16);
 }
 
@@ -382,17 +442,37 @@ static void emit_goto(struct tr *t, struct x86_buf *b, int64_t target, unsigned 
     }
 }
 
-/* A jump to `target` taken after instruction k: write back and go. A jump
- * to the block's own start stays inside when the budget allows. */
+/* Jump from instruction k to instruction m of the block: r15 counts the
+ * instructions before the current one from the block's start, as if it
+ * ran straight; a jump moves that origin by what it skips (forward) or
+ * runs again (backward). */
+static void emit_forward(struct tr *t, struct x86_buf *b, unsigned m)
+{
+    unsigned skipped = m - (t->k + 1);
+    if (skipped)
+        x86_alu_ri(b, ALU_ADD, X_R15, (int32_t)skipped);
+    t->fix[t->nfix].site = x86_jmp(b);
+    t->fix[t->nfix++].to = (uint16_t)m;
+}
+
+/* A jump to `target` taken after instruction k: write back and go. Jumps
+ * to the block's own instructions stay inside: forward at once, backward
+ * when the budget allows (the one event check of a loop). */
 static void emit_exit_to(struct tr *t, struct x86_buf *b, int64_t target)
 {
     unsigned retired = t->k + 1;
-    if (t->self_loop && target == t->start) {
-        x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)retired);
+    int m = t->internal ? target_index(t, target) : -1;
+    if (m > (int)t->k) {
+        emit_forward(t, b, (unsigned)m);
+        return;
+    }
+    if (m >= 0) {
+        x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)(retired - (unsigned)m));
         x86_alu_rm(b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
-        x86_jcc_to(b, CC_G, t->loop_head);
+        x86_jcc_to(b, CC_G, t->label[m]);
+        /* out of budget: leave with the count exact (r15 now counts from m) */
         write_back(t, b, dirty_now(t));
-        emit_goto(t, b, target, 0);
+        emit_goto(t, b, target, (unsigned)m);
         return;
     }
     write_back(t, b, dirty_now(t));
@@ -408,7 +488,10 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
 {
     struct x86_buf *b = &t->b;
     int base = src(t, rs1, X_RAX);
-    x86_lea(b, X_RAX, base, X_NONE, 1, imm);
+    if (imm)
+        x86_lea(b, X_RAX, base, X_NONE, 1, imm);
+    else if (base != X_RAX)
+        x86_mov_rr(b, X_RAX, base);
     if (t->j->bmi2) {
         x86_rorx(b, X_RCX, X_RAX, 8, true);
     } else {
@@ -416,7 +499,8 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
         x86_shift_ri(b, SH_SHR, X_RCX, 8, true);
     }
     x86_alu_ri32(b, ALU_AND, X_RCX, (int32_t)t->j->l1_mask);
-    x86_alu_rm(b, ALU_ADD, X_RCX, X_R13, X_NONE, 1,
+    x86_load(b, X_RDX, X_RBP, JIT_HOFF(mmu));
+    x86_alu_rm(b, ALU_ADD, X_RCX, X_RDX, X_NONE, 1,
                (int32_t)(offsetof(struct vm_mmu_hart, cur) + 8 * (unsigned)kind));
     x86_mov_rr(b, X_RDX, X_RAX);
     x86_alu_ri(b, ALU_AND, X_RDX, (int32_t)(-4096 | (int32_t)(size - 1)));
@@ -582,7 +666,10 @@ static void emit_fp_helper_call(struct tr *t, struct x86_buf *b, const struct in
 {
     struct x86_buf *c = &t->c;
     const struct rv_decoded *d = &in->d;
-    uint32_t spill = (*dirty & caller_saved_mapped(t)) | (*dirty & fp_reads_x(d));
+    /* (in a block with internal jumps any register it writes may be newer
+     * than memory here: written on an earlier pass) */
+    uint32_t now = t->internal ? *dirty | t->written : *dirty;
+    uint32_t spill = now & (caller_saved_mapped(t) | fp_reads_x(d));
     write_back(t, b, spill);
     *dirty &= ~spill;
     sync_pc_budget(t, b, in->off, t->k);
@@ -599,7 +686,7 @@ static void emit_fp_helper_call(struct tr *t, struct x86_buf *b, const struct in
     /* leave (illegal: FS off or a bad rounding mode): the registers not
      * spilled above must reach memory first */
     x86_patch_rel32(leave, c->p);
-    uint32_t rest = (t->self_loop ? *dirty | t->written : *dirty) & ~caller_saved_mapped(t);
+    uint32_t rest = (t->internal ? *dirty | t->written : *dirty) & ~caller_saved_mapped(t);
     write_back(t, c, rest);
     x86_jmp_to(c, rw_of(t, t->j->exit_helper));
 }
@@ -637,8 +724,11 @@ static void fp_exp_check(struct tr *t, int r, bool dbl, int kind, uint8_t **slow
         x86_alu_ri32(b, ALU_CMP, X_RCX, dbl ? 0x7ff : 0xff);
         slow[(*n)++] = x86_jcc(b, CC_E);
     } else {
-        x86_lea(b, X_RCX, X_RCX, X_NONE, 1, -1); /* exp - 1: 0 and max wrap high */
-        x86_alu_ri32(b, ALU_CMP, X_RCX, dbl ? 0x7fd : 0xfd);
+        /* 2 <= exp < max: not zero, subnormal, infinite or NaN, nor in
+         * the lowest binade (where a result rounded up from below the
+         * smallest normal must still raise underflow) */
+        x86_lea(b, X_RCX, X_RCX, X_NONE, 1, -2); /* 0 and 1 wrap high */
+        x86_alu_ri32(b, ALU_CMP, X_RCX, dbl ? 0x7fc : 0xfc);
         slow[(*n)++] = x86_jcc(b, CC_A);
     }
 }
@@ -653,6 +743,36 @@ static void fp_box_check(struct tr *t, int r, uint8_t **slow, unsigned *n)
     slow[(*n)++] = x86_jcc(b, CC_NE);
 }
 
+/* xmm0 = the operation on the guest's FP registers. */
+static void emit_fp_compute(struct x86_buf *b, const struct rv_decoded *d, bool dbl)
+{
+    static const uint8_t sse_op[] = {[RV_OP_FADD - RV_OP_FIRST_FP] = 0x58,
+                                     [RV_OP_FSUB - RV_OP_FIRST_FP] = 0x5c,
+                                     [RV_OP_FMUL - RV_OP_FIRST_FP] = 0x59,
+                                     [RV_OP_FDIV - RV_OP_FIRST_FP] = 0x5e,
+                                     [RV_OP_FSQRT - RV_OP_FIRST_FP] = 0x51};
+    if (d->op == RV_OP_FMA) {
+        static const uint8_t fma_op[4] = {0xb9, 0xbb, 0xbd, 0xbf}; /* madd msub nmsub nmadd */
+        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs3));
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
+        x86_movq_load(b, 2, X_RBP, JIT_FOFF(d->rs2));
+        x86_fma231(b, fma_op[d->sub & 3], dbl, 0, 1, 2);
+    } else if (d->op == RV_OP_FSQRT) {
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
+        x86_sse_arith(b, sse_op[d->op - RV_OP_FIRST_FP], dbl, 0, 1);
+    } else {
+        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs1));
+        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs2));
+        x86_sse_arith(b, sse_op[d->op - RV_OP_FIRST_FP], dbl, 0, 1);
+    }
+}
+
+/* Add, sub, mul, div, sqrt and fma in RNE on the host's SSE when that is
+ * exact. Two ways in: with fflags.NX set already (the common case once a
+ * program has rounded anything) only the result's class is tested, no
+ * host flags; with NX clear a cold path runs the operation between a clean
+ * MXCSR and a read of its flags. Anything else (other rounding modes,
+ * special results, overflow, underflow, invalid) goes to the exact FPU. */
 static bool emit_fp_fast(struct tr *t, const struct insn *in)
 {
     const struct rv_decoded *d = &in->d;
@@ -665,21 +785,24 @@ static bool emit_fp_fast(struct tr *t, const struct insn *in)
         return false;
     bool dbl = d->fmt == 1;
     struct x86_buf *b = &t->b;
-    uint8_t *slow[16];
+    struct x86_buf *c = &t->c;
+    uint8_t *slow[20];
     unsigned n = 0;
     emit_fs_check(t, in);
-    if (!(op == RV_OP_FADD && t->j->mutate == RV_JIT_MUTATE_FP)) {
-        x86_test_mi8(b, X_RBP, JIT_HOFF(fflags), 1); /* NX already set */
-        slow[n++] = x86_jcc(b, CC_E);
-    }
     if (d->rm == RV_DYN) {
         x86_cmp_mi8(b, X_RBP, JIT_HOFF(frm), RV_RNE);
         slow[n++] = x86_jcc(b, CC_NE);
     }
-    /* operands in rax, rdx (and the FMA addend in r8's place: rsi? no, reload) */
+    /* Inputs: singles must be NaN-boxed; a square root's must be a
+     * positive normal number. The other operations need no test of their
+     * inputs: a NaN or infinite input, an invalid operation or a division
+     * by zero all give a NaN or infinite result, which the result test
+     * below sends to the exact FPU with the original operands. */
     unsigned srcs[3] = {d->rs1, d->rs2, d->rs3};
     unsigned nsrc = op == RV_OP_FSQRT ? 1 : op == RV_OP_FMA ? 3 : 2;
     for (unsigned i = 0; i < nsrc; i++) {
+        if (dbl && op != RV_OP_FSQRT)
+            continue;
         x86_load(b, X_RAX, X_RBP, JIT_FOFF(srcs[i]));
         if (!dbl)
             fp_box_check(t, X_RAX, slow, &n);
@@ -692,41 +815,65 @@ static bool emit_fp_fast(struct tr *t, const struct insn *in)
                 slow[n++] = x86_jcc(b, CC_B);
             }
             fp_exp_check(t, X_RAX, dbl, 2, slow, &n);
-        } else {
-            fp_exp_check(t, X_RAX, dbl, op == RV_OP_FDIV && i == 1 ? 2 : 1, slow, &n);
         }
     }
-    /* compute in xmm0 */
-    static const uint8_t sse_op[] = {[RV_OP_FADD - RV_OP_FIRST_FP] = 0x58,
-                                     [RV_OP_FSUB - RV_OP_FIRST_FP] = 0x5c,
-                                     [RV_OP_FMUL - RV_OP_FIRST_FP] = 0x59,
-                                     [RV_OP_FDIV - RV_OP_FIRST_FP] = 0x5e,
-                                     [RV_OP_FSQRT - RV_OP_FIRST_FP] = 0x51};
-    if (op == RV_OP_FMA) {
-        static const uint8_t fma_op[4] = {0xb9, 0xbb, 0xbd, 0xbf}; /* madd msub nmsub nmadd */
-        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs3));
-        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
-        x86_movq_load(b, 2, X_RBP, JIT_FOFF(d->rs2));
-        x86_fma231(b, fma_op[d->sub & 3], dbl, 0, 1, 2);
-    } else if (op == RV_OP_FSQRT) {
-        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs1));
-        x86_sse_arith(b, sse_op[op - RV_OP_FIRST_FP], dbl, 0, 1);
-    } else {
-        x86_movq_load(b, 0, X_RBP, JIT_FOFF(d->rs1));
-        x86_movq_load(b, 1, X_RBP, JIT_FOFF(d->rs2));
-        x86_sse_arith(b, sse_op[op - RV_OP_FIRST_FP], dbl, 0, 1);
-    }
+    x86_test_mi8(b, X_RBP, JIT_HOFF(fflags), 1); /* NX already set? */
+    uint8_t *mx = x86_jcc(b, CC_E);
+    emit_fp_compute(b, d, dbl);
+    uint8_t *resume = b->p;
     x86_movq_to_gpr(b, X_RAX, 0, dbl);
-    if (op != RV_OP_FSQRT) /* a normal result: no overflow, underflow or NaN */
-        fp_exp_check(t, X_RAX, dbl, 2, slow, &n);
+    /* The result: a sum or difference that is neither infinite nor NaN is
+     * exact or merely inexact (tiny sums are exact); a product, quotient
+     * or FMA result must be normal (no overflow, no underflow), zero being
+     * checked again in the cold path below. */
+    uint8_t *not_normal[1];
+    unsigned nn = 0;
+    if (op == RV_OP_FADD || op == RV_OP_FSUB)
+        fp_exp_check(t, X_RAX, dbl, 1, slow, &n);
+    else if (op != RV_OP_FSQRT)
+        fp_exp_check(t, X_RAX, dbl, 2, not_normal, &nn);
+    uint8_t *store = b->p;
     if (!dbl) { /* NaN-box (movd zero-extended it) */
         x86_mov_imm(b, X_RCX, 0xffffffff00000000ULL);
         x86_alu_rr(b, ALU_OR, X_RAX, X_RCX);
     }
     x86_store(b, X_RBP, JIT_FOFF(d->rd), X_RAX);
     uint8_t *done = b->p;
+    {
+        /* cold: NX clear. Host flags from a clean MXCSR: inexact sets NX
+         * (before the result tests: if they fail the exact FPU sets it
+         * too), any other flag needs the exact FPU. */
+        x86_patch_rel32(mx, c->p);
+        x86_ldmxcsr(c, X_RBP, JIT_HOFF(jit_mxcsr));
+        emit_fp_compute(c, d, dbl);
+        x86_stmxcsr(c, X_RBP, JIT_HOFF(jit_mxcsr) + 4);
+        x86_test_mi8(c, X_RBP, JIT_HOFF(jit_mxcsr) + 4, 0x1d); /* IE ZE OE UE */
+        slow[n++] = x86_jcc(c, CC_NE);
+        x86_test_mi8(c, X_RBP, JIT_HOFF(jit_mxcsr) + 4, 0x20); /* PE */
+        x86_jcc_to(c, CC_E, resume);
+        if (t->j->mutate != RV_JIT_MUTATE_FP) { /* negative control: NX forgotten */
+            static const uint8_t or_m8[] = {0x80};        /* or byte [fflags], NX */
+            x86_op_rm(c, false, or_m8, 1, 1, X_RBP, X_NONE, 1, JIT_HOFF(fflags));
+            x86_u8(c, 1);
+        }
+        x86_jmp_to(c, resume);
+    }
+    if (nn) {
+        /* cold: a zero product, quotient or FMA result is exact when a
+         * factor (the dividend) is zero: the exact result is then zero */
+        x86_patch_rel32(not_normal[0], c->p);
+        x86_mov_rr(c, X_RCX, X_RAX);
+        dbl ? x86_alu_rr(c, ALU_ADD, X_RCX, X_RCX) : x86_alu_rr32(c, ALU_ADD, X_RCX, X_RCX);
+        slow[n++] = x86_jcc(c, CC_NE); /* not +-0 */
+        unsigned nf = op == RV_OP_FDIV ? 1 : 2;
+        for (unsigned i = 0; i < nf; i++) {
+            x86_load(c, X_RCX, X_RBP, JIT_FOFF(srcs[i]));
+            dbl ? x86_alu_rr(c, ALU_ADD, X_RCX, X_RCX) : x86_alu_rr32(c, ALU_ADD, X_RCX, X_RCX);
+            x86_jcc_to(c, CC_E, store);
+        }
+        slow[n++] = x86_jmp(c);
+    }
     /* cold: the exact FPU */
-    struct x86_buf *c = &t->c;
     const uint8_t *slot = emit_slot_data(t, d);
     uint8_t *cold = c->p;
     for (unsigned i = 0; i < n; i++)
@@ -772,42 +919,49 @@ static void emit_fallback(struct tr *t, const struct insn *in)
 
 enum { COMMUTATIVE = 1, WORD = 2 };
 
-/* rd = rs1 op rs2 for x86 two-operand ALU ops. */
+/* rd = rs1 op rs2 for x86 two-operand ALU ops; the second operand may
+ * stay in memory. */
 static void emit_alu(struct tr *t, const struct rv_decoded *d, enum x86_alu op, unsigned flags)
 {
     if (!d->rd)
         return;
-    struct x86_buf *b = &t->b;
-    int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX), v = dst(t, d->rd);
-    bool w = !(flags & WORD);
-    if (v == c && v != a) {
-        if (flags & COMMUTATIVE) { /* v op= a */
-            c = a;
-            a = v;
-        } else {
-            x86_mov_rr(b, X_RAX, a);
-            a = v = X_RAX;
-        }
+    unsigned a = d->rs1, c = d->rs2;
+    if ((flags & COMMUTATIVE) && (a == 0 || (t->map[c] >= 0 && t->map[c] == t->map[d->rd] &&
+                                             t->map[a] != t->map[c]))) {
+        unsigned x = a; /* mv-like (x0 first), or rd == rs2: v op= rs1 */
+        a = c;
+        c = x;
     }
-    if (v != a)
-        x86_mov_rr(b, v, a);
-    if (w)
-        x86_alu_rr(b, op, v, c);
-    else
-        x86_alu_rr32(b, op, v, c);
+    int v = dst(t, d->rd);
+    if (c && v != X_RAX && t->map[c] == v && a != c)
+        v = X_RAX; /* rd == rs2, not commutative */
+    get(t, v, a);
+    alu_with(t, op, v, c, !(flags & WORD));
     if (flags & WORD)
-        x86_movsxd(b, v, v);
+        x86_movsxd(&t->b, v, v);
     put(t, d->rd, v);
 }
 
+/* rd = rs1 op imm. */
 static void emit_alu_imm(struct tr *t, const struct rv_decoded *d, enum x86_alu op)
 {
     if (!d->rd)
         return;
-    int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
-    if (v != a)
-        x86_mov_rr(&t->b, v, a);
-    x86_alu_ri(&t->b, op, v, d->imm);
+    struct x86_buf *b = &t->b;
+    if (d->rs1 == 0) { /* li */
+        int64_t k = op == ALU_AND ? 0 : d->imm;
+        int v = dst(t, d->rd);
+        x86_mov_imm(b, v, (uint64_t)k);
+        put(t, d->rd, v);
+        return;
+    }
+    if (d->rd == d->rs1 && t->map[d->rd] < 0) { /* op [x], imm */
+        x86_alu_mi(b, op, X_RBP, JIT_XOFF(d->rd), d->imm);
+        return;
+    }
+    int v = dst(t, d->rd);
+    get(t, v, d->rs1);
+    x86_alu_ri(b, op, v, d->imm);
     put(t, d->rd, v);
 }
 
@@ -815,9 +969,8 @@ static void emit_shift_imm(struct tr *t, const struct rv_decoded *d, enum x86_sh
 {
     if (!d->rd)
         return;
-    int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
-    if (v != a)
-        x86_mov_rr(&t->b, v, a);
+    int v = dst(t, d->rd);
+    get(t, v, d->rs1);
     if (d->imm)
         x86_shift_ri(&t->b, sh, v, (unsigned)d->imm, !word);
     if (word)
@@ -1070,17 +1223,31 @@ static void emit_branch(struct tr *t, const struct insn *in)
     case RV_OP_BLTU: cc = CC_B; break;
     default: cc = CC_AE; break;
     }
-    if (d->rs2 == 0) {
+    if (d->rs2 == 0 && d->rs1 && t->map[d->rs1] < 0) {
+        x86_alu_mi(b, ALU_CMP, X_RBP, JIT_XOFF(d->rs1), 0);
+    } else if (d->rs2 == 0) {
         /* test: the flags of a - 0 (CF = OF = 0), right for all six */
         int a = src(t, d->rs1, X_RCX);
         x86_test_rr(b, a, a);
     } else {
-        int a = src(t, d->rs1, X_RCX), c = src(t, d->rs2, X_RDX);
-        x86_alu_rr(b, ALU_CMP, a, c);
+        int a = src(t, d->rs1, X_RCX);
+        alu_with(t, ALU_CMP, a, d->rs2, true);
     }
     int64_t target = (int64_t)in->off + d->imm;
-    if (t->self_loop && target == t->start) {
-        /* Hot loop: stay on the taken side. */
+    int m = t->internal ? target_index(t, target) : -1;
+    if (m > (int)t->k) {
+        /* Forward inside the block: move r15's origin only if taken. */
+        unsigned skipped = (unsigned)m - (t->k + 1);
+        if (skipped) {
+            x86_lea(b, X_RAX, X_R15, X_NONE, 1, (int32_t)skipped);
+            x86_cmov(b, cc, X_R15, X_RAX);
+        }
+        t->fix[t->nfix].site = x86_jcc(b, cc);
+        t->fix[t->nfix++].to = (uint16_t)m;
+        return;
+    }
+    if (m >= 0) {
+        /* A loop: stay on the taken side. */
         uint8_t *not_taken = x86_jcc(b, (enum x86_cc)(cc ^ 1));
         emit_exit_to(t, b, target);
         x86_patch_rel32(not_taken, b->p);
@@ -1162,14 +1329,22 @@ static void emit_insn(struct tr *t, const struct insn *in)
     case RV_OP_FSD: emit_fstore(t, in, 8); break;
 
     case RV_OP_ADDI:
-        if (d->rd) {
-            int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
-            if (a == v && d->imm == 0)
-                ;
-            else if (d->imm == 0)
-                x86_mov_rr(b, v, a);
-            else
-                x86_lea(b, v, a, X_NONE, 1, d->imm);
+        if (!d->rd)
+            break;
+        if (d->rs1 && d->rd == d->rs1 && t->map[d->rd] < 0) {
+            if (d->imm)
+                x86_alu_mi(b, ALU_ADD, X_RBP, JIT_XOFF(d->rd), d->imm);
+        } else {
+            int v = dst(t, d->rd);
+            if (d->rs1 == 0)
+                x86_mov_imm(b, v, (uint64_t)(int64_t)d->imm);
+            else if (t->map[d->rs1] >= 0 && d->imm)
+                x86_lea(b, v, t->map[d->rs1], X_NONE, 1, d->imm);
+            else {
+                get(t, v, d->rs1);
+                if (d->imm)
+                    x86_alu_ri(b, ALU_ADD, v, d->imm);
+            }
             put(t, d->rd, v);
         }
         break;
@@ -1199,9 +1374,18 @@ static void emit_insn(struct tr *t, const struct insn *in)
 
     case RV_OP_ADDIW:
         if (d->rd) {
-            int a = src(t, d->rs1, X_RCX), v = dst(t, d->rd);
-            x86_lea(b, v, a, X_NONE, 1, d->imm);
-            x86_movsxd(b, v, v);
+            int v = dst(t, d->rd);
+            if (d->rs1 == 0)
+                x86_mov_imm(b, v, (uint64_t)(int64_t)d->imm);
+            else if (d->imm == 0 && t->map[d->rs1] < 0)
+                x86_load_ext(b, v, X_RBP, X_NONE, JIT_XOFF(d->rs1), 4, true);
+            else if (d->imm == 0)
+                x86_movsxd(b, v, t->map[d->rs1]);
+            else {
+                get(t, v, d->rs1);
+                x86_alu_ri32(b, ALU_ADD, v, d->imm);
+                x86_movsxd(b, v, v);
+            }
             put(t, d->rd, v);
         }
         break;
@@ -1363,9 +1547,17 @@ struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
         emit_crossing(&t);
     } else {
         reload(&t, &t.b, t.load_at_entry);
-        t.loop_head = t.b.p;
-        for (t.k = 0; t.k < t.n; t.k++)
+        for (t.k = 0; t.k < t.n; t.k++) {
+            if (t.target[t.k]) {
+                t.label[t.k] = t.b.p;
+                for (unsigned i = 0; i < t.nfix; i++)
+                    if (t.fix[i].to == t.k)
+                        x86_patch_rel32(t.fix[i].site, t.b.p);
+                /* paths merge here: what this pass tested may not hold */
+                t.fs_checked = t.fs_dirtied = false;
+            }
             emit_insn(&t, &t.in[t.k]);
+        }
         const struct insn *last = &t.in[t.n - 1];
         if (!(last->native && ends_block(last->d.op))) {
             /* Fell off the end (length limit, page end, or after a

@@ -280,6 +280,13 @@ static inline void x86_alu_rm(struct x86_buf *b, enum x86_alu alu, int dst, int 
     x86_op_rm(b, true, &op, 1, dst, base, index, scale, disp);
 }
 
+static inline void x86_alu_rm32(struct x86_buf *b, enum x86_alu alu, int dst, int base, int index,
+                                int scale, int32_t disp)
+{
+    uint8_t op = (uint8_t)(alu << 3 | 3);
+    x86_op_rm(b, false, &op, 1, dst, base, index, scale, disp);
+}
+
 /* alu [base + disp], imm */
 static inline void x86_alu_mi(struct x86_buf *b, enum x86_alu alu, int base, int32_t disp,
                               int32_t imm)
@@ -535,6 +542,19 @@ static inline void x86_mfence(struct x86_buf *b)
 /* ---- SSE scalar floating point (xmm registers 0-15) ---- */
 
 /* prefix 0F op xmm, [base + disp] / the reverse, with REX.W when w. */
+/* ldmxcsr / stmxcsr [base + disp] */
+static inline void x86_ldmxcsr(struct x86_buf *b, int base, int32_t disp)
+{
+    static const uint8_t op[] = {0x0f, 0xae};
+    x86_op_rm(b, false, op, 2, 2, base, X_NONE, 1, disp);
+}
+
+static inline void x86_stmxcsr(struct x86_buf *b, int base, int32_t disp)
+{
+    static const uint8_t op[] = {0x0f, 0xae};
+    x86_op_rm(b, false, op, 2, 3, base, X_NONE, 1, disp);
+}
+
 static inline void x86_sse_rm(struct x86_buf *b, uint8_t prefix, uint8_t op, bool w, int xmm,
                               int base, int32_t disp)
 {
