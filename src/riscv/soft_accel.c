@@ -25,7 +25,9 @@ struct soft_accel {
 /* QEMU's default code cache is much larger; ours is per hart and costs
  * only address space until code fills it. */
 #define DEFAULT_TB_SIZE_MIB 128
-#define JIT_DEFAULT false
+/* Translated code on hosts with a code generator (x86-64); the
+ * interpreter elsewhere and with jit=off. */
+#define JIT_DEFAULT true
 
 /* jit=on|off, tb-size=MiB, perfmap=on|off */
 static int parse_props(const char *props, struct rv_jit_config *jc)
@@ -127,10 +129,11 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
     if (cfg->verbose) {
         if (jc.enabled)
             fprintf(stderr, "vm: soft: engine: JIT (RISC-V -> x86-64 translated code, %zu MiB "
-                    "code cache per hart)\n", jc.cache_size >> 20);
+                    "code cache per hart; -accel tcg,jit=off for the interpreter)\n",
+                    jc.cache_size >> 20);
         else
             fprintf(stderr, "vm: soft: engine: interpreter%s\n",
-                    rv_jit_host_supported() ? " (the JIT: -accel tcg,jit=on)" : "");
+                    rv_jit_host_supported() ? " (-accel tcg,jit=off)" : " (no JIT for this host)");
     }
     return 0;
 }

@@ -1,6 +1,6 @@
 /* Self-modifying code (Ziccid) and the JIT's other promises, on both
- * engines (this file runs once with the interpreter and once with
- * VM_TEST_ACCEL=tcg,jit=on): stores into code reach instruction fetch
+ * engines (this file runs once with the default engine and once with
+ * the other, through VM_TEST_ACCEL: tests/CMakeLists.txt): stores into code reach instruction fetch
  * without FENCE.I, from the same page or another, from another hart or
  * from a device (a non-hart write); stores next to code do not throw the
  * code away; two address spaces mapping one virtual address to different
