@@ -8,7 +8,7 @@ packages=(
     libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev libjson-c-dev libcapstone-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
     qemu-system-misc qemu-user
-    valgrind device-tree-compiler gdb-multiarch python3
+    valgrind device-tree-compiler gdb-multiarch python3 man-db groff-base
     cpio gzip xz-utils zstd e2fsprogs ca-certificates
     python3 openssh-client iperf3
 )

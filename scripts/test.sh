@@ -42,12 +42,12 @@ run_variant() {
     local name=$1 dir=build/test-$1 sanitize="" type=RelWithDebInfo label=() cc=${CC:-cc} extra=()
     case $name in
         release) extra=(-DVM_SYSTEM_TESTS=ON) ;;
-        asan) sanitize="address,undefined" type=Debug ;;
-        tsan) sanitize="thread" label=(-L concurrency) ;;
-        o3) type=Release ;;
+        asan) sanitize="address,undefined" type=Debug extra=(-DVM_SHARED=OFF) ;;
+        tsan) sanitize="thread" label=(-L concurrency) extra=(-DVM_SHARED=OFF) ;;
+        o3) type=Release extra=(-DVM_SHARED=OFF) ;;
         clang) cc=clang ;;
         fuzz) cc=clang sanitize="address,undefined" label=(-L fuzz)
-              extra=(-DVM_FUZZ=ON -DVM_FUZZ_SECONDS="${VM_FUZZ_SECONDS:-30}") ;;
+              extra=(-DVM_FUZZ=ON -DVM_FUZZ_SECONDS="${VM_FUZZ_SECONDS:-30}" -DVM_SHARED=OFF) ;;
         *) echo "unknown variant $name" >&2; return 2 ;;
     esac
     echo "=== $name build ==="

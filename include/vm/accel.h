@@ -50,7 +50,11 @@ const struct vm_reg_desc *vm_reg_map_find_number(const struct vm_reg_map *map, u
 
 enum vm_exit_kind {
     VM_EXIT_NONE = 0,
-    VM_EXIT_MMIO,     /* an access the backend could not complete itself */
+    /* An access the backend could not complete itself (KVM's MMIO, the
+     * soft hart's exit regions: vm_mem_add_mmio_exit). The runner serves
+     * it and calls vm_vcpu_run again with the same struct, u.mmio.data
+     * holding a load's value: the instruction then completes. */
+    VM_EXIT_MMIO,
     VM_EXIT_IO,       /* port I/O (x86) */
     VM_EXIT_HALT,     /* WFI/HLT and the backend was asked not to sleep */
     VM_EXIT_SHUTDOWN, /* the guest asked for power-off or reset */

@@ -41,6 +41,12 @@ int vm_mem_add_ram(struct vm_mem *mem, uint64_t base, uint64_t size, const char 
 int vm_mem_add_mmio(struct vm_mem *mem, uint64_t base, uint64_t size,
                     const struct vm_mmio_ops *ops, void *opaque, const char *name);
 
+/* An MMIO region the embedder serves from its run loop (as KVM's MMIO
+ * exits): a vCPU's load or store there ends vm_vcpu_run() with
+ * VM_EXIT_MMIO (vm/accel.h says how to complete it). Other accesses
+ * (vm_mem_load/store, device DMA, debuggers) fail there with -VM_EFAULT. */
+int vm_mem_add_mmio_exit(struct vm_mem *mem, uint64_t base, uint64_t size, const char *name);
+
 /* The region containing pa, or NULL. Binary search with a last-hit shortcut. */
 const struct vm_mem_region *vm_mem_find(struct vm_mem *mem, uint64_t pa);
 /* Host pointer for [pa, pa+len) if it lies inside one RAM region, else NULL. */

@@ -38,6 +38,10 @@ enum vm_fault {
      * matched the access before it happened (vm_mmu_set_trigger_watches);
      * vm_mmu_trigger_hit() says which. */
     VM_FAULT_TRIGGER = 65,
+    /* Nor this: the access goes to an exit region (vm_mem_add_mmio_exit);
+     * vm_mmu_mmio_exit() describes it. The CPU leaves the instruction
+     * undone and exits to its runner (VM_EXIT_MMIO). */
+    VM_FAULT_MMIO_EXIT = 66,
 };
 
 /* How the levels are used (docs/MMU.md):
@@ -277,6 +281,13 @@ enum vm_fault vm_mmu_check_triggers(struct vm_mmu_hart *h, uint64_t va, unsigned
 /* A debugger's look-up of one data address as privilege priv (the hart's
  * satp, SUM and MXR otherwise): like vm_mmu_translate_batch, no effects. */
 struct vm_mmu_result vm_mmu_translate_as(struct vm_mmu_hart *h, uint64_t va, enum vm_priv priv);
+
+/* The access that last gave VM_FAULT_MMIO_EXIT: false if none. */
+bool vm_mmu_mmio_exit(const struct vm_mmu_hart *h, uint64_t *pa, unsigned *size, bool *write,
+                      uint64_t *data);
+/* The runner has served it: when the instruction runs again, that same
+ * access completes (a load with value, a store as written). */
+void vm_mmu_mmio_complete(struct vm_mmu_hart *h, uint64_t value);
 
 void vm_mmu_get_stats(const struct vm_mmu_hart *h, struct vm_mmu_stats *out);
 /* The parts of the hierarchy in use now and what the adaptive policy is

@@ -119,6 +119,13 @@ int vm_mem_add_mmio(struct vm_mem *mem, uint64_t base, uint64_t size,
     return add_region(mem, &r);
 }
 
+int vm_mem_add_mmio_exit(struct vm_mem *mem, uint64_t base, uint64_t size, const char *name)
+{
+    struct vm_mem_region r = {.base = base, .size = size}; /* no host, no ops */
+    set_name(&r, name);
+    return add_region(mem, &r);
+}
+
 unsigned vm_mem_region_count(const struct vm_mem *mem)
 {
     return mem->count;
@@ -180,6 +187,8 @@ static int access_one(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t *
         }
         return 0;
     }
+    if (!r->ops)
+        return -VM_EFAULT; /* an exit region: only a vCPU's run loop serves it */
     if (write)
         return r->ops->write(r->opaque, off, size, *value) < 0 ? -VM_EFAULT : 0;
     uint64_t v = 0;

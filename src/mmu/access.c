@@ -60,6 +60,50 @@ static void code_written(struct vm_mmu_hart *h, uint64_t pa, unsigned size)
     mmu->code_hook(mmu->code_opaque, pa, size);
 }
 
+/* An access to an exit region: the value its runner gave (the same access
+ * again, after vm_mmu_mmio_complete), or VM_FAULT_MMIO_EXIT with the access
+ * described. Other regions: VM_FAULT_NONE with *served false. */
+static enum vm_fault mmio_exit(struct vm_mmu_hart *h, const struct part *p, bool write,
+                               uint64_t *value, bool *served)
+{
+    const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, p->pa);
+    *served = r && !r->host && !r->ops;
+    if (!*served)
+        return VM_FAULT_NONE;
+    if (h->mmio.done && h->mmio.pa == p->pa && h->mmio.size == p->size &&
+        h->mmio.write == write) {
+        h->mmio.done = false;
+        if (!write)
+            *value = h->mmio.value;
+        return VM_FAULT_NONE;
+    }
+    h->mmio.done = false;
+    h->mmio.exited = true;
+    h->mmio.pa = p->pa;
+    h->mmio.size = p->size;
+    h->mmio.write = write;
+    h->mmio.data = !write ? 0 : p->size == 8 ? *value : *value & ((1ULL << (8 * p->size)) - 1);
+    return VM_FAULT_MMIO_EXIT;
+}
+
+bool vm_mmu_mmio_exit(const struct vm_mmu_hart *h, uint64_t *pa, unsigned *size, bool *write,
+                      uint64_t *data)
+{
+    if (!h->mmio.exited)
+        return false;
+    *pa = h->mmio.pa, *size = h->mmio.size, *write = h->mmio.write, *data = h->mmio.data;
+    return true;
+}
+
+void vm_mmu_mmio_complete(struct vm_mmu_hart *h, uint64_t value)
+{
+    if (!h->mmio.exited)
+        return;
+    h->mmio.exited = false;
+    h->mmio.done = true;
+    h->mmio.value = h->mmio.size == 8 ? value : value & ((1ULL << (8 * h->mmio.size)) - 1);
+}
+
 enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uint64_t *value,
                           uint64_t *tval)
 {
@@ -81,10 +125,14 @@ enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uin
     for (unsigned i = 0; i < n; i++) {
         struct part *p = &parts[i];
         uint64_t pv;
+        bool served = false;
         if (p->host) {
             pv = 0;
             memcpy(&pv, p->host, p->size);
-        } else if (vm_mem_load(h->mmu->mem, p->pa, p->size, &pv) < 0) {
+        } else if (n == 1 && (f = mmio_exit(h, p, false, &pv, &served)) != VM_FAULT_NONE) {
+            *tval = p->va;
+            return f;
+        } else if (!served && vm_mem_load(h->mmu->mem, p->pa, p->size, &pv) < 0) {
             *tval = p->va;
             return VM_FAULT_LOAD_ACCESS;
         }
@@ -145,9 +193,17 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
             vm_mem_mark_dirty(r, p->pa);
             if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
                 code_written(h, p->pa, p->size);
-        } else if (vm_mem_store(h->mmu->mem, p->pa, p->size, v) < 0) {
-            *tval = p->va;
-            return VM_FAULT_STORE_ACCESS;
+        } else {
+            bool served = false;
+            uint64_t sv = v;
+            if (n == 1 && (f = mmio_exit(h, p, true, &sv, &served)) != VM_FAULT_NONE) {
+                *tval = p->va;
+                return f;
+            }
+            if (!served && vm_mem_store(h->mmu->mem, p->pa, p->size, v) < 0) {
+                *tval = p->va;
+                return VM_FAULT_STORE_ACCESS;
+            }
         }
         v = p->size == 8 ? 0 : v >> (8 * p->size);
     }

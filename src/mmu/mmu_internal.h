@@ -232,6 +232,14 @@ struct vm_mmu_hart {
 
     struct vm_mmu *mmu;
     unsigned id;
+    /* An access to an exit region (vm_mem_add_mmio_exit): described for the
+     * runner, then completed when the instruction runs again. */
+    struct {
+        bool exited, done;
+        uint64_t pa, data, value;
+        unsigned size;
+        bool write;
+    } mmio;
     uint64_t satp;
     enum vm_priv priv;
     uint64_t mstatus;

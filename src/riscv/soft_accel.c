@@ -185,7 +185,16 @@ static void soft_vcpu_fini(struct vm_vcpu *vcpu)
 
 static int soft_run(struct vm_vcpu *vcpu, struct vm_exit *exit)
 {
-    return rv_hart_run(vm_vcpu_priv(vcpu), exit);
+    struct rv_hart *h = vm_vcpu_priv(vcpu);
+    uint64_t pa, data;
+    unsigned size;
+    bool write;
+    /* The runner served an MMIO exit: the access completes when the
+     * instruction runs again (a load gets exit->u.mmio.data). */
+    if (exit->kind == VM_EXIT_MMIO && vm_mmu_mmio_exit(h->mmu, &pa, &size, &write, &data) &&
+        exit->u.mmio.addr == pa)
+        vm_mmu_mmio_complete(h->mmu, exit->u.mmio.data);
+    return rv_hart_run(h, exit);
 }
 
 static void soft_kick(struct vm_vcpu *vcpu)

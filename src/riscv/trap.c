@@ -143,6 +143,15 @@ void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
         rv_trig_data_fire(h, tval);
         return;
     }
+    if (cause == VM_FAULT_MMIO_EXIT) { /* the runner serves it; the instruction waits undone */
+        struct vm_exit *e = &h->pending_exit;
+        memset(e, 0, sizeof(*e));
+        e->kind = VM_EXIT_MMIO;
+        vm_mmu_mmio_exit(h->mmu, &e->u.mmio.addr, &e->u.mmio.size, &e->u.mmio.is_write,
+                         &e->u.mmio.data);
+        h->events |= RV_EV_EXIT;
+        return;
+    }
     check_storm(h, cause, tval);
     take_trap(h, cause, tval);
 }

@@ -143,6 +143,12 @@ int vm_cli_parse(struct vm_cli *cli, int argc, char **argv);
 int vm_cli_check_machine(const struct vm_cli *cli);
 /* The flags' help, grouped (`vm help run`). */
 void vm_cli_print_flags(FILE *f);
+/* Each flag in help order, a group title (".SS title") before each group;
+ * machines: "virt, spike" for a flag only some machines take, else "". */
+void vm_cli_visit_flags(FILE *f, void (*fn)(FILE *f, const struct vm_cli_flag *fl,
+                                            const char *machines));
+/* man.c: `vm help --man`, the manual page. */
+void vm_cli_print_man(FILE *f);
 
 /* "vm: <message>\n" on stderr; returns status (VM_EXIT_USAGE, VM_EXIT_BAD). */
 int vm_cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

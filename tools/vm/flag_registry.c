@@ -175,6 +175,27 @@ void vm_cli_print_flags(FILE *f)
     }
 }
 
+void vm_cli_visit_flags(FILE *f, void (*fn)(FILE *f, const struct vm_cli_flag *fl,
+                                            const char *machines))
+{
+    for (unsigned g = 0; g < VM_CLI_NR_GROUPS; g++) {
+        bool any = false;
+        for (unsigned i = 0; i < nr_flags; i++) {
+            const struct vm_cli_flag *fl = table[i].flag;
+            if (fl->group != g)
+                continue;
+            if (!any)
+                fprintf(f, ".SS %c%s\n", group_titles[g][0] - ('a' <= group_titles[g][0] &&
+                        group_titles[g][0] <= 'z' ? 32 : 0), group_titles[g] + 1);
+            any = true;
+            char names[64] = "";
+            if (fl->machines)
+                vm_cli_machine_names(fl->machines, names, sizeof(names));
+            fn(f, fl, names);
+        }
+    }
+}
+
 struct vm_cli_kept {
     struct vm_opts opts;
     struct vm_cli_kept *next;

@@ -44,6 +44,10 @@ void vm_cli_print_run_help(FILE *f)
 
 static int help(int argc, char **argv)
 {
+    if (argc >= 1 && !strcmp(argv[0], "--man")) {
+        vm_cli_print_man(stdout);
+        return 0;
+    }
     if (argc >= 1 && !strcmp(argv[0], "run")) {
         vm_cli_print_run_help(stdout);
         return 0;
