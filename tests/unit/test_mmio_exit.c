@@ -19,7 +19,7 @@
 #define RAM 0x80000000ULL
 #define DEV 0x10000000ULL
 
-static void exits(void **state)
+static void exits_on(const char *accel_name)
 {
     struct vm_mem *mem = vm_mem_create();
     assert_int_equal(vm_mem_add_ram(mem, RAM, 0x10000, "ram"), 0);
@@ -40,7 +40,7 @@ static void exits(void **state)
     struct vm_accel *accel;
     struct vm_vcpu *vcpu;
     struct vm_vcpu_options opt = {.id = 0, .max_insns = 1000};
-    assert_int_equal(vm_accel_create("soft", &ac, false, &accel), 0);
+    assert_int_equal(vm_accel_create(accel_name, &ac, false, &accel), 0);
     assert_int_equal(vm_vcpu_create(accel, &opt, &vcpu), 0);
     struct vm_riscv_core_regs r;
     assert_int_equal(vm_vcpu_get_regs(vcpu, VM_REGSET_CORE, &r), 0);
@@ -89,8 +89,19 @@ static void exits(void **state)
     vm_mem_destroy(mem);
 }
 
+/* The interpreter, and the JIT (its generic path must end the same way). */
+static void interpreter(void **state)
+{
+    exits_on("soft");
+}
+
+static void jit(void **state)
+{
+    exits_on("soft,jit=on");
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(exits)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(interpreter), cmocka_unit_test(jit)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
