@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -206,7 +207,8 @@ static void sock_destroy(struct vm_chardev *base)
     vm_event_loop_call(s->cfg.loop, call_disconnect, s);
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
-        if (s->cfg.server && s->path[0])
+        struct stat st;
+        if (s->cfg.server && s->path[0] && lstat(s->path, &st) == 0 && S_ISSOCK(st.st_mode))
             unlink(s->path);
     }
     pthread_mutex_destroy(&s->out_lock);
@@ -302,8 +304,9 @@ static int start(struct chardev_socket *s)
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (cfg->path)
-        unlink(cfg->path); /* a stale socket from an earlier run, as QEMU */
+    struct stat st;
+    if (cfg->path && lstat(cfg->path, &st) == 0 && S_ISSOCK(st.st_mode))
+        unlink(cfg->path); /* a stale socket from an earlier run; nothing else is removed */
     if (bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, 1) < 0) {
         rc = vm_error(VM_EIO, "%s: cannot listen on %s: %s", cfg->label, s->desc,
                       strerror(errno));
