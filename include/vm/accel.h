@@ -144,6 +144,10 @@ struct vm_accel_config {
     enum vm_arch arch;   /* guest architecture */
     struct vm_mem *mem;  /* guest physical memory (RAM + MMIO) */
     unsigned nr_vcpus;
+    /* RISC-V: the board's mtime offset (mtime = the timebase + *time_offset,
+     * read atomically), which the time CSR and Sstc's stimecmp follow, so
+     * that a guest write to the CLINT's mtime moves them too. NULL: 0. */
+    const uint64_t *riscv_time_offset;
     /* Set by vm_accel_create, not by boards: the backend's properties
      * (QEMU's -accel NAME,PROP=VALUE,... after the name; "" for none) and
      * whether to explain choices on stderr. */

@@ -27,6 +27,7 @@ struct vm_mem_region {
     const struct vm_mmio_ops *ops;  /* MMIO only */
     void *opaque;                   /* MMIO only */
     uint64_t *dirty;                /* RAM: one bit per 4 KiB page, or NULL */
+    bool readonly;                  /* ROM: CPU and device stores are ignored */
     char name[32];
 };
 
@@ -40,6 +41,10 @@ void vm_mem_destroy(struct vm_mem *mem);
 int vm_mem_add_ram(struct vm_mem *mem, uint64_t base, uint64_t size, const char *name);
 int vm_mem_add_mmio(struct vm_mem *mem, uint64_t base, uint64_t size,
                     const struct vm_mmio_ops *ops, void *opaque, const char *name);
+/* A ROM: RAM that guest stores leave unchanged (ignored, as QEMU's ROMs:
+ * no fault; an AMO reads the old value and its write is dropped). The board
+ * fills it through vm_mem_ram_ptr() or vm_mem_write() (loaders write ROM). */
+int vm_mem_add_rom(struct vm_mem *mem, uint64_t base, uint64_t size, const char *name);
 
 /* An MMIO region the embedder serves from its run loop (as KVM's MMIO
  * exits): a vCPU's load or store there ends vm_vcpu_run() with
@@ -55,7 +60,8 @@ unsigned vm_mem_region_count(const struct vm_mem *mem);
 const struct vm_mem_region *vm_mem_region_at(const struct vm_mem *mem, unsigned index);
 
 /* One little-endian access of 1/2/4/8 bytes, to RAM or MMIO. An access that
- * straddles two regions is split into bytes. Returns 0 or -VM_EFAULT. */
+ * straddles two regions is split into bytes. Returns 0 or -VM_EFAULT. A
+ * store to ROM is ignored (returns 0). */
 int vm_mem_load(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t *value);
 int vm_mem_store(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t value);
 

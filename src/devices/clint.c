@@ -17,7 +17,8 @@ struct vm_clint {
     bool stop;
 
     unsigned nr_harts;
-    uint64_t mtime_offset; /* mtime - timebase; atomic: read without the lock */
+    uint64_t *mtime_offset; /* mtime - timebase; atomic: read without the lock */
+    uint64_t own_offset;    /* *mtime_offset when the board has none */
     uint64_t *mtimecmp;
     uint32_t *msip;
     bool *mtip_level;
@@ -26,7 +27,7 @@ struct vm_clint {
 
 static uint64_t mtime_at(const struct vm_clint *c, uint64_t timebase)
 {
-    return timebase + __atomic_load_n(&c->mtime_offset, __ATOMIC_RELAXED);
+    return timebase + __atomic_load_n(c->mtime_offset, __ATOMIC_RELAXED);
 }
 
 uint64_t vm_clint_mtime(struct vm_clint *c)
@@ -154,7 +155,7 @@ static int clint_write(void *opaque, uint64_t off, unsigned size, uint64_t value
         if (hart == c->nr_harts) {
             uint64_t tb = vm_timebase_now();
             uint64_t mtime = merge(mtime_at(c, tb), shift, size, value);
-            __atomic_store_n(&c->mtime_offset, mtime - tb, __ATOMIC_RELAXED);
+            __atomic_store_n(c->mtime_offset, mtime - tb, __ATOMIC_RELAXED);
         } else {
             c->mtimecmp[hart] = merge(c->mtimecmp[hart], shift, size, value);
         }
@@ -180,7 +181,7 @@ static void clint_free(struct vm_clint *c)
 
 struct vm_clint *vm_clint_create(struct vm_mem *mem, uint64_t base, unsigned nr_harts,
                                  const struct vm_irq_line *msip,
-                                 const struct vm_irq_line *mtip)
+                                 const struct vm_irq_line *mtip, uint64_t *mtime_offset)
 {
     if (nr_harts == 0 || nr_harts > CLINT_MAX_HARTS) {
         vm_error(VM_EINVAL, "clint: %u harts (1 to %u supported)", nr_harts, CLINT_MAX_HARTS);
@@ -198,6 +199,7 @@ struct vm_clint *vm_clint_create(struct vm_mem *mem, uint64_t base, unsigned nr_
     pthread_cond_init(&c->wake, &attr);
     pthread_condattr_destroy(&attr);
     c->nr_harts = nr_harts;
+    c->mtime_offset = mtime_offset ? mtime_offset : &c->own_offset;
     c->mtimecmp = malloc(nr_harts * sizeof(*c->mtimecmp));
     c->msip = calloc(nr_harts, sizeof(*c->msip));
     c->mtip_level = calloc(nr_harts, sizeof(*c->mtip_level));

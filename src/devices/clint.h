@@ -23,10 +23,13 @@
 
 struct vm_clint;
 
-/* msip[] and mtip[] hold nr_harts lines each (copied; either may be NULL). */
+/* msip[] and mtip[] hold nr_harts lines each (copied; either may be NULL).
+ * mtime_offset: where mtime's distance from the timebase lives (mtime =
+ * timebase + *mtime_offset, relaxed atomics), owned by the board and given
+ * to the harts too (their time CSR is mtime's shadow); NULL: the CLINT's own. */
 struct vm_clint *vm_clint_create(struct vm_mem *mem, uint64_t base, unsigned nr_harts,
                                  const struct vm_irq_line *msip,
-                                 const struct vm_irq_line *mtip);
+                                 const struct vm_irq_line *mtip, uint64_t *mtime_offset);
 /* Stops and joins the timer thread. The MMIO region stays in mem: destroy
  * only when no hart runs any more. */
 void vm_clint_destroy(struct vm_clint *c);

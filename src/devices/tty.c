@@ -10,13 +10,22 @@
 
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_fd = -1; /* >= 0 while in raw mode */
-static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV,
-                                    SIGBUS, SIGFPE, SIGILL, SIGABRT};
+/* Every signal whose default action ends the process (and a few that are
+ * usually handled): the terminal must be restored on each of them. */
+static const int fatal_signals[] = {SIGINT,  SIGTERM, SIGHUP,    SIGQUIT,   SIGSEGV, SIGBUS,
+                                    SIGFPE,  SIGILL,  SIGABRT,   SIGPIPE,   SIGUSR1, SIGUSR2,
+                                    SIGALRM, SIGTRAP, SIGVTALRM, SIGPROF,   SIGXCPU, SIGXFSZ,
+                                    SIGSYS,  SIGPWR,  SIGSTKFLT, SIGIO};
 #define NR_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
 static struct sigaction old_actions[NR_FATAL];
 static pthread_mutex_t tty_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void restore_now(void)
+{
+    vm_tty_restore_now();
+}
+
+void vm_tty_restore_now(void)
 {
     int fd = tty_fd;
     if (fd >= 0) {
@@ -54,8 +63,13 @@ bool vm_tty_make_raw(int fd, bool signals)
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = fatal_signal_handler;
         sigemptyset(&sa.sa_mask);
-        for (unsigned i = 0; i < NR_FATAL; i++)
-            sigaction(fatal_signals[i], &sa, &old_actions[i]);
+        for (unsigned i = 0; i < NR_FATAL; i++) {
+            /* A signal ignored when vm started (`vm ... &` in a script
+             * ignores SIGINT and SIGQUIT, nohup SIGHUP) stays ignored. */
+            if (sigaction(fatal_signals[i], NULL, &old_actions[i]) == 0 &&
+                old_actions[i].sa_handler != SIG_IGN)
+                sigaction(fatal_signals[i], &sa, NULL);
+        }
     }
     struct termios t = saved_tty;
     t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);

@@ -1,8 +1,9 @@
 /* The host terminal in raw mode, restored on every way out: at exit(), on
- * destroy, and on the fatal signals SIGINT, SIGTERM, SIGHUP, SIGQUIT,
- * SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT (the handler restores the
- * terminal, then re-raises with the previous action). One terminal per
- * process. */
+ * destroy, and on every signal whose default action ends the process
+ * (INT, TERM, HUP, QUIT, PIPE, USR1, USR2, ALRM, SEGV, ABRT, ...: the
+ * handler restores the terminal, then re-raises with the previous action).
+ * A signal that was ignored when the terminal was made raw stays ignored.
+ * One terminal per process. */
 #ifndef VM_DEVICES_TTY_H
 #define VM_DEVICES_TTY_H
 
@@ -16,5 +17,8 @@
 bool vm_tty_make_raw(int fd, bool signals);
 /* Restore fd if vm_tty_make_raw made it raw. */
 void vm_tty_restore(int fd);
+/* Restore the raw terminal, if any, now: async-signal-safe, for handlers
+ * that end the process (the sandbox's SIGSYS). */
+void vm_tty_restore_now(void);
 
 #endif

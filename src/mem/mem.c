@@ -109,6 +109,15 @@ int vm_mem_add_ram(struct vm_mem *mem, uint64_t base, uint64_t size, const char 
     return rc;
 }
 
+int vm_mem_add_rom(struct vm_mem *mem, uint64_t base, uint64_t size, const char *name)
+{
+    int rc = vm_mem_add_ram(mem, base, size, name);
+    if (rc < 0)
+        return rc;
+    ((struct vm_mem_region *)vm_mem_find(mem, base))->readonly = true;
+    return 0;
+}
+
 int vm_mem_add_mmio(struct vm_mem *mem, uint64_t base, uint64_t size,
                     const struct vm_mmio_ops *ops, void *opaque, const char *name)
 {
@@ -178,6 +187,8 @@ static int access_one(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t *
         return -VM_EFAULT;
     uint64_t off = pa - r->base;
     if (r->host) {
+        if (write && r->readonly)
+            return 0; /* ROM: the store is dropped */
         if (write) {
             vm_st_le(r->host + off, size, *value);
             vm_mem_mark_dirty(r, pa);

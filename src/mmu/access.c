@@ -226,8 +226,14 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
     f = translate_part(h, va, size, acc, p);
     if (f != VM_FAULT_NONE)
         return f;
-    if (!p->host) /* atomics need RAM */
-        return mmu_access_fault(acc);
+    if (!p->host) { /* atomics need RAM; on ROM they work on a copy, dropped */
+        const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, p->pa);
+        if (!r || !r->readonly || size > sizeof(h->rom_scratch))
+            return mmu_access_fault(acc);
+        memcpy(h->rom_scratch, r->host + (p->pa - r->base), size);
+        p->host = h->rom_scratch;
+        return mmu_watch_check(h, va, size, kinds, tval);
+    }
     if ((f = mmu_watch_check(h, va, size, kinds, tval)) != VM_FAULT_NONE)
         return f;
     if (acc == VM_ACCESS_STORE) {

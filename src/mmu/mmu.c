@@ -283,6 +283,8 @@ static uint8_t *fill_l1(struct vm_mmu_hart *h, uint64_t va, enum vm_access acc,
         }
         return NULL;
     }
+    if (acc == VM_ACCESS_STORE && r->readonly)
+        return NULL; /* ROM: stores go to vm_mem_store, which drops them */
     uint8_t *host = r->host + (pa_page - r->base);
     if (!fill)
         return host;

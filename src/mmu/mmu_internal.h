@@ -270,6 +270,8 @@ struct vm_mmu_hart {
     /* The guest's load/store triggers (watch.c); ntrig is 0 when none. */
     unsigned ntrig, trig_hit;
     struct vm_mmu_watch trig[VM_MMU_MAX_TRIGGER_WATCH];
+    /* An atomic or cbo.zero on ROM works on this copy, so its write is dropped. */
+    _Alignas(64) uint8_t rom_scratch[64];
 };
 
 /* L1 (tlb_l1.c) */

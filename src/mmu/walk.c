@@ -137,7 +137,8 @@ restart:;
             p = pte_ptr(h, base + idx * 8, VM_ACCESS_STORE);
             if (!p)
                 return mmu_access_fault(wc->acc);
-            if (!wc->dry_run) {
+            const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, base + idx * 8);
+            if (!wc->dry_run && !r->readonly) { /* a PTE in ROM: the update is dropped */
                 if (!__atomic_compare_exchange_n(p, &pte, want, false, __ATOMIC_ACQ_REL,
                                                  __ATOMIC_ACQUIRE))
                     goto restart; /* the PTE changed under us: walk again */

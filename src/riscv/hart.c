@@ -31,10 +31,16 @@ void rv_platform_fini(struct rv_platform *plat)
     rv_code_map_fini(&plat->code);
 }
 
+/* time - the timebase: the CLINT's mtime offset (guests may write mtime). */
+static uint64_t time_offset(const struct rv_hart *h)
+{
+    const uint64_t *off = h->plat->time_offset;
+    return off ? __atomic_load_n(off, __ATOMIC_RELAXED) : 0;
+}
+
 uint64_t rv_time(const struct rv_hart *h)
 {
-    (void)h;
-    return vm_timebase_now(); /* the machine's one clock, shared with the CLINT */
+    return vm_timebase_now() + time_offset(h); /* the machine's one clock = mtime */
 }
 
 void rv_sync_counters(struct rv_hart *h)
@@ -189,11 +195,12 @@ static void wfi_sleep(struct rv_hart *h)
 {
     pthread_mutex_lock(&h->lock);
     while (!(rv_read_mip(h) & h->mie) && !__atomic_load_n(&h->kick, __ATOMIC_ACQUIRE)) {
-        /* re-check at least every 100 ms; sooner for an armed Sstc timer */
-        uint64_t deadline = rv_time(h) + VM_TIMEBASE_HZ / 10;
-        if ((h->menvcfg & MENVCFG_STCE) && (h->mie & MIP_STIP) && h->stimecmp < deadline)
-            deadline = h->stimecmp;
-        struct timespec ts = vm_timebase_deadline(deadline);
+        /* re-check at least every 100 ms; sooner for an armed Sstc timer
+         * (stimecmp is in time's units: the wait is the distance to it) */
+        uint64_t now = rv_time(h), wait = VM_TIMEBASE_HZ / 10;
+        if ((h->menvcfg & MENVCFG_STCE) && (h->mie & MIP_STIP))
+            wait = h->stimecmp <= now ? 0 : h->stimecmp - now < wait ? h->stimecmp - now : wait;
+        struct timespec ts = vm_timebase_deadline(vm_timebase_now() + wait);
         pthread_cond_timedwait(&h->wake, &h->lock, &ts);
     }
     pthread_mutex_unlock(&h->lock);

@@ -83,6 +83,7 @@ struct rv_platform {
     unsigned nwatch;
     struct rv_jit_config jit; /* the engine: translated code (jit.enabled) or the interpreter */
     struct rv_code_map code;
+    const uint64_t *time_offset; /* mtime - timebase (the CLINT's), or NULL */
 };
 
 /* Reasons to leave the inner loop and look at the hart in the outer one. */

@@ -123,6 +123,7 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
         return rc;
     }
     sa->plat.jit = jc;
+    sa->plat.time_offset = cfg->riscv_time_offset;
     sa->verbose = cfg->verbose;
     vm_mmu_set_code_write_hook(mmu, rv_code_write_hook, &sa->plat);
     vm_mem_set_write_notifier(cfg->mem, ram_written, &sa->plat);

@@ -48,7 +48,7 @@ static int setup(void **state)
         msip[h] = (struct vm_irq_line){msip_set, NULL, h};
         mtip[h] = (struct vm_irq_line){mtip_set, NULL, h};
     }
-    fx.c = vm_clint_create(fx.mem, BASE, HARTS, msip, mtip);
+    fx.c = vm_clint_create(fx.mem, BASE, HARTS, msip, mtip, NULL);
     assert_non_null(fx.c);
     *state = &fx;
     return 0;
@@ -212,16 +212,16 @@ static void test_hostile_accesses(void **state)
 static void test_create_rejects_bad_harts(void **state)
 {
     (void)state;
-    assert_null(vm_clint_create(NULL, 0, 0, NULL, NULL));
+    assert_null(vm_clint_create(NULL, 0, 0, NULL, NULL, NULL));
     assert_non_null(strstr(vm_error_message(), "harts"));
-    assert_null(vm_clint_create(NULL, 0, CLINT_MAX_HARTS + 1, NULL, NULL));
+    assert_null(vm_clint_create(NULL, 0, CLINT_MAX_HARTS + 1, NULL, NULL, NULL));
     struct vm_mem *mem = vm_mem_create();
     assert_int_equal(vm_mem_add_ram(mem, BASE, 0x1000, "ram"), 0);
-    assert_null(vm_clint_create(mem, BASE, 1, NULL, NULL)); /* overlap */
+    assert_null(vm_clint_create(mem, BASE, 1, NULL, NULL, NULL)); /* overlap */
     assert_non_null(strstr(vm_error_message(), "overlaps"));
     vm_mem_destroy(mem);
     /* Unconnected lines are fine. */
-    struct vm_clint *c = vm_clint_create(NULL, 0, 1, NULL, NULL);
+    struct vm_clint *c = vm_clint_create(NULL, 0, 1, NULL, NULL, NULL);
     assert_non_null(c);
     vm_clint_destroy(c);
 }

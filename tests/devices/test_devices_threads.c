@@ -132,7 +132,7 @@ static void test_clint_concurrent(void **state)
     clint_mem = vm_mem_create();
     struct vm_irq_line msip[2] = {{line_set, NULL, 4}, {line_set, NULL, 5}};
     struct vm_irq_line mtip[2] = {{line_set, NULL, 6}, {line_set, NULL, 7}};
-    clint = vm_clint_create(clint_mem, CLINT_BASE, 2, msip, mtip);
+    clint = vm_clint_create(clint_mem, CLINT_BASE, 2, msip, mtip, NULL);
     assert_non_null(clint);
     pthread_t t[2];
     for (unsigned h = 0; h < 2; h++)

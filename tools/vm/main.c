@@ -3,6 +3,7 @@
  * result into an exit code. Flags are QEMU's wherever QEMU has one.
  * Exit codes: the guest's status; 1 bad input or failure; 2 usage;
  * 124 a time or instruction bound stopped the guest. */
+#include <signal.h>
 #include <string.h>
 
 #include "cli.h"
@@ -94,6 +95,10 @@ static int run_machine(struct vm_cli *cli)
 static int cmd_run(int argc, char **argv)
 {
     struct vm_cli cli = {.machine_name = "virt", .accel = "auto"};
+    /* As QEMU: a closed output (the console piped into `head`, a monitor
+     * client gone) is an EPIPE that the writer handles (the console drops
+     * the bytes), not a signal that kills vm. */
+    signal(SIGPIPE, SIG_IGN);
     int rc = vm_cli_parse(&cli, argc, argv);
     if (!rc)
         rc = run_machine(&cli);

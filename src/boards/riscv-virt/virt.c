@@ -88,7 +88,7 @@ static int add_devices(struct virt *m)
         mtip[h] = (struct vm_irq_line){hart_irq, hs, VM_RISCV_IRQ_MTI};
     }
     if (!(m->syscon = vm_syscon_create(m->mem, VIRT_TEST_BASE, on_syscon, m)) ||
-        !(m->clint = vm_clint_create(m->mem, VIRT_CLINT_BASE, n, msip, mtip)) ||
+        !(m->clint = vm_clint_create(m->mem, VIRT_CLINT_BASE, n, msip, mtip, &m->mtime_offset)) ||
         !(m->plic = vm_plic_create(m->mem, VIRT_PLIC_BASE, 2 * n, plic_out)))
         return -VM_EINVAL;
     struct vm_irq_line rtc_irq = vm_plic_source_line(m->plic, VIRT_RTC_IRQ),
@@ -198,7 +198,7 @@ static int place_fdt(struct virt *m)
 
 static int add_rom(struct virt *m)
 {
-    int rc = vm_mem_add_ram(m->mem, VIRT_MROM_BASE, VIRT_MROM_SIZE, "mrom");
+    int rc = vm_mem_add_rom(m->mem, VIRT_MROM_BASE, VIRT_MROM_SIZE, "mrom");
     if (rc < 0)
         return rc;
     struct virt_rom_params p = {
@@ -218,6 +218,7 @@ static int add_harts(struct virt *m)
     const struct vm_virt_config *cfg = m->cfg;
     struct vm_accel_config ac = {
         .machine = "virt", .arch = VM_ARCH_RISCV64, .mem = m->mem, .nr_vcpus = m->nr_harts,
+        .riscv_time_offset = &m->mtime_offset,
     };
     int rc = vm_accel_create(cfg->accel ? cfg->accel : "auto", &ac, cfg->verbose, &m->accel);
     if (rc < 0)
@@ -366,6 +367,7 @@ void virt_teardown(void *board, struct vm_machine *machine)
     vm_accel_destroy(m->accel);
     vm_mem_destroy(m->mem);
     m->clint = NULL, m->rtc = NULL, m->uart = NULL, m->plic = NULL, m->syscon = NULL;
+    m->mtime_offset = 0; /* the next boot starts its clock afresh, as before */
     m->accel = NULL, m->mem = NULL;
 }
 

@@ -42,6 +42,7 @@ struct virt {
     struct vm_mem *mem;
     struct vm_accel *accel;
     struct vm_clint *clint;
+    uint64_t mtime_offset; /* the CLINT's mtime and every hart's time CSR: timebase + this */
     struct vm_plic *plic;
     struct vm_uart16550 *uart;
     struct vm_goldfish_rtc *rtc;

@@ -102,6 +102,7 @@ struct spike {
     struct vm_elf *elf;
     struct vm_mem *mem;
     struct vm_clint *clint;
+    uint64_t mtime_offset; /* the CLINT's mtime = the hart's time CSR: timebase + this */
     struct vm_accel *accel;
     struct vm_vcpu *vcpu; /* read by the CLINT's thread: atomic access */
     struct htif htif;
@@ -187,7 +188,7 @@ static int build(struct spike *m)
         return rc;
     const struct vm_irq_line msip = {spike_irq, m, VM_RISCV_IRQ_MSI},
                              mtip = {spike_irq, m, VM_RISCV_IRQ_MTI};
-    if (!(m->clint = vm_clint_create(m->mem, SPIKE_CLINT_BASE, 1, &msip, &mtip)))
+    if (!(m->clint = vm_clint_create(m->mem, SPIKE_CLINT_BASE, 1, &msip, &mtip, &m->mtime_offset)))
         return -VM_ENOMEM;
     if ((rc = vm_elf_load_phys(m->elf, m->mem)) < 0 || (rc = find_htif(m)) < 0)
         return rc;
@@ -198,6 +199,7 @@ static int build(struct spike *m)
 
     struct vm_accel_config ac = {
         .machine = "spike", .arch = VM_ARCH_RISCV64, .mem = m->mem, .nr_vcpus = 1,
+        .riscv_time_offset = &m->mtime_offset,
     };
     if ((rc = vm_accel_create(cfg->accel, &ac, cfg->verbose, &m->accel)) < 0)
         return rc;
