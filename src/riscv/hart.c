@@ -258,6 +258,7 @@ void rv_vcache_flush_page(struct rv_hart *h, uint64_t va)
     unsigned bit = rv_jc_vpage_bit(va);
     if (h->jc_vpages[bit / 64] >> (bit % 64) & 1) { /* it may have jump-cache entries */
         h->jc_tag += 4;
+        h->jc_flushes++;
         memset(h->jc_vpages, 0, sizeof(h->jc_vpages));
     }
 }

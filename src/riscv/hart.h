@@ -206,6 +206,7 @@ struct rv_hart {
     /* An unchained direct jump left translated code: the rel32 to patch. */
     const uint8_t *jit_patch;
     uint64_t jit_exits[RV_JIT_EXIT_KINDS]; /* why translated code returned to C */
+    uint64_t jc_flushes; /* jump-cache generations dropped (-v) */
     uint64_t code_seq; /* entries of the code map's log already seen */
     struct rv_debug dbg;
     struct rv_trig trig;
@@ -387,6 +388,7 @@ static inline void rv_vcache_flush(struct rv_hart *h)
 {
     rv_vcache_flush_interp(h);
     h->jc_tag += 4;
+    h->jc_flushes++;
     memset(h->jc_vpages, 0, sizeof(h->jc_vpages));
 }
 static inline unsigned rv_jc_vpage_bit(uint64_t va)

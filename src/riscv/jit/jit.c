@@ -67,6 +67,7 @@ static void flush_all(struct rv_hart *h)
     j->cold_used = j->hot_end;
     j->flushes++;
     h->jc_tag += 4; /* every jump-cache entry is stale */
+    h->jc_flushes++;
     h->jit_patch = NULL;
 }
 
@@ -169,6 +170,7 @@ bool rv_jit_invalidate_page(struct rv_hart *h, uint64_t page)
     if (any) {
         j->stats.invalidated_pages++;
         h->jc_tag += 4;
+        h->jc_flushes++;
     }
     return any;
 }
@@ -312,6 +314,7 @@ void rv_jit_get_stats(const struct rv_hart *h, struct rv_jit_stats *out)
         out->flushes = h->jit->flushes;
         for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
             out->exits[k] = h->jit_exits[k];
+        out->jc_flushes = h->jc_flushes;
     }
 #else
     (void)h;
@@ -331,6 +334,7 @@ void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s)
     sum->exits_lookup_miss += s->exits_lookup_miss;
     sum->exits_chain += s->exits_chain;
     sum->chains_patched += s->chains_patched;
+    sum->jc_flushes += s->jc_flushes;
     sum->fallback_insns += s->fallback_insns;
     for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
         sum->exits[k] += s->exits[k];
@@ -350,10 +354,12 @@ void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
             s->cache_size >> 20, (unsigned long long)s->flushes);
     fprintf(f, "vm: jit: %llu entries from the dispatcher; exits: %llu budget/poke at a block entry, "
             "%llu jump-cache misses, %llu unchained jumps (%llu chained since), %llu from helpers "
-            "(traps, system ops, events); %llu pages / %llu blocks invalidated\n",
+            "(traps, system ops, events); %llu pages / %llu blocks invalidated; jump cache dropped "
+            "%llu times\n",
             (unsigned long long)s->entries, (unsigned long long)s->exits[RV_JIT_EXIT_LIMIT],
             (unsigned long long)s->exits[RV_JIT_EXIT_LOOKUP],
             (unsigned long long)s->exits[RV_JIT_EXIT_CHAIN], (unsigned long long)s->chains_patched,
             (unsigned long long)s->exits[RV_JIT_EXIT_HELPER],
-            (unsigned long long)s->invalidated_pages, (unsigned long long)s->invalidated_blocks);
+            (unsigned long long)s->invalidated_pages, (unsigned long long)s->invalidated_blocks,
+            (unsigned long long)s->jc_flushes);
 }

@@ -50,6 +50,7 @@ struct rv_jit_stats {
     uint64_t exits_lookup_miss;    /* indirect/cross-page look-ups that missed inline */
     uint64_t exits_chain;          /* direct jumps not yet chained (then patched) */
     uint64_t chains_patched;
+    uint64_t jc_flushes;           /* jump-cache generations dropped (satp, SFENCE.VMA, invalidation) */
     uint64_t fallback_insns;       /* distinct instructions translated as interpreter calls */
     size_t cache_size, cache_used_max;
 };

@@ -224,11 +224,33 @@ static bool scan(struct tr *t, const uint8_t *page)
     return t->n > 0;
 }
 
+/* Weight of each instruction's register uses: those inside a loop of the
+ * block (from a backward jump's target to the jump) run many times per
+ * entry, so their registers go first. */
+#define JIT_LOOP_WEIGHT 16
+
+static void loop_weights(const struct tr *t, unsigned *w)
+{
+    for (unsigned i = 0; i < t->n; i++)
+        w[i] = 1;
+    if (!t->internal)
+        return;
+    for (unsigned i = 0; i < t->n; i++) {
+        const struct insn *in = &t->in[i];
+        if (!in->native || !(in->d.op == RV_OP_JAL || is_branch(in->d.op)) || in->d.imm > 0)
+            continue;
+        int m = target_index(t, (int64_t)in->off + in->d.imm);
+        for (int k = m; k >= 0 && k <= (int)i; k++)
+            w[k] = JIT_LOOP_WEIGHT;
+    }
+}
+
 /* Give the most used guest registers a host register each. */
 static void allocate(struct tr *t)
 {
-    unsigned uses[32] = {0};
+    unsigned uses[32] = {0}, w[JIT_MAX_INSNS];
     uint32_t seen = 0;
+    loop_weights(t, w);
     for (unsigned i = 0; i < t->n; i++) {
         const struct rv_decoded *d = &t->in[i].d;
         if (!t->in[i].native)
@@ -236,13 +258,13 @@ static void allocate(struct tr *t)
         uint32_t r = reads_of(d);
         for (unsigned x = 1; x < 32; x++)
             if (r >> x & 1) {
-                uses[x]++;
+                uses[x] += w[i];
                 if (!(seen >> x & 1))
                     t->load_at_entry |= 1u << x;
                 seen |= 1u << x;
             }
         if (writes_rd(d)) {
-            uses[d->rd]++;
+            uses[d->rd] += w[i];
             seen |= 1u << d->rd;
             t->written |= 1u << d->rd;
         }
@@ -973,7 +995,9 @@ static void emit_shift_imm(struct tr *t, const struct rv_decoded *d, enum x86_sh
     get(t, v, d->rs1);
     if (d->imm)
         x86_shift_ri(&t->b, sh, v, (unsigned)d->imm, !word);
-    if (word)
+    /* (a logical word shift right by 1..31 leaves bit 31 clear: the 32-bit
+     * op's zero extension is already the sign extension) */
+    if (word && !(sh == SH_SHR && d->imm))
         x86_movsxd(&t->b, v, v);
     put(t, d->rd, v);
 }
