@@ -435,10 +435,15 @@ static bool vcpu_exists(struct vm_machine *m, unsigned i)
     return ok;
 }
 
+/* A lone run must not start while the other vCPUs are still on their way
+ * to park after the last stop: one of them may yet hit a breakpoint (the
+ * JIT sees a kick only between blocks). Waiting first turns such a stop
+ * into a pending one, reported before anything runs. */
 int vm_runctl_cont_one(struct vm_machine *m, unsigned i)
 {
     if (!vcpu_exists(m, i))
         return vm_error(VM_EINVAL, "no vCPU %u to run", i);
+    vm_runctl_wait_stopped(m);
     resume(m, -1, (int)i);
     return 0;
 }
@@ -447,6 +452,8 @@ int vm_runctl_step(struct vm_machine *m, unsigned i, bool others_run)
 {
     if (!vcpu_exists(m, i))
         return vm_error(VM_EINVAL, "no vCPU %u to step", i);
+    if (!others_run)
+        vm_runctl_wait_stopped(m);
     resume(m, (int)i, others_run ? -1 : (int)i);
     return 0;
 }
