@@ -9,7 +9,10 @@
 #     through 10.0.2.2, and its sha256 matches;
 #   - a host connection to the forwarded port reaches a listener in the
 #     guest (hostfwd), both ways;
-#   - the NIC has the MAC asked for.
+#   - the NIC has the MAC asked for;
+#   - vm survives a host client that closes a forwarded connection while
+#     the guest is still sending (libslirp's send() to a dead socket raised
+#     SIGPIPE, which killed vm until vm ignored it, as QEMU does).
 set -eu
 [ $# -eq 2 ] || { echo "usage: $0 VM SECONDS" >&2; exit 2; }
 VM=$1 limit=$2
@@ -25,6 +28,7 @@ trap '[ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 log=$WORK/console.log
 fail() {
     echo "FAIL: $*"
+    console_vm_state
     echo "---- console (last 40 lines) ----"
     tr -d '\r' <"$log" | tail -n 40
     exit 1
@@ -75,6 +79,13 @@ EOF
 )
 console_type 'sleep 5; echo "FROM-HOST=$(cat /tmp/from-host)"\r'
 console_wait '^FROM-HOST=' 30 || fail "no report of what the host sent"
+# The host connects to a forwarded port and closes at once; then the guest
+# sends, so libslirp sends to a socket the host has closed (EPIPE).
+console_type '(nc -l -p 7777 -e yes >/dev/null 2>&1; echo STREAM-ENDED) & sleep 1; echo STREAMING\r'
+console_wait '^STREAMING' 30 || fail "no streaming listener"
+python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30).close()' "$fwd_port"
+console_type 'sleep 5; echo STILL-UP\r'
+console_wait '^STILL-UP' 60 || fail "vm did not survive a host client closing a forwarded connection"
 console_type 'poweroff -f\r'
 console_finish 60
 echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
@@ -88,6 +99,6 @@ echo "$out" | grep -qx "MAC=52:54:00:ab:cd:ef" || fail "the MAC is not the one a
 echo "$out" | grep -q "^WGET=$sha " || fail "the file fetched differs"
 [ "$got" = "hello-from-guest" ] || fail "hostfwd: the host read '$got'"
 echo "$out" | grep -qx "FROM-HOST=hello-from-host" || fail "hostfwd: the guest did not get the host's line"
-echo "$out" | grep -E '^(ADDR|ROUTE|PING|MAC|WGET|FROM-HOST)'
+echo "$out" | grep -E '^(ADDR|ROUTE|PING|MAC|WGET|FROM-HOST|STREAM-ENDED|STILL-UP)'
 echo "host read: $got"
 echo "PASS"

@@ -3,14 +3,19 @@
 #   console_start LOG VM-ARGS...   start vm (stdout+stderr to LOG)
 #   console_wait PATTERN SECONDS   wait for an extended regex in LOG (1 if vm
 #                                  exited or time ran out)
-#   console_type TEXT              type TEXT (printf format, e.g. 'ls\r')
+#   console_type TEXT              type TEXT (printf format, e.g. 'ls\r');
+#                                  if vm is gone, says how it ended and exits 1
 #   console_finish SECONDS         wait for vm to exit; sets VM_STATUS
+#   console_vm_state               prints one line: vm running, or how it
+#                                  ended (sets VM_STATUS; not in a $(...))
 # Uses WORK (a scratch folder the caller made) and VM (the binary).
 
 console_start() {
     LOG=$1
     shift
     mkfifo "$WORK/in"
+    : >"$LOG" # exists before vm opens it (console_wait may read first)
+    VM_STATUS=""
     "$VM" "$@" <"$WORK/in" >"$LOG" 2>&1 &
     VM_PID=$!
     exec 9>"$WORK/in" # keep the console open (no EOF) until the end
@@ -28,8 +33,29 @@ console_wait() {
 }
 
 console_type() {
+    # In a subshell that ignores SIGPIPE: with vm gone (nobody reads the
+    # FIFO) printf fails with EPIPE instead of killing the test silently.
     # shellcheck disable=SC2059 # the caller's text is the format
-    printf "$1" >&9
+    if ! (trap '' PIPE; printf "$1" >&9) 2>/dev/null; then
+        echo "FAIL: cannot type '$1': the console is closed"
+        console_vm_state
+        echo "---- console (last 30 lines) ----"
+        tr -d '\r' <"$LOG" | tail -n 30
+        exit 1
+    fi
+}
+
+console_vm_state() {
+    if [ -z "$VM_STATUS" ] && kill -0 "$VM_PID" 2>/dev/null; then
+        echo "vm (pid $VM_PID) is running"
+        return
+    fi
+    [ -n "$VM_STATUS" ] || { VM_STATUS=0; wait "$VM_PID" || VM_STATUS=$?; }
+    if [ "$VM_STATUS" -gt 128 ]; then
+        echo "vm exited, killed by signal SIG$(kill -l $((VM_STATUS - 128)))"
+    else
+        echo "vm exited with status $VM_STATUS"
+    fi
 }
 
 console_finish() {
@@ -42,7 +68,6 @@ console_finish() {
         echo "FAIL: vm still running after ${1} s; killing it"
         kill "$VM_PID"
     fi
-    VM_STATUS=0
-    wait "$VM_PID" || VM_STATUS=$?
+    [ -n "$VM_STATUS" ] || { VM_STATUS=0; wait "$VM_PID" || VM_STATUS=$?; }
     exec 9>&-
 }

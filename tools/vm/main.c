@@ -96,8 +96,10 @@ static int cmd_run(int argc, char **argv)
 {
     struct vm_cli cli = {.machine_name = "virt", .accel = "auto"};
     /* As QEMU: a closed output (the console piped into `head`, a monitor
-     * client gone) is an EPIPE that the writer handles (the console drops
-     * the bytes), not a signal that kills vm. */
+     * client gone, a host client leaving a forwarded port while libslirp,
+     * which send()s without MSG_NOSIGNAL, writes to it) is an EPIPE that the
+     * writer handles (the console drops the bytes), not a signal that kills
+     * vm. */
     signal(SIGPIPE, SIG_IGN);
     int rc = vm_cli_parse(&cli, argc, argv);
     if (!rc)
