@@ -63,6 +63,10 @@ enum vm_exit_kind {
     VM_EXIT_WATCH,    /* a store touched a watched RAM range (already done) */
     VM_EXIT_INTR,     /* run interrupted: kick or instruction limit */
     VM_EXIT_ERROR,    /* internal error; message in the payload */
+    /* user_mode only: a synchronous exception raised in user mode (page or
+     * access fault, illegal instruction, breakpoint, misaligned access)
+     * exits instead of trapping to a kernel; pc is the instruction's. */
+    VM_EXIT_EXCEPTION,
 };
 
 enum vm_intr_reason { VM_INTR_KICK = 0, VM_INTR_INSN_LIMIT = 1 };
@@ -125,6 +129,8 @@ struct vm_exit {
          * handler writes the result register with vm_vcpu_set_reg(). */
         struct { uint64_t nr; uint64_t args[6]; } syscall;
         struct { uint64_t addr; } watch; /* start of the watched range written */
+        /* the architecture's cause number (RISC-V: mcause), its tval and pc */
+        struct { uint64_t cause, tval, pc; } exception;
         struct { enum vm_intr_reason reason; } intr;
         /* guest: the guest's own doing (e.g. a trap storm), not a host failure */
         struct { char message[160]; bool guest; } error;
@@ -161,7 +167,8 @@ struct vm_riscv_isa;
 struct vm_vcpu_options {
     unsigned id;          /* hart id / APIC id */
     uint64_t max_insns;   /* 0: no limit; else VM_EXIT_INTR after this many */
-    bool user_mode;       /* system calls from user mode exit (VM_EXIT_SYSCALL) */
+    bool user_mode;       /* system calls (VM_EXIT_SYSCALL) and exceptions
+                             (VM_EXIT_EXCEPTION) from user mode exit */
     bool ebreak_exits;    /* breakpoint instructions exit (VM_EXIT_DEBUG) */
     bool halt_exits;      /* WFI/HLT exits instead of sleeping in the backend */
     /* soft RISC-V hart: its extensions (vm/riscv_isa.h); NULL: the default set */

@@ -39,6 +39,15 @@ int vm_elf_check_machine(const struct vm_elf *elf, uint16_t machine);
 unsigned vm_elf_load_count(const struct vm_elf *elf);
 const struct vm_elf_segment *vm_elf_load_segment(const struct vm_elf *elf, unsigned index);
 
+/* A segment's filesz bytes as in the file. */
+const void *vm_elf_segment_data(const struct vm_elf *elf, unsigned index);
+/* PT_INTERP's path (NUL-terminated, checked), or NULL for a static program. */
+const char *vm_elf_interp(const struct vm_elf *elf);
+/* Where the program headers are in memory (PT_PHDR, else found in a
+ * PT_LOAD segment; before any bias), 0 if they are not loaded; how many. */
+uint64_t vm_elf_phdr_vaddr(const struct vm_elf *elf);
+unsigned vm_elf_phnum(const struct vm_elf *elf);
+
 /* Copy every PT_LOAD segment to its physical address (p_paddr), zero
  * filling up to p_memsz. Each must lie inside one RAM region. */
 int vm_elf_load_phys(const struct vm_elf *elf, struct vm_mem *mem);

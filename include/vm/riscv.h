@@ -62,6 +62,17 @@ extern const struct vm_riscv_hpm_event vm_riscv_hpm_events[VM_RISCV_HPM_EVENTS];
 struct vm_mmu_hart;
 struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu);
 
+/* User-mode emulation (src/user) on a soft hart, between runs: one
+ * integer register (0-31) or the pc (32), read and written without the
+ * whole register set's CSR legalisation (a system call's result costs a
+ * store); and the hart's TLBs and decoded/translated-code look-ups dropped
+ * after its page tables changed, as SFENCE.VMA does (the hart's thread
+ * only). -VM_EINVAL for another backend. */
+#define VM_RISCV_REG_PC 32
+int vm_riscv_vcpu_get_x(struct vm_vcpu *vcpu, unsigned n, uint64_t *value);
+int vm_riscv_vcpu_set_x(struct vm_vcpu *vcpu, unsigned n, uint64_t value);
+int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu);
+
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */
 #ifndef VM_RISCV_PMP_ENTRIES /* -DVM_RISCV_PMP_ENTRIES=0: a build without PMP, to measure it */

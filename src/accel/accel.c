@@ -59,6 +59,7 @@ const char *vm_exit_kind_name(enum vm_exit_kind kind)
         [VM_EXIT_SHUTDOWN] = "shutdown", [VM_EXIT_DEBUG] = "debug",
         [VM_EXIT_SYSCALL] = "syscall",   [VM_EXIT_WATCH] = "watch",
         [VM_EXIT_INTR] = "intr",         [VM_EXIT_ERROR] = "error",
+        [VM_EXIT_EXCEPTION] = "exception",
     };
     return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

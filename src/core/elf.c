@@ -16,6 +16,8 @@
 #define SHDR_SIZE 64
 #define SYM_SIZE 24
 #define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
 #define SHT_SYMTAB 2
 #define ET_EXEC 2
 #define ET_DYN 3
@@ -32,6 +34,9 @@ struct vm_elf {
     struct vm_elf_segment loads[MAX_LOADS];
     /* .symtab and its string table, already checked to lie in the file */
     uint64_t symoff, symcount, stroff, strsize;
+    uint64_t phoff, phnum;
+    uint64_t interp_off; /* PT_INTERP's path, checked NUL-terminated; 0: none */
+    uint64_t phdr_vaddr; /* PT_PHDR's address; 0: none */
 };
 
 static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -124,8 +129,20 @@ static int parse(struct vm_elf *e)
     if (!in_file(e, phoff, (uint64_t)phnum * PHDR_SIZE))
         return vm_error(VM_EFORMAT, "'%s': program headers extend past the end of the file",
                         e->name);
+    e->phoff = phoff;
+    e->phnum = phnum;
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = h + phoff + (uint64_t)i * PHDR_SIZE;
+        if (rd32(ph) == PT_PHDR)
+            e->phdr_vaddr = rd64(ph + 16);
+        if (rd32(ph) == PT_INTERP) {
+            uint64_t off = rd64(ph + 8), len = rd64(ph + 32);
+            if (len < 2 || len > 4096 || !in_file(e, off, len) || e->data[off + len - 1] != 0 ||
+                memchr(e->data + off, 0, len - 1))
+                return vm_error(VM_EFORMAT, "'%s': malformed interpreter path (PT_INTERP)",
+                                e->name);
+            e->interp_off = off;
+        }
         if (rd32(ph) != PT_LOAD)
             continue;
         struct vm_elf_segment s = {
@@ -232,6 +249,33 @@ unsigned vm_elf_load_count(const struct vm_elf *elf) { return elf->nloads; }
 const struct vm_elf_segment *vm_elf_load_segment(const struct vm_elf *elf, unsigned index)
 {
     return index < elf->nloads ? &elf->loads[index] : NULL;
+}
+
+const char *vm_elf_interp(const struct vm_elf *elf)
+{
+    return elf->interp_off ? (const char *)elf->data + elf->interp_off : NULL;
+}
+
+uint64_t vm_elf_phdr_vaddr(const struct vm_elf *elf)
+{
+    if (elf->phdr_vaddr)
+        return elf->phdr_vaddr;
+    for (unsigned i = 0; i < elf->nloads; i++) { /* the segment holding the headers */
+        const struct vm_elf_segment *s = &elf->loads[i];
+        if (elf->phoff >= s->offset && elf->phoff + elf->phnum * PHDR_SIZE <= s->offset + s->filesz)
+            return s->vaddr + (elf->phoff - s->offset);
+    }
+    return 0;
+}
+
+unsigned vm_elf_phnum(const struct vm_elf *elf)
+{
+    return (unsigned)elf->phnum;
+}
+
+const void *vm_elf_segment_data(const struct vm_elf *elf, unsigned index)
+{
+    return index < elf->nloads ? elf->data + elf->loads[index].offset : NULL;
 }
 
 int vm_elf_check_machine(const struct vm_elf *elf, uint16_t machine)

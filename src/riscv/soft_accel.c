@@ -385,6 +385,44 @@ int vm_riscv_trigger(struct vm_vcpu *vcpu, unsigned index, uint64_t *tdata1, uin
     return 0;
 }
 
+static struct rv_hart *soft_hart(struct vm_vcpu *vcpu)
+{
+    if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)
+        return NULL;
+    return vm_vcpu_priv(vcpu);
+}
+
+int vm_riscv_vcpu_get_x(struct vm_vcpu *vcpu, unsigned n, uint64_t *value)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (!h || n > VM_RISCV_REG_PC)
+        return vm_error(VM_EINVAL, "no soft hart register %u", n);
+    *value = n == VM_RISCV_REG_PC ? h->pc : n ? h->x[n] : 0;
+    return 0;
+}
+
+int vm_riscv_vcpu_set_x(struct vm_vcpu *vcpu, unsigned n, uint64_t value)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (!h || n > VM_RISCV_REG_PC)
+        return vm_error(VM_EINVAL, "no soft hart register %u", n);
+    if (n == VM_RISCV_REG_PC)
+        h->pc = value & ~1ULL;
+    else if (n)
+        h->x[n] = value;
+    return 0;
+}
+
+int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (!h)
+        return vm_error(VM_EINVAL, "not a soft hart");
+    vm_mmu_sfence(h->mmu, false, 0, false, 0);
+    rv_vcache_flush(h);
+    return 0;
+}
+
 struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu)
 {
     if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)

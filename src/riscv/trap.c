@@ -152,6 +152,17 @@ void rv_raise(struct rv_hart *h, uint64_t cause, uint64_t tval)
         h->events |= RV_EV_EXIT;
         return;
     }
+    if (h->opt.user_mode && h->priv == VM_PRIV_U && !(cause >> 63)) {
+        /* User-mode emulation: no kernel to trap to; the caller turns the
+         * exception into a signal (src/user). pc stays on the instruction. */
+        struct vm_exit *e = &h->pending_exit;
+        e->kind = VM_EXIT_EXCEPTION;
+        e->u.exception.cause = cause;
+        e->u.exception.tval = tval;
+        e->u.exception.pc = h->pc;
+        h->events |= RV_EV_EXIT;
+        return;
+    }
     check_storm(h, cause, tval);
     take_trap(h, cause, tval);
 }

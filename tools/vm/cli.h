@@ -150,6 +150,11 @@ void vm_cli_visit_flags(FILE *f, void (*fn)(FILE *f, const struct vm_cli_flag *f
 /* man.c: `vm help --man`, the manual page. */
 void vm_cli_print_man(FILE *f);
 
+/* `vm user` (cmd_user.c): its own options, then the program and its
+ * arguments; returns the exit status. */
+int vm_cli_cmd_user(int argc, char **argv);
+void vm_cli_print_user_help(FILE *f);
+
 /* "vm: <message>\n" on stderr; returns status (VM_EXIT_USAGE, VM_EXIT_BAD). */
 int vm_cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -14,7 +14,8 @@ static const char commands_text[] =
     "usage: vm COMMAND [ARGS]\n"
     "commands:\n"
     "  run [OPTIONS] [PROG.elf]   run a guest (`vm help run`: its options)\n"
-    "  help [run]                 this text, or run's options only\n"
+    "  user [OPTIONS] PROG [ARGS] run a riscv64 Linux program (`vm help user`)\n"
+    "  help [run|user]            this text, or one command's options only\n"
     "  version                    the version and git commit (also --version)\n";
 
 static const char run_notes_text[] =
@@ -53,8 +54,12 @@ static int help(int argc, char **argv)
         vm_cli_print_run_help(stdout);
         return 0;
     }
+    if (argc >= 1 && !strcmp(argv[0], "user")) {
+        vm_cli_print_user_help(stdout);
+        return 0;
+    }
     if (argc >= 1 && strcmp(argv[0], "help") && strcmp(argv[0], "version"))
-        return vm_cli_error(VM_EXIT_USAGE, "help: unknown command '%s' (run, help, version)",
+        return vm_cli_error(VM_EXIT_USAGE, "help: unknown command '%s' (run, user, help, version)",
                             argv[0]);
     fputs(commands_text, stdout);
     fputc('\n', stdout);
@@ -123,5 +128,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "user"))
+        return vm_cli_cmd_user(argc - 2, argv + 2);
     return vm_cli_error(VM_EXIT_USAGE, "unknown command '%s' (`vm help` lists them)", cmd);
 }

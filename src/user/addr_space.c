@@ -1,0 +1,528 @@
+/* The guest's address space: one host reservation holding guest addresses
+ * [0, size) at host + addr, the list of mappings (as /proc/self/maps), and
+ * the Sv48 page tables the hart translates through, filled on demand
+ * (docs/USER.md says why this shape). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "user/user_internal.h"
+#include "vm/error.h"
+#include "vm/mem.h"
+
+#define PTE_V 1ULL
+#define PTE_R 2ULL
+#define PTE_W 4ULL
+#define PTE_X 8ULL
+#define PTE_U 16ULL
+#define PTE_A 64ULL
+#define PTE_D 128ULL
+
+#define MIN_ADDR 0x10000ULL            /* Linux's mmap_min_addr */
+#define PT_REGION (1ULL << 30)         /* page-table pages: enough for 512 GiB touched */
+#define FILL_PAGES 16                  /* PTEs filled per fault, around the address */
+
+int user_as_init(struct user_as *as, struct vm_mem *mem)
+{
+    memset(as, 0, sizeof(*as));
+    as->mem = mem;
+    /* As large as the host gives (the address space of Sv48 user mode is
+     * 128 TiB; a few TiB of reservation costs nothing but page tables). */
+    uint64_t size;
+    for (size = 1ULL << 42; size >= 1ULL << 36; size >>= 1)
+        if (vm_mem_add_ram(mem, 0, size, "user") == 0)
+            break;
+    if (size < 1ULL << 36)
+        return vm_error(VM_ENOMEM, "user: cannot reserve 64 GiB of host address space");
+    as->size = size;
+    as->host = vm_mem_ram_ptr(mem, 0, size);
+    /* Nothing is mapped yet: make the host fault on every byte too. */
+    if (mmap(as->host, size, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+             -1, 0) == MAP_FAILED)
+        return vm_error(VM_ENOMEM, "user: cannot reserve the guest's address space");
+    as->pt_base = size;
+    as->pt_size = PT_REGION;
+    int rc = vm_mem_add_ram(mem, as->pt_base, as->pt_size, "user-page-tables");
+    if (rc < 0)
+        return rc;
+    as->pt_host = vm_mem_ram_ptr(mem, as->pt_base, as->pt_size);
+    as->root = as->pt_base;
+    as->pt_used = USER_PAGE;
+    as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
+    as->code_lo = ~0ULL;
+    return 0;
+}
+
+void user_as_fini(struct user_as *as)
+{
+    for (unsigned i = 0; i < as->nvma; i++)
+        free(as->vma[i].name);
+    free(as->vma);
+    as->vma = NULL;
+    as->nvma = as->cap = 0;
+}
+
+uint64_t user_as_satp(const struct user_as *as)
+{
+    return (9ULL << 60) | (as->root >> 12); /* Sv48, ASID 0 */
+}
+
+void *user_g2h(const struct user_as *as, uint64_t addr, uint64_t len)
+{
+    if (addr > as->size || len > as->size - addr)
+        return NULL;
+    return as->host + addr;
+}
+
+/* ---- page tables ---------------------------------------------------------------- */
+
+static uint64_t *pt_ptr(const struct user_as *as, uint64_t pa)
+{
+    return (uint64_t *)(as->pt_host + (pa - as->pt_base));
+}
+
+/* The leaf PTE of va, creating the tables on the way if alloc. */
+static uint64_t *pte_slot(struct user_as *as, uint64_t va, bool alloc)
+{
+    uint64_t table = as->root;
+    for (int level = 3; level > 0; level--) {
+        uint64_t *e = pt_ptr(as, table) + ((va >> (12 + 9 * level)) & 511);
+        if (!(*e & PTE_V)) {
+            if (!alloc || as->pt_used + USER_PAGE > as->pt_size)
+                return NULL;
+            uint64_t t = as->pt_base + as->pt_used; /* fresh pages are zero */
+            as->pt_used += USER_PAGE;
+            *e = (t >> 12) << 10 | PTE_V;
+        }
+        table = (*e >> 10) << 12;
+    }
+    return pt_ptr(as, table) + ((va >> 12) & 511);
+}
+
+/* Drop the PTEs of [a, b), skipping absent tables whole. */
+static void pte_clear(struct user_as *as, uint64_t a, uint64_t b)
+{
+    bool any = false;
+    while (a < b) {
+        uint64_t table = as->root;
+        for (int level = 3;; level--) {
+            uint64_t *e = pt_ptr(as, table) + ((a >> (12 + 9 * level)) & 511);
+            if (!(*e & PTE_V)) {
+                uint64_t span = 1ULL << (12 + 9 * level);
+                a = (a & ~(span - 1)) + span;
+                break;
+            }
+            if (level == 0) {
+                *e = 0;
+                any = true;
+                a += USER_PAGE;
+                break;
+            }
+            table = (*e >> 10) << 12;
+        }
+    }
+    if (any)
+        as->flush = true;
+}
+
+static uint64_t pte_bits(int prot)
+{
+    uint64_t b = PTE_V | PTE_U | PTE_A | PTE_D;
+    if (prot & (USER_PROT_R | USER_PROT_W)) /* W alone is reserved: Linux gives RW */
+        b |= PTE_R;
+    if (prot & USER_PROT_W)
+        b |= PTE_W;
+    if (prot & USER_PROT_X)
+        b |= PTE_X;
+    return b;
+}
+
+/* ---- the mapping list ------------------------------------------------------------- */
+
+/* Index of the first mapping whose end is above addr. */
+static unsigned vma_index(const struct user_as *as, uint64_t addr)
+{
+    unsigned lo = 0, hi = as->nvma;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (as->vma[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr)
+{
+    unsigned i = vma_index(as, addr);
+    return i < as->nvma && as->vma[i].start <= addr ? &as->vma[i] : NULL;
+}
+
+static int vma_insert_at(struct user_as *as, unsigned i, const struct user_vma *v)
+{
+    if (as->nvma == as->cap) {
+        unsigned cap = as->cap ? as->cap * 2 : 64;
+        struct user_vma *n = realloc(as->vma, cap * sizeof(*n));
+        if (!n)
+            return -ENOMEM;
+        as->vma = n;
+        as->cap = cap;
+    }
+    memmove(&as->vma[i + 1], &as->vma[i], (as->nvma - i) * sizeof(*v));
+    as->vma[i] = *v;
+    as->nvma++;
+    return 0;
+}
+
+/* Make addr a boundary between mappings. */
+static int vma_split(struct user_as *as, uint64_t addr)
+{
+    unsigned i = vma_index(as, addr);
+    if (i == as->nvma || as->vma[i].start >= addr)
+        return 0;
+    struct user_vma hi = as->vma[i];
+    hi.offset += addr - hi.start;
+    hi.start = addr;
+    hi.name = hi.name ? strdup(hi.name) : NULL;
+    as->vma[i].end = addr;
+    int rc = vma_insert_at(as, i + 1, &hi);
+    if (rc < 0)
+        free(hi.name);
+    return rc;
+}
+
+static int vma_remove(struct user_as *as, uint64_t a, uint64_t b)
+{
+    int rc = vma_split(as, a);
+    if (rc == 0)
+        rc = vma_split(as, b);
+    if (rc < 0)
+        return rc;
+    unsigned i = vma_index(as, a), j = i;
+    while (j < as->nvma && as->vma[j].end <= b)
+        free(as->vma[j++].name);
+    memmove(&as->vma[i], &as->vma[j], (as->nvma - j) * sizeof(as->vma[0]));
+    as->nvma -= j - i;
+    return 0;
+}
+
+static bool vma_mergeable(const struct user_vma *a, const struct user_vma *b)
+{
+    return a->end == b->start && a->prot == b->prot && a->shared == b->shared && !a->ino &&
+           !b->ino && ((!a->name && !b->name) || (a->name && b->name && !strcmp(a->name, b->name)));
+}
+
+/* Merge anonymous neighbours alike (a growing heap stays one line). */
+static void vma_merge_around(struct user_as *as, unsigned i)
+{
+    if (i + 1 < as->nvma && vma_mergeable(&as->vma[i], &as->vma[i + 1])) {
+        as->vma[i].end = as->vma[i + 1].end;
+        free(as->vma[i + 1].name);
+        memmove(&as->vma[i + 1], &as->vma[i + 2], (as->nvma - i - 2) * sizeof(as->vma[0]));
+        as->nvma--;
+    }
+    if (i > 0 && vma_mergeable(&as->vma[i - 1], &as->vma[i])) {
+        as->vma[i - 1].end = as->vma[i].end;
+        free(as->vma[i].name);
+        memmove(&as->vma[i], &as->vma[i + 1], (as->nvma - i - 1) * sizeof(as->vma[0]));
+        as->nvma--;
+    }
+}
+
+bool user_as_check(const struct user_as *as, uint64_t addr, uint64_t len, int prot)
+{
+    if (addr > as->size || len > as->size - addr)
+        return false;
+    uint64_t end = addr + len;
+    unsigned i = vma_index(as, addr);
+    while (addr < end) {
+        if (i == as->nvma || as->vma[i].start > addr || (as->vma[i].prot & prot) != prot)
+            return false;
+        addr = as->vma[i++].end;
+    }
+    return true;
+}
+
+/* ---- changes ------------------------------------------------------------------------ */
+
+static int host_prot(int prot)
+{
+    /* The host never runs guest bytes; it reads them to fetch. */
+    int p = prot & (PROT_READ | PROT_WRITE);
+    if (prot & (USER_PROT_X | USER_PROT_W))
+        p |= PROT_READ;
+    return p;
+}
+
+void user_as_written(struct user_as *as, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len;
+    if (addr < as->code_lo)
+        addr = as->code_lo;
+    if (end > as->code_hi)
+        end = as->code_hi;
+    if (addr < end)
+        vm_mem_notify_write(as->mem, addr, end - addr);
+}
+
+static void note_code(struct user_as *as, uint64_t a, uint64_t b, int prot)
+{
+    if (!(prot & USER_PROT_X))
+        return;
+    if (a < as->code_lo)
+        as->code_lo = a;
+    if (b > as->code_hi)
+        as->code_hi = b;
+}
+
+/* The host side and the PTEs of a range that stops being what it was. */
+static void drop_range(struct user_as *as, uint64_t a, uint64_t b)
+{
+    pte_clear(as, a, b);
+    user_as_written(as, a, b - a); /* code translated from it is stale */
+}
+
+int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared, int fd,
+                uint64_t offset, const char *name)
+{
+    if ((addr | len) & USER_PAGE_MASK || len == 0 || addr < MIN_ADDR || !user_g2h(as, addr, len))
+        return -EINVAL;
+    struct user_vma v = {.start = addr, .end = addr + len, .prot = prot, .shared = shared,
+                         .offset = offset};
+    int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE);
+    if (fd < 0)
+        flags |= MAP_ANONYMOUS | MAP_NORESERVE;
+    if (mmap(as->host + addr, len, host_prot(prot), flags, fd, fd < 0 ? 0 : (off_t)offset) ==
+        MAP_FAILED) {
+        int e = errno;
+        /* what was there is gone either way on Linux: keep the books true */
+        mmap(as->host + addr, len, PROT_NONE,
+             MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        drop_range(as, addr, addr + len);
+        vma_remove(as, addr, addr + len);
+        return -e;
+    }
+    drop_range(as, addr, addr + len);
+    int rc = vma_remove(as, addr, addr + len);
+    if (rc < 0)
+        return rc;
+    if (fd >= 0) {
+        struct stat st;
+        char link[64], path[4096];
+        if (fstat(fd, &st) == 0) {
+            v.dev = st.st_dev;
+            v.ino = st.st_ino;
+        }
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof(path) - 1);
+        if (n > 0) {
+            path[n] = '\0';
+            v.name = strdup(path);
+        }
+    } else if (name) {
+        v.name = strdup(name);
+    }
+    note_code(as, addr, addr + len, prot);
+    unsigned i = vma_index(as, addr);
+    if ((rc = vma_insert_at(as, i, &v)) < 0) {
+        free(v.name);
+        return rc;
+    }
+    vma_merge_around(as, i);
+    return 0;
+}
+
+uint64_t user_as_find_free(const struct user_as *as, uint64_t hint, uint64_t len)
+{
+    len = USER_ALIGN_UP(len);
+    if (len == 0 || len > as->size)
+        return 0;
+    hint = USER_ALIGN_DOWN(hint);
+    if (hint >= MIN_ADDR && user_g2h(as, hint, len)) {
+        unsigned i = vma_index(as, hint);
+        if (i == as->nvma || as->vma[i].start >= hint + len)
+            return hint;
+    }
+    uint64_t top = as->mmap_top;
+    for (unsigned k = as->nvma + 1; k-- > 0;) {
+        uint64_t lo = k ? as->vma[k - 1].end : MIN_ADDR;
+        uint64_t hi = k < as->nvma ? as->vma[k].start : as->size;
+        if (hi > top)
+            hi = top;
+        if (hi > lo && hi - lo >= len)
+            return hi - len;
+    }
+    return 0;
+}
+
+int user_as_unmap(struct user_as *as, uint64_t addr, uint64_t len)
+{
+    len = USER_ALIGN_UP(len);
+    if (addr & USER_PAGE_MASK || len == 0 || !user_g2h(as, addr, len))
+        return -EINVAL;
+    if (mmap(as->host + addr, len, PROT_NONE,
+             MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+        return -errno;
+    drop_range(as, addr, addr + len);
+    return vma_remove(as, addr, addr + len);
+}
+
+int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot)
+{
+    len = USER_ALIGN_UP(len);
+    if (addr & USER_PAGE_MASK || !user_g2h(as, addr, len))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (!user_as_check(as, addr, len, 0))
+        return -ENOMEM; /* Linux: a hole in the range */
+    if (mprotect(as->host + addr, len, host_prot(prot)) < 0)
+        return -errno;
+    int rc = vma_split(as, addr);
+    if (rc == 0)
+        rc = vma_split(as, addr + len);
+    if (rc < 0)
+        return rc;
+    for (unsigned i = vma_index(as, addr); i < as->nvma && as->vma[i].start < addr + len; i++)
+        as->vma[i].prot = prot;
+    note_code(as, addr, addr + len, prot);
+    pte_clear(as, addr, addr + len); /* refilled with the new rights on demand */
+    return 0;
+}
+
+int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64_t new_len,
+                      int flags, uint64_t new_addr)
+{
+    enum { MAYMOVE = 1, FIXED = 2 };
+    old_len = USER_ALIGN_UP(old_len);
+    new_len = USER_ALIGN_UP(new_len);
+    if (old & USER_PAGE_MASK || new_len == 0 || (flags & ~(MAYMOVE | FIXED)) ||
+        ((flags & FIXED) && !(flags & MAYMOVE)))
+        return -EINVAL;
+    if (old_len == 0 || !user_as_check(as, old, old_len, 0))
+        return -EFAULT;
+    const struct user_vma *v = user_as_find(as, old);
+    if (v->end < old + old_len)
+        return -EFAULT; /* Linux: the old range must be one mapping */
+    if (!(flags & FIXED)) {
+        if (new_len <= old_len) {
+            if (new_len < old_len)
+                user_as_unmap(as, old + new_len, old_len - new_len);
+            return (int64_t)old;
+        }
+        uint64_t tail = old + old_len, grow = new_len - old_len;
+        unsigned i = vma_index(as, tail);
+        if (user_g2h(as, tail, grow) && (i == as->nvma || as->vma[i].start >= tail + grow)) {
+            struct user_vma cur = *v;
+            int fd = -1;
+            if (cur.ino && cur.name)
+                fd = open(cur.name, cur.prot & USER_PROT_W && cur.shared ? O_RDWR : O_RDONLY);
+            int rc = user_as_map(as, tail, grow, cur.prot, cur.shared, cur.ino ? fd : -1,
+                                 cur.offset + (tail - cur.start), NULL);
+            if (fd >= 0)
+                close(fd);
+            if (rc == 0 || !(flags & MAYMOVE))
+                return rc < 0 ? -ENOMEM : (int64_t)old;
+        } else if (!(flags & MAYMOVE)) {
+            return -ENOMEM;
+        }
+        new_addr = user_as_find_free(as, 0, new_len);
+        if (!new_addr)
+            return -ENOMEM;
+    } else {
+        if (new_addr & USER_PAGE_MASK || new_addr < MIN_ADDR || !user_g2h(as, new_addr, new_len) ||
+            (new_addr < old + old_len && old < new_addr + new_len))
+            return -EINVAL;
+        user_as_unmap(as, new_addr, new_len);
+    }
+    /* Move: the host moves the pages (anonymous or file-backed alike). */
+    struct user_vma moved = *v;
+    void *r = mremap(as->host + old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
+                     as->host + new_addr);
+    if (r == MAP_FAILED)
+        return -errno;
+    mmap(as->host + old, old_len, PROT_NONE,
+         MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    moved.offset += old - moved.start;
+    moved.start = new_addr;
+    moved.end = new_addr + new_len;
+    moved.name = moved.name ? strdup(moved.name) : NULL;
+    drop_range(as, old, old + old_len);
+    vma_remove(as, old, old + old_len);
+    drop_range(as, new_addr, new_addr + new_len);
+    note_code(as, new_addr, new_addr + new_len, moved.prot);
+    unsigned i = vma_index(as, new_addr);
+    if (vma_insert_at(as, i, &moved) < 0) {
+        free(moved.name);
+        return -ENOMEM;
+    }
+    return (int64_t)new_addr;
+}
+
+bool user_as_fault(struct user_as *as, uint64_t addr, int kind)
+{
+    const struct user_vma *v = user_as_find(as, addr);
+    static const int need[3] = {USER_PROT_X, USER_PROT_R, USER_PROT_W};
+    if (!v)
+        return false;
+    int have = v->prot & USER_PROT_W ? v->prot | USER_PROT_R : v->prot;
+    if (!(have & need[kind]))
+        return false;
+    uint64_t bits = pte_bits(v->prot);
+    uint64_t *e = pte_slot(as, addr, true);
+    if (!e || *e == (bits | ((addr >> 12) << 10)))
+        return false; /* no table space, or already so: a fault of its own */
+    /* A few pages around it at once (sequential code and data). */
+    uint64_t lo = USER_ALIGN_DOWN(addr) & ~(FILL_PAGES * USER_PAGE - 1);
+    uint64_t hi = lo + FILL_PAGES * USER_PAGE;
+    if (lo < v->start)
+        lo = v->start;
+    if (hi > v->end)
+        hi = v->end;
+    for (uint64_t a = lo; a < hi; a += USER_PAGE) {
+        uint64_t *s = pte_slot(as, a, true);
+        if (s)
+            *s = bits | ((a >> 12) << 10); /* guest physical = guest virtual */
+    }
+    return true;
+}
+
+char *user_as_maps_text(const struct user_as *as)
+{
+    size_t cap = 256 + (size_t)as->nvma * 160, len = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < as->nvma; i++) {
+        const struct user_vma *v = &as->vma[i];
+        int n = snprintf(buf + len, cap - len, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu",
+                         (unsigned long long)v->start, (unsigned long long)v->end,
+                         v->prot & USER_PROT_R ? 'r' : '-', v->prot & USER_PROT_W ? 'w' : '-',
+                         v->prot & USER_PROT_X ? 'x' : '-', v->shared ? 's' : 'p',
+                         (unsigned long long)v->offset, (unsigned)major(v->dev),
+                         (unsigned)minor(v->dev), (unsigned long long)v->ino);
+        if (n < 0 || (size_t)n >= cap - len)
+            break;
+        len += (size_t)n;
+        if (v->name) {
+            n = snprintf(buf + len, cap - len, " %s", v->name);
+            if (n < 0 || (size_t)n >= cap - len)
+                break;
+            len += (size_t)n;
+        }
+        if (len + 2 < cap) {
+            buf[len++] = '\n';
+            buf[len] = '\0';
+        }
+    }
+    return buf;
+}

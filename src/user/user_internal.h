@@ -1,0 +1,146 @@
+/* Linux user-mode emulation: the state of one emulated process and the
+ * interfaces between src/user's files (docs/USER.md). */
+#ifndef VM_USER_INTERNAL_H
+#define VM_USER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/accel.h"
+#include "vm/user.h"
+
+#define USER_PAGE 4096ULL
+#define USER_PAGE_MASK (USER_PAGE - 1)
+#define USER_ALIGN_UP(x) (((x) + USER_PAGE_MASK) & ~USER_PAGE_MASK)
+#define USER_ALIGN_DOWN(x) ((x) & ~USER_PAGE_MASK)
+
+/* ---- the guest address space (addr_space.c) ------------------------------ */
+
+/* Guest protections, as mmap's PROT_* (the same numbers on both ABIs). */
+#define USER_PROT_R 1
+#define USER_PROT_W 2
+#define USER_PROT_X 4
+
+/* One mapping, as /proc/self/maps shows it. */
+struct user_vma {
+    uint64_t start, end; /* [start, end), page aligned */
+    int prot;            /* USER_PROT_* */
+    bool shared;
+    uint64_t offset;     /* file offset of start */
+    uint64_t dev, ino;   /* 0 for anonymous memory */
+    char *name;          /* file path, "[stack]", "[heap]" or NULL (owned) */
+};
+
+/* Guest virtual = guest physical = offset into one host reservation. The
+ * hart translates through Sv48 page tables that this file builds, in a RAM
+ * region of their own above the guest's range, filled on demand (a page
+ * fault on a page the mappings allow fills its PTE and resumes). */
+struct user_as {
+    struct vm_mem *mem;
+    uint8_t *host;  /* guest address 0 */
+    uint64_t size;  /* guest addresses are [0, size) */
+    uint8_t *pt_host;
+    uint64_t pt_base, pt_size, pt_used; /* page-table pages, bump-allocated */
+    uint64_t root;                      /* physical address of the root table */
+    struct user_vma *vma;               /* sorted, disjoint */
+    unsigned nvma, cap;
+    uint64_t mmap_top;                  /* top-down placement starts below it */
+    bool flush;                         /* PTEs were removed: flush the hart's TLB */
+    uint64_t code_lo, code_hi;          /* range ever mapped executable (code drops) */
+};
+
+int user_as_init(struct user_as *as, struct vm_mem *mem);
+void user_as_fini(struct user_as *as);
+uint64_t user_as_satp(const struct user_as *as);
+/* Host pointer of guest [addr, addr+len), or NULL if outside the range
+ * (protection is not checked: the host's own protection mirrors the guest's,
+ * so the host kernel reports EFAULT on a syscall's bad buffer). */
+void *user_g2h(const struct user_as *as, uint64_t addr, uint64_t len);
+/* True if [addr, addr+len) is mapped with every bit of prot. */
+bool user_as_check(const struct user_as *as, uint64_t addr, uint64_t len, int prot);
+const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr);
+/* Map [addr, addr+len) (page aligned) afresh: anonymous zeroes, or the host
+ * file fd at offset (fd < 0: anonymous). Replaces what was there. Returns 0
+ * or a negative errno. name may be NULL. */
+int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared, int fd,
+                uint64_t offset, const char *name);
+/* A free range of len bytes, top-down below mmap_top (or at hint when free);
+ * 0 if none. */
+uint64_t user_as_find_free(const struct user_as *as, uint64_t hint, uint64_t len);
+int user_as_unmap(struct user_as *as, uint64_t addr, uint64_t len);
+int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot);
+/* mremap: returns the new address or a negative errno. */
+int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64_t new_len,
+                      int flags, uint64_t new_addr);
+/* A page fault at addr for an access of kind (0 fetch, 1 load, 2 store):
+ * true if the mappings allow it (its PTEs are filled now: run again). */
+bool user_as_fault(struct user_as *as, uint64_t addr, int kind);
+/* Bytes the guest's code may live in were rewritten by the host (read()
+ * into them, a new mapping): drop translated code of them. */
+void user_as_written(struct user_as *as, uint64_t addr, uint64_t len);
+/* /proc/self/maps text of the guest (malloc'd, NUL-terminated). */
+char *user_as_maps_text(const struct user_as *as);
+
+/* ---- the process ------------------------------------------------------------ */
+
+struct user_sigaction {
+    uint64_t handler, flags, mask;
+};
+
+struct user_proc {
+    const struct vm_user_config *cfg;
+    struct vm_mem *mem;
+    struct vm_accel *accel;
+    struct vm_vcpu *vcpu;
+    struct user_as as;
+    uint64_t brk_start, brk_cur; /* program break */
+    uint64_t entry, interp_base;
+    char *exe_path;   /* absolute host path of the program (/proc/self/exe) */
+    uint64_t auxv_addr, auxv_len; /* the auxiliary vector on the stack (/proc/self/auxv) */
+    bool exited;
+    int exit_status, exit_signal;
+    /* signals: state only for now (docs/USER.md) */
+    struct user_sigaction sigact[65];
+    uint64_t sigmask;
+    uint64_t tid_address;
+    bool strace, unimp;
+    uint64_t unimp_seen[8]; /* one bit per syscall number < 512 reported */
+};
+
+/* elf_load.c: load the program (and its interpreter) into p->as; fills
+ * entry points and the values the stack's auxv needs. */
+struct user_image {
+    uint64_t entry;      /* where the program starts (the interpreter's entry if any) */
+    uint64_t prog_entry; /* AT_ENTRY */
+    uint64_t phdr, phent, phnum; /* AT_PHDR, AT_PHENT, AT_PHNUM */
+    uint64_t interp_base;        /* AT_BASE (0: none) */
+    uint64_t brk;                /* end of the program's highest segment */
+};
+int user_load_elf(struct user_proc *p, const char *path, struct user_image *img);
+
+/* stack.c: map the stack and lay out argc, argv, envp and auxv; returns the
+ * initial sp or 0 (message set). */
+uint64_t user_setup_stack(struct user_proc *p, const struct user_image *img,
+                          char *const *argv, char *const *envp, const char *execfn);
+
+/* syscall.c: run one system call; returns the value for a0. */
+int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+const char *user_syscall_name(uint64_t nr);
+
+/* The syscall groups: each returns USER_UNKNOWN for numbers it does not know. */
+#define USER_UNKNOWN INT64_MIN
+int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+
+/* A host call's result as the guest sees it: -errno on failure (the
+ * errno numbers are the same on x86-64 and riscv64: both asm-generic). */
+int64_t user_ret(int64_t r);
+
+/* Path translation (-L): the host path for a guest path, in buf. */
+const char *user_path(struct user_proc *p, const char *guest, char *buf, size_t size);
+/* A NUL-terminated guest string, checked readable; NULL if it is not. */
+const char *user_str(struct user_proc *p, uint64_t addr);
+
+#endif
