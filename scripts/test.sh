@@ -27,6 +27,12 @@ fetch_riscv64() {
     scripts/fetch-guest-riscv64.sh
 }
 fetch_riscv64 || echo "warning: no riscv64 guest assets; the boot tests will skip" >&2
+# Debian's riscv64 programs for the `vm user` tests, and the same for amd64
+# as the native reference (cached in ~/.cache/vm/user; they skip without).
+for arch in riscv64 amd64; do
+    scripts/fetch-user-sysroot.sh "$arch" ||
+        echo "warning: no $arch user sysroot; the user.busybox/user.dynamic tests will skip" >&2
+done
 # The Debian system disk for the Debian tests (built once as root, minutes;
 # then cached in ~/.cache/vm/debian; without it they skip).
 if [ "$(id -u)" -eq 0 ]; then
