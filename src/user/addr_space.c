@@ -25,6 +25,13 @@
 #define PTE_A 64ULL
 #define PTE_D 128ULL
 
+/* Under AddressSanitizer every host mmap of the range clears its shadow
+ * (an eighth of it): a smaller space keeps tests quick there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define USER_MAX_SPACE (1ULL << 37)
+#else
+#define USER_MAX_SPACE (1ULL << 42)
+#endif
 #define MIN_ADDR 0x10000ULL            /* Linux's mmap_min_addr */
 #define PT_REGION (1ULL << 30)         /* page-table pages: enough for 512 GiB touched */
 #define FILL_PAGES 16                  /* PTEs filled per fault, around the address */
@@ -36,7 +43,7 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     /* As large as the host gives (the address space of Sv48 user mode is
      * 128 TiB; a few TiB of reservation costs nothing but page tables). */
     uint64_t size;
-    for (size = 1ULL << 42; size >= 1ULL << 36; size >>= 1)
+    for (size = USER_MAX_SPACE; size >= 1ULL << 36; size >>= 1)
         if (vm_mem_add_ram(mem, 0, size, "user") == 0)
             break;
     if (size < 1ULL << 36)
@@ -209,8 +216,10 @@ static int vma_remove(struct user_as *as, uint64_t a, uint64_t b)
     unsigned i = vma_index(as, a), j = i;
     while (j < as->nvma && as->vma[j].end <= b)
         free(as->vma[j++].name);
-    memmove(&as->vma[i], &as->vma[j], (as->nvma - j) * sizeof(as->vma[0]));
-    as->nvma -= j - i;
+    if (j > i) {
+        memmove(&as->vma[i], &as->vma[j], (as->nvma - j) * sizeof(as->vma[0]));
+        as->nvma -= j - i;
+    }
     return 0;
 }
 
