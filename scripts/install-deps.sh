@@ -11,6 +11,7 @@ packages=(
     valgrind device-tree-compiler gdb-multiarch python3 man-db groff-base
     cpio gzip xz-utils zstd e2fsprogs ca-certificates
     python3 openssh-client iperf3
+    libseccomp-dev
 )
 
 missing=()

@@ -51,6 +51,10 @@ struct vm_cli {
     bool no_shutdown;   /* -no-shutdown */
     bool daemonize;     /* -daemonize */
     const char *pidfile; /* -pidfile */
+    /* confinement (flags_sandbox.c; host.c applies it once the machine runs) */
+    bool sandbox;           /* -sandbox on */
+    const char *runas;      /* -runas USER */
+    const char *chroot_dir; /* -chroot DIR */
     uint64_t max_insns;
     double timeout;
     bool verbose;

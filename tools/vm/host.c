@@ -8,6 +8,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "boards/machine.h"
 #include "core/event_loop.h"
@@ -16,6 +18,7 @@
 #include "devices/chardev_open.h"
 #include "monitor/monitor.h"
 #include "vm/error.h"
+#include "vm/sandbox.h"
 
 #define MAX_ENTRIES (VM_CLI_MAX_CHARDEVS + VM_CLI_MAX_SERIALS + VM_CLI_MAX_MONITORS)
 
@@ -39,6 +42,8 @@ struct vm_cli_host {
     unsigned nr_monitors;
     const char *name;
     bool daemonize;
+    bool sandbox;                  /* -sandbox on */
+    const char *runas, *chroot_dir; /* -runas, -chroot */
     struct vm_machine_frontend fe;
     pthread_mutex_t lock; /* machine, quit_pending (Ctrl-A x may come early) */
     struct vm_machine *machine;
@@ -78,9 +83,30 @@ static void on_reset(void *opaque, bool by_host)
         vm_monitor_reset_event(h->monitors[i], by_host);
 }
 
+/* Confinement once the machine runs (its images, disks, sockets, /dev/kvm
+ * are open): -chroot, -runas, then -sandbox on. A failure ends vm: it must
+ * not run less confined than asked. VM_SANDBOX_SELFTEST=forbidden-call
+ * then makes a call the filter forbids (the sandbox test's hook). */
+static void confine(struct vm_cli_host *h)
+{
+    if ((h->chroot_dir || h->runas) && vm_drop_privileges(h->chroot_dir, h->runas) < 0) {
+        vm_cli_error(VM_EXIT_BAD, "%s", vm_error_message());
+        exit(VM_EXIT_BAD);
+    }
+    if (h->sandbox && vm_sandbox_enter() < 0) {
+        vm_cli_error(VM_EXIT_BAD, "%s", vm_error_message());
+        exit(VM_EXIT_BAD);
+    }
+    const char *t = getenv("VM_SANDBOX_SELFTEST");
+    if (h->sandbox && t && !strcmp(t, "forbidden-call"))
+        syscall(SYS_acct, NULL); /* process accounting: never on the list */
+}
+
 static void on_started(void *opaque)
 {
+    struct vm_cli_host *h = opaque;
     vm_cli_daemon_ready();
+    confine(h);
 }
 
 static void on_halt(void *opaque)
@@ -310,6 +336,9 @@ int vm_cli_host_open(struct vm_cli *cli, const char *machine, unsigned nr_serial
     pthread_mutex_init(&h->lock, NULL);
     h->name = cli->name;
     h->daemonize = cli->daemonize;
+    h->sandbox = cli->sandbox;
+    h->runas = cli->runas;
+    h->chroot_dir = cli->chroot_dir;
     h->fe = (struct vm_machine_frontend){.attach = attach, .detach = detach, .on_reset = on_reset, .on_halt = on_halt, .on_started = on_started,
                                          .opaque = h, .no_reboot = cli->no_reboot,
                                          .no_shutdown = cli->no_shutdown};
