@@ -10,16 +10,16 @@
 
 int rv_dcache_init(struct rv_hart *h)
 {
-    /* Reserved, not committed: only pages that get used cost host memory. */
-    size_t size = sizeof(struct rv_dpage) * (RV_DCACHE_PAGES + 1);
+    /* Reserved, not committed: only pages that get used cost host memory
+     * (an untouched slot reads as pa 0, epoch 0: never valid). */
+    h->dc_pages = h->plat->dcache_pages ? h->plat->dcache_pages : RV_DCACHE_PAGES;
+    size_t size = sizeof(struct rv_dpage) * (h->dc_pages + 1);
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (p == MAP_FAILED)
         return vm_error(VM_ENOMEM, "hart %u: cannot reserve the decoded-instruction cache",
                         h->opt.id);
     h->dpages = p;
-    for (unsigned i = 0; i < RV_DCACHE_PAGES; i++)
-        h->dpages[i].pa = RV_NO_PAGE;
     h->dc_epoch = 1;
     h->vc_gen = 0;
     rv_vcache_flush(h); /* gen 0 -> 1: every entry (zeroed) is invalid */
@@ -28,7 +28,7 @@ int rv_dcache_init(struct rv_hart *h)
 
     /* The scratch page runs one instruction at a time (uncached fetches):
      * every slot but the one in use leaves the page. */
-    h->scratch = &h->dpages[RV_DCACHE_PAGES];
+    h->scratch = &h->dpages[h->dc_pages];
     const void *end = rv_handlers()[RV_H_PAGE_END];
     for (unsigned i = 0; i < RV_PAGE_SLOTS + 2; i++)
         h->scratch->slots[i] = (struct rv_slot){.handler = end, .step = RV_STEP_OF_LEN(2)};
@@ -39,14 +39,14 @@ int rv_dcache_init(struct rv_hart *h)
 void rv_dcache_fini(struct rv_hart *h)
 {
     if (h->dpages)
-        munmap(h->dpages, sizeof(struct rv_dpage) * (RV_DCACHE_PAGES + 1));
+        munmap(h->dpages, sizeof(struct rv_dpage) * (h->dc_pages + 1));
     h->dpages = NULL;
 }
 
 void rv_dcache_flush(struct rv_hart *h)
 {
     if (++h->dc_epoch == 0) { /* wrapped: make sure no page looks valid */
-        for (unsigned i = 0; i < RV_DCACHE_PAGES; i++)
+        for (unsigned i = 0; i < h->dc_pages; i++)
             h->dpages[i].pa = RV_NO_PAGE;
         h->dc_epoch = 1;
     }
@@ -56,7 +56,7 @@ void rv_dcache_flush(struct rv_hart *h)
 static inline struct rv_dpage *slot_for(struct rv_hart *h, uint64_t pa)
 {
     uint64_t pfn = pa >> 12;
-    return &h->dpages[(pfn ^ (pfn >> 8)) & (RV_DCACHE_PAGES - 1)];
+    return &h->dpages[(pfn ^ (pfn >> 8)) & (h->dc_pages - 1)];
 }
 
 struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa)

@@ -30,8 +30,9 @@ struct soft_accel {
 #define JIT_DEFAULT true
 
 /* jit=on|off, tb-size=MiB, perfmap=on|off */
-static int parse_props(const char *props, struct rv_jit_config *jc)
+static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dcache_pages)
 {
+    *dcache_pages = RV_DCACHE_PAGES;
     jc->enabled = JIT_DEFAULT && rv_jit_host_supported();
     jc->cache_size = (size_t)DEFAULT_TB_SIZE_MIB << 20;
     jc->perfmap = false;
@@ -76,9 +77,17 @@ static int parse_props(const char *props, struct rv_jit_config *jc)
                 return vm_error(VM_EINVAL, "accel soft: tb-size='%s': MiB of code cache per "
                                 "hart, 1 to 2047", val);
             jc->cache_size = (size_t)mib << 20;
+        } else if (!strcmp(key, "dcache-pages")) { /* the decoded-instruction cache */
+            char *e;
+            unsigned long long n = strtoull(val, &e, 10);
+            if (!*val || *e || n < RV_DCACHE_MIN || n > RV_DCACHE_MAX || (n & (n - 1)))
+                return vm_error(VM_EINVAL, "accel soft: dcache-pages='%s': decoded pages per "
+                                "hart (32 KiB each), a power of two from %u to %u", val,
+                                RV_DCACHE_MIN, RV_DCACHE_MAX);
+            *dcache_pages = (unsigned)n;
         } else {
             return vm_error(VM_EINVAL, "accel soft: unknown property '%s' (jit, tb-size, "
-                            "perfmap)", key);
+                            "dcache-pages, perfmap)", key);
         }
         props = end ? end + 1 : NULL;
     }
@@ -110,7 +119,8 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
 {
     struct soft_accel *sa = vm_accel_priv(accel);
     struct rv_jit_config jc;
-    int rc = parse_props(cfg->props, &jc);
+    unsigned dcache_pages;
+    int rc = parse_props(cfg->props, &jc, &dcache_pages);
     if (rc < 0)
         return rc;
     struct vm_mmu_config mc;
@@ -124,6 +134,7 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
     }
     sa->plat.jit = jc;
     sa->plat.time_offset = cfg->riscv_time_offset;
+    sa->plat.dcache_pages = dcache_pages;
     sa->verbose = cfg->verbose;
     vm_mmu_set_code_write_hook(mmu, rv_code_write_hook, &sa->plat);
     vm_mem_set_write_notifier(cfg->mem, ram_written, &sa->plat);
