@@ -49,7 +49,7 @@ static const char *const allowed[] = {
     "getsockopt", "getsockname", "getpeername",
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     /* sanitizer builds: LeakSanitizer stops the world with ptrace at exit */
-    "ptrace", "wait4", "waitid", "process_vm_readv",
+    "ptrace", "wait4", "waitid", "process_vm_readv", "kill", "getdents",
 #endif
 };
 
