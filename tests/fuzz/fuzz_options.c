@@ -19,11 +19,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_LINES 8
 
+static char dir[] = "/tmp/vm-fuzz-opts-XXXXXX";
+
+static void cleanup(void)
+{
+    char path[sizeof(dir) + 16];
+    snprintf(path, sizeof(path), "%s/disk.img", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void setup(void)
 {
-    char dir[] = "/tmp/vm-fuzz-opts-XXXXXX";
     if (!mkdtemp(dir) || chdir(dir) < 0)
         abort();
+    atexit(cleanup);
     FILE *f = fopen("disk.img", "wb");
     static const uint8_t sector[512];
     for (int i = 0; f && i < 128; i++)
