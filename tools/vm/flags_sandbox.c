@@ -1,6 +1,7 @@
 /* Confinement: -sandbox on|off, -runas USER, -chroot DIR (QEMU's flags).
  * Applied once the machine has started (host.c: images, disks, sockets
  * and /dev/kvm are open): chroot, then the user, then the seccomp filter. */
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,10 @@ static int flag_runas(struct vm_cli *cli, const char *arg)
 {
     if (!*arg)
         return vm_cli_error(VM_EXIT_USAGE, "run: -runas needs a user");
+    char *end;
+    strtoul(arg, &end, 10);
+    if (*end && !getpwnam(arg)) /* a name must exist now, not only once the guest runs */
+        return vm_cli_error(VM_EXIT_BAD, "run: -runas: no user '%s'", arg);
     cli->runas = arg;
     return 0;
 }
