@@ -56,6 +56,8 @@ int vm_mem_add_mmio_exit(struct vm_mem *mem, uint64_t base, uint64_t size, const
 const struct vm_mem_region *vm_mem_find(struct vm_mem *mem, uint64_t pa);
 /* Host pointer for [pa, pa+len) if it lies inside one RAM region, else NULL. */
 void *vm_mem_ram_ptr(struct vm_mem *mem, uint64_t pa, uint64_t len);
+/* The same for a device that will write there (DMA): NULL for a ROM too. */
+void *vm_mem_ram_ptr_writable(struct vm_mem *mem, uint64_t pa, uint64_t len);
 unsigned vm_mem_region_count(const struct vm_mem *mem);
 const struct vm_mem_region *vm_mem_region_at(const struct vm_mem *mem, unsigned index);
 

@@ -179,6 +179,12 @@ void *vm_mem_ram_ptr(struct vm_mem *mem, uint64_t pa, uint64_t len)
     return r->host + (pa - r->base);
 }
 
+void *vm_mem_ram_ptr_writable(struct vm_mem *mem, uint64_t pa, uint64_t len)
+{
+    const struct vm_mem_region *r = vm_mem_find(mem, pa);
+    return r && !r->readonly ? vm_mem_ram_ptr(mem, pa, len) : NULL;
+}
+
 static int access_one(struct vm_mem *mem, uint64_t pa, unsigned size, uint64_t *value,
                       bool write)
 {

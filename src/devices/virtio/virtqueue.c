@@ -17,6 +17,11 @@ void *virtq_ram(struct vm_mem *mem, uint64_t pa, uint64_t len)
     return vm_mem_ram_ptr(mem, pa, len ? len : 1);
 }
 
+static void *virtq_ram_writable(struct vm_mem *mem, uint64_t pa, uint64_t len)
+{
+    return vm_mem_ram_ptr_writable(mem, pa, len ? len : 1); /* not the boot ROM */
+}
+
 void virtq_ram_written(struct vm_mem *mem, uint64_t pa, uint64_t len)
 {
     if (!len)
@@ -54,7 +59,7 @@ int virtq_check(const struct virtq *q, struct vm_mem *mem)
     if (!virtq_ram(mem, q->avail_pa, 6 + 2 * n))
         return vm_error(VM_EINVAL, "avail ring at 0x%llx is not in RAM",
                         (unsigned long long)q->avail_pa);
-    if (!virtq_ram(mem, q->used_pa, 6 + 8 * n))
+    if (!virtq_ram_writable(mem, q->used_pa, 6 + 8 * n))
         return vm_error(VM_EINVAL, "used ring at 0x%llx is not in RAM",
                         (unsigned long long)q->used_pa);
     return 0;
@@ -173,7 +178,8 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
         if (!write && c->n_in)
             return broken(q, "descriptor %u: device-readable after device-writable", i);
         if (d.len) {
-            uint8_t *host = virtq_ram(q->mem, d.addr, d.len);
+            uint8_t *host = write ? virtq_ram_writable(q->mem, d.addr, d.len)
+                                  : virtq_ram(q->mem, d.addr, d.len);
             if (!host)
                 return broken(q, "descriptor %u: buffer of %u bytes outside RAM", i, d.len);
             if (c->n_out + c->n_in >= c->cap)
