@@ -8,6 +8,7 @@
 #include "core/opts.h"
 #include "devices/disk_image.h"
 #include "devices/net_slirp.h"
+#include "devices/net_tap.h"
 #include "devices/virtio/virtio_blk.h"
 #include "devices/virtio/virtio_net.h"
 #include "devices/virtio/virtio_rng.h"
@@ -29,7 +30,9 @@ struct drive {
 
 struct netdev {
     struct vm_netdev *nd;
-    bool used; /* taken by a NIC */
+    const char *kind; /* "user networking", "TAP" */
+    unsigned mtu;     /* the NIC's default MTU */
+    bool used;        /* taken by a NIC */
 };
 
 struct device {
@@ -188,8 +191,50 @@ static int open_user_net(struct vm_device_set *s, struct vm_opts *o, const char 
     struct netdev *n = &s->netdevs[s->nr_netdevs];
     if (!(n->nd = vm_net_slirp_create(&c, s->loop)))
         return -VM_EINVAL;
+    n->kind = "user networking";
+    n->mtu = VIRTIO_NET_DEFAULT_MTU; /* libslirp takes 64 KiB frames */
     s->nr_netdevs++;
     return 0;
+}
+
+/* The TAP keys of -netdev tap and -nic tap. vm runs no scripts: only
+ * script=no and downscript=no (or none) are accepted. */
+static int open_tap(struct vm_device_set *s, struct vm_opts *o, const char *what,
+                    const char *id)
+{
+    struct vm_net_tap_config c = {.id = id, .ifname = vm_opts_get(o, "ifname")};
+    const char *script[2] = {vm_opts_get(o, "script"), vm_opts_get(o, "downscript")};
+    for (int i = 0; i < 2; i++)
+        if (script[i] && strcmp(script[i], "no") != 0)
+            return vm_error(VM_EINVAL, "%s: %s=%s: vm runs no scripts; configure the "
+                            "interface beforehand and give %s=no", what,
+                            i ? "downscript" : "script", script[i], i ? "downscript" : "script");
+    int rc = vm_opts_check_used(o, what);
+    if (rc < 0)
+        return rc;
+    if (s->nr_netdevs == MAX_DEVICES)
+        return vm_error(VM_EINVAL, "%s: more than %d network back ends", what, MAX_DEVICES);
+    struct netdev *n = &s->netdevs[s->nr_netdevs];
+    if (!(n->nd = vm_net_tap_create(&c, s->loop)))
+        return -VM_EINVAL;
+    n->kind = "TAP";
+    n->mtu = 1500; /* an Ethernet's, as the host side's interface */
+    s->nr_netdevs++;
+    return 0;
+}
+
+/* -netdev/-nic TYPE: user or tap. */
+static int open_netdev(struct vm_device_set *s, struct vm_opts *o, const char *type,
+                       const char *opt, const char *id)
+{
+    char what[32];
+    snprintf(what, sizeof(what), "%s %s", opt, type ? type : "");
+    if (type && !strcmp(type, "user"))
+        return open_user_net(s, o, what, id);
+    if (type && !strcmp(type, "tap"))
+        return open_tap(s, o, what, id);
+    return vm_error(VM_EINVAL, "%s %s: the network back ends are user and tap", opt,
+                    type ? type : "");
 }
 
 static struct netdev *find_netdev(struct vm_device_set *s, const char *id)
@@ -211,11 +256,8 @@ static int parse_netdev(struct vm_device_set *s, const char *text)
         rc = vm_error(VM_EINVAL, "-netdev '%s': no id= given", text);
     else if (find_netdev(s, id))
         rc = vm_error(VM_EINVAL, "-netdev id=%s: given twice", id);
-    else if (!type || strcmp(type, "user") != 0)
-        rc = vm_error(VM_EINVAL, "-netdev %s: only user networking (-netdev user) is supported",
-                      type ? type : "");
     else
-        rc = open_user_net(s, &o, "-netdev user", id);
+        rc = open_netdev(s, &o, type, "-netdev", id);
     vm_opts_free(&o);
     return rc;
 }
@@ -226,7 +268,7 @@ static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac,
     struct device *d = new_device(s, DEV_NET);
     if (!d)
         return -VM_EINVAL;
-    d->mtu = VIRTIO_NET_DEFAULT_MTU;
+    d->mtu = net->mtu;
     if (mtu) {
         char *end;
         unsigned long v = strtoul(mtu, &end, 10);
@@ -246,13 +288,14 @@ static int add_nic(struct vm_device_set *s, struct netdev *net, const char *mac,
     s->nr_nics++;
     net->used = true;
     d->net = net;
-    snprintf(d->desc, sizeof(d->desc), "virtio-net-device (netdev %s, user networking, "
-             "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u)", net->nd->id, d->mac[0], d->mac[1],
-             d->mac[2], d->mac[3], d->mac[4], d->mac[5], d->mtu);
+    snprintf(d->desc, sizeof(d->desc), "virtio-net-device (netdev %s, %s, "
+             "mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u)", net->nd->id, net->kind, d->mac[0],
+             d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5], d->mtu);
     return 0;
 }
 
-/* -nic user[,hostfwd=...][,mac=][,model=virtio-net-device]: a back end and its NIC. */
+/* -nic user[,hostfwd=...]|tap[,ifname=...][,mac=][,model=virtio-net-device]: a back end
+ * and its NIC. */
 static int parse_nic(struct vm_device_set *s, const char *text)
 {
     struct vm_opts o;
@@ -264,12 +307,9 @@ static int parse_nic(struct vm_device_set *s, const char *text)
     char id[32];
     snprintf(id, sizeof(id), "__nic%u", s->nr_netdevs);
     vm_opts_get(&o, "id");
-    if (!type || strcmp(type, "user") != 0)
-        rc = vm_error(VM_EINVAL, "-nic %s: only user networking (-nic user) is supported",
-                      type ? type : "");
-    else if (model && strcmp(model, "virtio-net-device") != 0 && strcmp(model, "virtio") != 0)
+    if (model && strcmp(model, "virtio-net-device") != 0 && strcmp(model, "virtio") != 0)
         rc = vm_error(VM_EINVAL, "-nic model=%s: %s has virtio-net-device only", model, s->what);
-    else if ((rc = open_user_net(s, &o, "-nic user", id)) == 0)
+    else if ((rc = open_netdev(s, &o, type, "-nic", id)) == 0)
         rc = add_nic(s, &s->netdevs[s->nr_netdevs - 1], mac, mtu, "-nic");
     vm_opts_free(&o);
     return rc;

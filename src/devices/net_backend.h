@@ -1,6 +1,6 @@
 /* A network back end (QEMU's -netdev): where a virtual NIC's Ethernet
  * frames go and come from. User networking (libslirp, net_slirp.h) is one;
- * TAP could be another behind the same ops.
+ * TAP (net_tap.h) is another behind the same ops.
  *
  * Threads: a back end runs on the machine's event loop. send() and the
  * front end's receive() are called there; attach() may be called from any
@@ -10,6 +10,7 @@
 #ifndef VM_DEVICES_NET_BACKEND_H
 #define VM_DEVICES_NET_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,9 @@ struct vm_netdev_ops {
 struct vm_netdev {
     const struct vm_netdev_ops *ops;
     char id[32]; /* -netdev id= */
+    /* Every frame it delivers has correct checksums, made on this host
+     * (libslirp): the NIC may tell the guest not to check them again. */
+    bool frames_checksummed;
 };
 
 static inline void vm_netdev_attach(struct vm_netdev *nd, const struct vm_net_frontend *fe)

@@ -374,6 +374,7 @@ struct vm_netdev *vm_net_slirp_create(const struct vm_net_slirp_config *cfg,
         return NULL;
     }
     ns->nd.ops = &slirp_ops;
+    ns->nd.frames_checksummed = true;
     snprintf(ns->nd.id, sizeof(ns->nd.id), "%s", cfg->id ? cfg->id : "");
     ns->loop = loop;
     a.ns = ns;

@@ -73,10 +73,11 @@ static const struct vm_cli_flag device_flags[] = {
      "a raw disk image: if=virtio is a virtio disk, if=none,id=ID one for -device "
      "virtio-blk-device,drive=ID (MODE: writeback, none, writethrough, directsync, unsafe)",
      VM_CLI_GROUP_DEVICES, VM_CLI_VIRT, flag_drive},
-    {"netdev", NULL, "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT...]",
+    {"netdev", NULL, "user,id=ID[,hostfwd=tcp::HOSTPORT-:GUESTPORT...]|tap,id=ID,ifname=NAME",
      "a network back end for -device virtio-net-device,netdev=ID", VM_CLI_GROUP_DEVICES,
      VM_CLI_VIRT, flag_netdev},
-    {"nic", NULL, "user[,hostfwd=...][,mac=MAC]", "a network back end and its virtio-net device",
+    {"nic", NULL, "user[,hostfwd=...][,mac=MAC]|tap,ifname=NAME[,mac=MAC]",
+     "a network back end and its virtio-net device",
      VM_CLI_GROUP_DEVICES, VM_CLI_VIRT, flag_nic},
 };
 VM_CLI_FLAGS(device_flags)

@@ -142,8 +142,9 @@ static int deliver(struct vm_virtio_net *n, const uint8_t *frame, size_t len)
     bool mrg = vm_virtio_has_feature(n->v, VIRTIO_NET_F_MRG_RXBUF);
     struct net_hdr h = {.gso_type = VIRTIO_NET_HDR_GSO_NONE, .num_buffers = 1};
     /* The back end's frames carry correct checksums (libslirp makes them):
-     * the guest need not check them again. */
-    if (vm_virtio_has_feature(n->v, VIRTIO_NET_F_GUEST_CSUM))
+     * the guest need not check them again. A TAP's frames may come from
+     * anywhere: the guest checks them. */
+    if (n->nd->frames_checksummed && vm_virtio_has_feature(n->v, VIRTIO_NET_F_GUEST_CSUM))
         h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
     struct virtq_chain first = {.cap = VIRTIO_NET_QUEUE_SIZE, .bufs = n->first_bufs},
                        c = {.cap = VIRTIO_NET_QUEUE_SIZE, .bufs = n->bufs};
