@@ -39,6 +39,26 @@ struct vm_netdev {
     bool frames_checksummed;
 };
 
+/* For back ends: the attached front end, kept on the loop thread. attach()
+ * is vm_net_frontend_slot_set(); frames go through ..._deliver(). */
+struct vm_event_loop;
+struct vm_net_frontend_slot {
+    struct vm_event_loop *loop;
+    struct vm_net_frontend fe; /* loop thread only */
+    bool set;
+};
+
+/* Install a copy of *fe (NULL: none) on the loop thread; returns when done. */
+void vm_net_frontend_slot_set(struct vm_net_frontend_slot *s, const struct vm_net_frontend *fe);
+
+/* A frame to the front end, if there is one (on the loop thread). */
+static inline void vm_net_frontend_slot_deliver(struct vm_net_frontend_slot *s,
+                                                const uint8_t *frame, size_t len)
+{
+    if (s->set)
+        s->fe.receive(s->fe.opaque, frame, len);
+}
+
 static inline void vm_netdev_attach(struct vm_netdev *nd, const struct vm_net_frontend *fe)
 {
     nd->ops->attach(nd, fe);

@@ -16,8 +16,7 @@ struct net_slirp {
     struct vm_event_loop *loop;
     Slirp *slirp;
     struct vm_event_hook *hook;
-    struct vm_net_frontend fe; /* loop thread only */
-    bool has_fe;
+    struct vm_net_frontend_slot fe;
 };
 
 struct slirp_timer {
@@ -32,8 +31,7 @@ struct slirp_timer {
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
     struct net_slirp *ns = opaque;
-    if (ns->has_fe)
-        ns->fe.receive(ns->fe.opaque, buf, len);
+    vm_net_frontend_slot_deliver(&ns->fe, buf, len);
     return (ssize_t)len;
 }
 
@@ -159,23 +157,9 @@ static const struct vm_event_hook_ops hook_ops = {hook_prepare, hook_dispatch};
 
 /* ---- the back end ------------------------------------------------------------- */
 
-struct attach_args {
-    struct net_slirp *ns;
-    const struct vm_net_frontend *fe;
-};
-
-static void attach_on_loop(void *opaque)
-{
-    struct attach_args *a = opaque;
-    a->ns->has_fe = a->fe != NULL;
-    if (a->fe)
-        a->ns->fe = *a->fe;
-}
-
 static void slirp_attach(struct vm_netdev *nd, const struct vm_net_frontend *fe)
 {
-    struct attach_args a = {(struct net_slirp *)nd, fe};
-    vm_event_loop_call(a.ns->loop, attach_on_loop, &a);
+    vm_net_frontend_slot_set(&((struct net_slirp *)nd)->fe, fe);
 }
 
 static void slirp_send(struct vm_netdev *nd, const uint8_t *frame, size_t len)
@@ -376,7 +360,7 @@ struct vm_netdev *vm_net_slirp_create(const struct vm_net_slirp_config *cfg,
     ns->nd.ops = &slirp_ops;
     ns->nd.frames_checksummed = true;
     snprintf(ns->nd.id, sizeof(ns->nd.id), "%s", cfg->id ? cfg->id : "");
-    ns->loop = loop;
+    ns->loop = ns->fe.loop = loop;
     a.ns = ns;
     vm_event_loop_call(loop, create_on_loop, &a); /* libslirp lives on the loop thread */
     if (a.rc == 0 && !(ns->hook = vm_event_hook_add(loop, &hook_ops, ns)))

@@ -18,11 +18,9 @@
 
 struct net_tap {
     struct vm_netdev nd;
-    struct vm_event_loop *loop;
     int fd;
     struct vm_event_source *src;
-    struct vm_net_frontend fe; /* loop thread only */
-    bool has_fe;
+    struct vm_net_frontend_slot fe;
     uint8_t buf[TAP_MAX_FRAME];
 };
 
@@ -37,28 +35,13 @@ static void tap_readable(void *opaque, int fd, uint32_t events)
             continue;
         if (n <= 0)
             return; /* EAGAIN: all read; an error: the next event says again */
-        if (t->has_fe)
-            t->fe.receive(t->fe.opaque, t->buf, (size_t)n);
+        vm_net_frontend_slot_deliver(&t->fe, t->buf, (size_t)n);
     }
-}
-
-struct attach_args {
-    struct net_tap *t;
-    const struct vm_net_frontend *fe;
-};
-
-static void attach_on_loop(void *opaque)
-{
-    struct attach_args *a = opaque;
-    a->t->has_fe = a->fe != NULL;
-    if (a->fe)
-        a->t->fe = *a->fe;
 }
 
 static void tap_attach(struct vm_netdev *nd, const struct vm_net_frontend *fe)
 {
-    struct attach_args a = {(struct net_tap *)nd, fe};
-    vm_event_loop_call(a.t->loop, attach_on_loop, &a);
+    vm_net_frontend_slot_set(&((struct net_tap *)nd)->fe, fe);
 }
 
 /* A frame from the guest. The interface down or its queue full: dropped,
@@ -119,7 +102,7 @@ struct vm_netdev *vm_net_tap_create(const struct vm_net_tap_config *cfg,
     }
     t->nd.ops = &tap_ops;
     snprintf(t->nd.id, sizeof(t->nd.id), "%s", cfg->id ? cfg->id : "");
-    t->loop = loop;
+    t->fe.loop = loop;
     t->fd = fd;
     if (!(t->src = vm_event_add_fd(loop, fd, EPOLLIN, tap_readable, t))) {
         close(fd);
