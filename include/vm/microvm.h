@@ -25,6 +25,8 @@ struct vm_microvm_config {
     unsigned nr_drives, nr_netdevs; /* -drive / -netdev given: refused until virtio lands */
     struct vm_chardev *console; /* COM1's back end; NULL: the terminal (stdin/stdout) */
     const struct vm_machine_frontend *frontend; /* the host side (boards/machine.h); NULL: none */
+    const char *gdb;      /* GDB stub device (tcp:[HOST]:PORT, unix:PATH); NULL: none */
+    bool start_paused;    /* -S: wait for a debugger's (or monitor's) continue */
 };
 
 /* Build the machine and run it until the guest resets or powers off (0),

@@ -243,10 +243,11 @@ void vm_mmu_pmp_write_addr(struct vm_mmu_hart *h, unsigned i, uint64_t value);
  * the L1 fast path (watched pages are kept out of L1 for that access kind),
  * and the slow path stops it before anything happens: VM_FAULT_WATCH, with
  * *tval the access's address. While the hart lets watch hits pass
- * (vm_mmu_watch_pass, to run that one instruction), the access is done and
- * the hit recorded for vm_mmu_watch_take_hit(). AMOs are a read and a
- * write, LR a read, SC a write; fetches and page-table walks are not
- * watched. No watchpoints: no cost anywhere but a test on the miss path. */
+ * (vm_mmu_watch_pass, to run that one instruction), the access is done.
+ * Either way the first hit is recorded for vm_mmu_watch_take_hit(). AMOs
+ * are a read and a write, LR a read, SC a write; fetches and page-table
+ * walks are not watched. No watchpoints: no cost anywhere but a test on
+ * the miss path. */
 #define VM_MMU_WATCH_WRITE 1u
 #define VM_MMU_WATCH_READ 2u
 #define VM_MMU_MAX_WATCH 16
@@ -259,8 +260,8 @@ struct vm_mmu_watch {
 };
 int vm_mmu_set_watchpoints(struct vm_mmu_hart *h, const struct vm_mmu_watch *w, unsigned n);
 void vm_mmu_watch_pass(struct vm_mmu_hart *h, bool pass);
-/* The first hit recorded while passing (and forget it): the watched
- * range's start and the kind of access (one VM_MMU_WATCH_* bit). */
+/* The first hit recorded (and forget it): the watched range's start and
+ * the kind of access (one VM_MMU_WATCH_* bit). */
 bool vm_mmu_watch_take_hit(struct vm_mmu_hart *h, uint64_t *range_start, unsigned *kind);
 
 /* The guest's own load/store triggers (Sdtrig), per hart, kept apart from

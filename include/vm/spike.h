@@ -19,6 +19,8 @@ struct vm_spike_config {
     uint64_t max_insns; /* 0: unbounded */
     double timeout;     /* seconds; 0: unbounded */
     FILE *console;      /* HTIF console; NULL: stdout */
+    const char *gdb;    /* GDB stub device (tcp:[HOST]:PORT, unix:PATH); NULL: none */
+    bool start_paused;  /* -S: wait for a debugger's (or monitor's) continue */
 };
 
 /* Build the machine, run the program to its end and return its exit status

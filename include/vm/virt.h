@@ -46,6 +46,8 @@ struct vm_virt_config {
     /* -drive/-device/-netdev/-nic: virtio-mmio devices in QEMU's 8 slots
      * (the first device in the highest slot, as QEMU places them) */
     struct vm_device_args devices;
+    const char *gdb;      /* GDB stub device (tcp:[HOST]:PORT, unix:PATH); NULL: none */
+    bool start_paused;    /* -S: wait for a debugger's (or monitor's) continue */
 };
 
 /* Build the machine and run it until the guest powers off (its status: 0,

@@ -14,6 +14,7 @@
 
 #include "devices/chardev_fd.h"
 #include "devices/chardev_mux.h"
+#include "gdb/gdb.h"
 #include "vm/error.h"
 
 /* A reset this soon after the machine started counts as quick; this many
@@ -537,6 +538,15 @@ struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *boa
         vm_machine_destroy(m);
         return NULL;
     }
+    if (cfg->gdb) {
+        if (!(m->gdb = vm_gdb_start(m, cfg->gdb))) {
+            vm_machine_destroy(m);
+            return NULL;
+        }
+        if (cfg->verbose)
+            fprintf(stderr, "vm: gdb: listening on %s%s\n", vm_gdb_address(m->gdb),
+                    cfg->start_paused ? " (stopped until continue)" : "");
+    }
     m->console = cfg->console;
     if (!m->console && !cfg->no_console) {
         struct vm_chardev_mux_config mc = {.on_quit = on_console_quit, .opaque = m};
@@ -557,6 +567,7 @@ void vm_machine_destroy(struct vm_machine *m)
 {
     if (!m)
         return;
+    vm_gdb_stop(m->gdb); /* before the run control's listeners go */
     const struct vm_machine_frontend *fe = m->cfg.frontend;
     if (fe && fe->detach)
         fe->detach(fe->opaque, m);

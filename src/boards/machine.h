@@ -107,6 +107,9 @@ struct vm_machine_config {
      * instruction until the run control's cont (boards/runctl.h). */
     bool start_paused;
     const struct vm_machine_frontend *frontend; /* NULL: none */
+    /* QEMU's -gdb: serve a GDB remote stub on this device (tcp:[HOST]:PORT,
+     * unix:PATH; src/gdb/gdb.h) for the machine's whole life; NULL: none. */
+    const char *gdb;
 };
 
 struct vm_machine *vm_machine_create(const struct vm_machine_ops *ops, void *board,

@@ -79,6 +79,7 @@ struct vm_machine {
     bool building; /* between the start of build() and the vCPU threads' start */
     struct vcpu_call *call;
     struct runctl rc;
+    struct vm_gdb *gdb; /* the GDB stub, when asked for */
     /* Nonzero when a vCPU thread must look at the state above before it
      * runs again (a stop, a pause, a debug state to apply); read without
      * the lock. */

@@ -99,16 +99,16 @@ enum vm_fault mmu_watch_access(struct vm_mmu_hart *h, uint64_t va, unsigned size
         unsigned hit = w->kinds & kinds;
         if (!hit || !overlaps(va, size, w->va, w->len))
             continue;
-        if (!h->watch_pass) {
-            *tval = va;
-            return VM_FAULT_WATCH;
-        }
         if (!h->watch_hit) {
             h->watch_hit = true;
             h->watch_hit_start = w->va;
             /* an AMO on a write-watched range is a write, on a read-watched one a read */
             h->watch_hit_kind = (hit & VM_MMU_WATCH_WRITE) ? VM_MMU_WATCH_WRITE
                                                            : VM_MMU_WATCH_READ;
+        }
+        if (!h->watch_pass) {
+            *tval = va;
+            return VM_FAULT_WATCH;
         }
         return VM_FAULT_NONE;
     }

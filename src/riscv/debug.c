@@ -4,8 +4,13 @@
  *     the outer loop runs it one instruction at a time, checking pc.
  *   - Watchpoints: the MMU keeps watched pages off its L1 and stops a
  *     watched access before it happens (VM_FAULT_WATCH, caught in
- *     rv_raise); the instruction then runs again alone with hits let
- *     through, and the hart reports after it, as QEMU does.
+ *     rv_raise): the hart stops with pc at the accessing instruction, as a
+ *     RISC-V trigger with timing "before" does and as GDB expects of
+ *     RISC-V (its watchpoints are "non-steppable": GDB steps the access
+ *     itself, with the watchpoint out, and then compares values).
+ *   - Where a breakpoint or watchpoint stop left the hart, that instruction
+ *     runs through its breakpoint and watchpoints once (x86's RF flag does
+ *     the same for breakpoints), so that a plain continue makes progress.
  *   - Single step: RV_EV_DEBUG stays set, so every run comes here and
  *     executes one instruction with a budget of one, interrupts held off
  *     (QEMU's default for gdb steps). */
@@ -27,7 +32,19 @@ static void debug_exit(struct rv_hart *h, struct vm_exit *exit, enum vm_debug_re
     exit->kind = VM_EXIT_DEBUG;
     exit->u.debug.pc = h->pc;
     exit->u.debug.reason = why;
-    record_resume(h);
+    /* a breakpoint or watchpoint reported here lets the instruction through
+     * next time; a step reported nothing about the instruction it reached */
+    if (why == VM_DEBUG_STEP)
+        h->dbg.resume_valid = false;
+    else
+        record_resume(h);
+}
+
+/* Is the hart where the last debug stop left it, nothing retired since? */
+static bool at_resume_point(const struct rv_hart *h)
+{
+    return h->dbg.resume_valid && h->dbg.resume_pc == h->pc &&
+           h->dbg.resume_retired == rv_retired(h);
 }
 
 /* Does a breakpoint stop the hart before the instruction at pc? */
@@ -35,8 +52,7 @@ static bool bp_stops(const struct rv_hart *h, uint64_t pc)
 {
     for (unsigned i = 0; i < h->dbg.nbp; i++)
         if (h->dbg.bp[i] == pc)
-            return !(h->dbg.resume_valid && h->dbg.resume_pc == pc &&
-                     h->dbg.resume_retired == rv_retired(h));
+            return !at_resume_point(h);
     return false;
 }
 
@@ -87,8 +103,33 @@ void rv_debug_page_step(struct rv_hart *h)
 
 void rv_debug_watch_stop(struct rv_hart *h)
 {
-    h->dbg.replay = true;
-    h->events |= RV_EV_DEBUG;
+    uint64_t start = 0;
+    unsigned kind = VM_MMU_WATCH_WRITE;
+    vm_mmu_watch_take_hit(h->mmu, &start, &kind);
+    if (at_resume_point(h)) { /* the access we stopped before: let it through once */
+        h->dbg.replay = true;
+        h->events |= RV_EV_DEBUG;
+        return;
+    }
+    debug_exit(h, &h->pending_exit, VM_DEBUG_WATCH);
+    h->pending_exit.u.debug.watch_addr = start;
+    h->pending_exit.u.debug.watch_kind = kind == VM_MMU_WATCH_WRITE ? VM_WATCH_WRITE
+                                                                    : VM_WATCH_READ;
+    h->events |= RV_EV_EXIT;
+}
+
+/* Run the instruction at pc alone; pass: its watched accesses go through. */
+static void run_one(struct rv_hart *h, bool pass)
+{
+    h->budget = h->entry_budget = 1;
+    vm_mmu_watch_pass(h->mmu, pass);
+    rv_step_uncached(h);
+    rv_sync_counters(h);
+    vm_mmu_watch_pass(h->mmu, false);
+    uint64_t start;
+    unsigned kind;
+    if (pass)
+        vm_mmu_watch_take_hit(h->mmu, &start, &kind); /* seen and let through */
 }
 
 bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit)
@@ -107,41 +148,32 @@ bool rv_debug_service(struct rv_hart *h, struct vm_exit *exit)
     }
     if (vm_mmu_poll(h->mmu))
         rv_vcache_flush(h);
-    if (!h->dbg.replay && bp_stops(h, h->pc)) {
-        debug_exit(h, exit, VM_DEBUG_BREAKPOINT);
-        return true;
-    }
-    /* Exactly one instruction, watched accesses let through and noted. */
     bool replay = h->dbg.replay;
     h->dbg.replay = false;
-    h->budget = h->entry_budget = 1;
-    vm_mmu_watch_pass(h->mmu, true);
-    rv_step_uncached(h);
-    rv_sync_counters(h);
-    vm_mmu_watch_pass(h->mmu, false);
-    uint64_t start;
-    unsigned kind;
-    bool hit = vm_mmu_watch_take_hit(h->mmu, &start, &kind);
-    if (!hit && !h->dbg.step) {
-        (void)replay; /* the access went elsewhere this time: run on */
+    if (!replay && bp_stops(h, h->pc)) {
+        debug_exit(h, exit, VM_DEBUG_BREAKPOINT);
+        update_event(h);
+        return true;
+    }
+    /* Exactly one instruction: the one a stop left us at passes its
+     * watchpoints, any other stops before a watched access. */
+    run_one(h, replay || at_resume_point(h));
+    if (!h->dbg.step) { /* a replay in a plain run: run on */
         update_event(h);
         return false;
     }
-    struct vm_exit stop;
-    debug_exit(h, &stop, hit ? VM_DEBUG_WATCH : VM_DEBUG_STEP);
-    if (hit) {
-        stop.u.debug.watch_addr = start;
-        stop.u.debug.watch_kind = kind == VM_MMU_WATCH_WRITE ? VM_WATCH_WRITE : VM_WATCH_READ;
-    }
-    /* The instruction may itself have produced an exit (a device watch, a
-     * system op): that one goes first, the stop with the next run. */
+    /* The instruction may itself have produced an exit (a watchpoint, a
+     * device watch, a system op): that one goes first, and the step's own
+     * report with the next run unless it was a debug stop already. */
     if (rv_exit_due(h, exit)) {
-        h->dbg.saved = stop;
-        h->dbg.report = true;
+        if (exit->kind != VM_EXIT_DEBUG) {
+            debug_exit(h, &h->dbg.saved, VM_DEBUG_STEP);
+            h->dbg.report = true;
+        }
         update_event(h);
         return true;
     }
-    *exit = stop;
+    debug_exit(h, exit, VM_DEBUG_STEP);
     update_event(h);
     return true;
 }

@@ -114,8 +114,8 @@ struct rv_debug {
     bool replay; /* a watched access stopped the instruction at pc: run it alone */
     bool report; /* a debug stop waits behind another exit */
     struct vm_exit saved;
-    /* Where the last debug stop left the hart: a breakpoint there does not
-     * fire again before an instruction retires (as x86's RF flag). */
+    /* Where the last breakpoint or watchpoint stop left the hart: they do
+     * not fire there again before an instruction retires (x86's RF flag). */
     uint64_t resume_pc, resume_retired;
     bool resume_valid;
     unsigned nbp;

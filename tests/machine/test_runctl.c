@@ -297,11 +297,11 @@ static void script_watch(struct ctl *c)
     expect(c, VM_RUN_RUNNING);
     struct vm_run_event e = expect(c, VM_RUN_DEBUG);
     CHECK(e.debug.reason == VM_DEBUG_WATCH && e.debug.watch_addr == VAR &&
-          e.debug.watch_kind == VM_WATCH_WRITE && e.debug.pc == RAM_BASE + 12,
+          e.debug.watch_kind == VM_WATCH_WRITE && e.debug.pc == RAM_BASE + 8,
           "watch stop: reason %d addr %llx pc %llx", e.debug.reason,
           (unsigned long long)e.debug.watch_addr, (unsigned long long)e.debug.pc);
     vm_runctl_wait_stopped(c->m);
-    CHECK(regs_of(c, 0).x[5] == 1, "the store ran once");
+    CHECK(regs_of(c, 0).x[5] == 1, "stopped before the first store");
     CHECK(vm_runctl_remove_watchpoint(c->m, VAR, 8, VM_WATCH_WRITE) == 0, "remove");
 }
 

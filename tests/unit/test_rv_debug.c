@@ -187,7 +187,7 @@ static void assert_watch(const struct vm_exit *ex, uint64_t pc, uint64_t addr,
 }
 
 /* Write watch: stores elsewhere in the page and loads pass; a store to the
- * variable stops after it is done. */
+ * variable stops before it is done, and the next run lets it through. */
 static void test_write_watch(void **state)
 {
     struct rv_machine *m = *state;
@@ -200,13 +200,14 @@ static void test_write_watch(void **state)
     load_code(m, RAM_BASE, code, sizeof(code) / 4);
     watch(m, DATA + 0x108, 8, VM_WATCH_WRITE);
     struct vm_exit ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x20, DATA + 0x108, VM_WATCH_WRITE);
+    assert_watch(&ex, RAM_BASE + 0x1c, DATA + 0x108, VM_WATCH_WRITE);
     uint32_t v;
     assert_int_equal(vm_mem_read(m->mem, DATA + 0x108, &v, 4, NULL), 0);
-    assert_int_equal(v, 7); /* done before the stop */
-    assert_int_equal(h->x[12], 0);
+    assert_int_equal(v, 0); /* not done yet */
     ex = run(m);
     assert_int_equal(ex.u.debug.reason, VM_DEBUG_EBREAK);
+    assert_int_equal(vm_mem_read(m->mem, DATA + 0x108, &v, 4, NULL), 0);
+    assert_int_equal(v, 7);
     assert_int_equal(h->x[12], 1);
 }
 
@@ -223,8 +224,11 @@ static void test_read_and_access_watch(void **state)
     load_code(m, RAM_BASE, code, sizeof(code) / 4);
     watch(m, DATA + 0x204, 2, VM_WATCH_READ);
     struct vm_exit ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x18, DATA + 0x204, VM_WATCH_READ);
-    assert_int_equal(h->x[10], 3); /* the load is done */
+    assert_watch(&ex, RAM_BASE + 0x14, DATA + 0x204, VM_WATCH_READ);
+    assert_int_equal(h->x[10], 0); /* the load is not done */
+    ex = run(m);
+    assert_int_equal(ex.u.debug.reason, VM_DEBUG_EBREAK);
+    assert_int_equal(h->x[10], 3);
 
     /* a misaligned 8-byte load whose second half is in the next page */
     const uint32_t cross[] = {LOAD_DATA_ADDR(5), ADDI(5, 5, 0x7fe), ADDI(5, 5, 0x7fe),
@@ -232,7 +236,7 @@ static void test_read_and_access_watch(void **state)
     load_code(m, RAM_BASE, cross, sizeof(cross) / 4);
     watch(m, DATA + 0x1000, 1, VM_WATCH_READ);
     ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x18, DATA + 0x1000, VM_WATCH_READ);
+    assert_watch(&ex, RAM_BASE + 0x14, DATA + 0x1000, VM_WATCH_READ);
 
     /* AMOs and SC hit a write watch as writes, LR and AMOs a read watch as reads */
     const uint32_t atomics[] = {
@@ -242,20 +246,23 @@ static void test_read_and_access_watch(void **state)
     load_code(m, RAM_BASE, atomics, sizeof(atomics) / 4);
     watch(m, DATA, 8, VM_WATCH_WRITE);
     ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x14, DATA, VM_WATCH_WRITE);
+    assert_watch(&ex, RAM_BASE + 0x10, DATA, VM_WATCH_WRITE);
     ex = run(m);
-    assert_watch(&ex, RAM_BASE + 0x1c, DATA, VM_WATCH_WRITE); /* the SC, not the LR */
-    assert_int_equal(h->x[12], 0);                             /* and it succeeded */
+    assert_watch(&ex, RAM_BASE + 0x18, DATA, VM_WATCH_WRITE); /* the SC, not the LR */
+    h->x[12] = 5;
+    ex = run(m);
+    assert_int_equal(ex.u.debug.reason, VM_DEBUG_EBREAK);
+    assert_int_equal(h->x[12], 0); /* the SC ran then, and succeeded */
     watch(m, DATA, 8, VM_WATCH_READ);
     ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x14, DATA, VM_WATCH_READ);
+    assert_watch(&ex, RAM_BASE + 0x10, DATA, VM_WATCH_READ);
     ex = run(m);
-    assert_watch(&ex, RAM_BASE + 0x18, DATA, VM_WATCH_READ); /* the LR */
+    assert_watch(&ex, RAM_BASE + 0x14, DATA, VM_WATCH_READ); /* the LR */
     ex = run(m);
     assert_int_equal(ex.u.debug.reason, VM_DEBUG_EBREAK);
     watch(m, DATA, 8, VM_WATCH_ACCESS);
     ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x14, DATA, VM_WATCH_WRITE);
+    assert_watch(&ex, RAM_BASE + 0x10, DATA, VM_WATCH_WRITE);
 
     /* FP load */
     const uint32_t fp[] = {LOAD_DATA_ADDR(5), FLD(1, 5, 0), EBREAK};
@@ -263,15 +270,19 @@ static void test_read_and_access_watch(void **state)
     h->mstatus |= MSTATUS_FS;
     watch(m, DATA, 8, VM_WATCH_ACCESS);
     ex = run_from(m, RAM_BASE);
-    assert_watch(&ex, RAM_BASE + 0x10, DATA, VM_WATCH_READ);
+    assert_watch(&ex, RAM_BASE + 0xc, DATA, VM_WATCH_READ);
+    assert_int_equal(h->f[1], 0);
+    ex = run(m);
+    assert_int_equal(ex.u.debug.reason, VM_DEBUG_EBREAK);
     assert_int_equal(h->f[1], 9);
 }
 
-/* A single step over a watched access reports the watch. */
+/* A single step onto a watched access reports the watch before it; the
+ * next step runs it. */
 static void test_step_onto_watch(void **state)
 {
     struct rv_machine *m = *state;
-    const uint32_t code[] = {LOAD_DATA_ADDR(5), SD(0, 5, 8), EBREAK};
+    const uint32_t code[] = {LOAD_DATA_ADDR(5), SD(5, 5, 8), EBREAK};
     load_code(m, RAM_BASE, code, sizeof(code) / 4);
     struct vm_vcpu_debug d = {.single_step = true, .nr_watchpoints = 1,
                               .watchpoints = {{DATA + 8, 8, VM_WATCH_WRITE}}};
@@ -280,7 +291,14 @@ static void test_step_onto_watch(void **state)
     for (int i = 0; i < 3; i++)
         run(m);
     struct vm_exit ex = run(m);
-    assert_watch(&ex, RAM_BASE + 0x10, DATA + 8, VM_WATCH_WRITE);
+    assert_watch(&ex, RAM_BASE + 0xc, DATA + 8, VM_WATCH_WRITE);
+    uint64_t v;
+    assert_int_equal(vm_mem_read(m->mem, DATA + 8, &v, 8, NULL), 0);
+    assert_int_equal(v, 0);
+    ex = run(m);
+    assert_debug(&ex, VM_DEBUG_STEP, RAM_BASE + 0x10);
+    assert_int_equal(vm_mem_read(m->mem, DATA + 8, &v, 8, NULL), 0);
+    assert_int_equal(v, DATA);
 }
 
 /* Watched pages leave L1; once the watch is gone, loads hit L1 again. */

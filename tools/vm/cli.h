@@ -74,6 +74,11 @@ struct vm_cli {
     } monitors[VM_CLI_MAX_MONITORS];
     unsigned nr_monitors;
     bool monitor_given; /* -monitor, -mon, -qmp or a mon: serial: no default monitor */
+    /* debugging (flags_gdb.c) */
+    const char *gdb;   /* -gdb / -s: the stub's device; NULL: none */
+    bool start_paused; /* -S */
+    /* console and display (flags_console.c) */
+    bool nographic;
     /* devices (flags_devices.c; the virtio helper's): -drive, -device,
      * -netdev, -nic as given, in order, for the board (vm_cli_device_args) */
 #define VM_CLI_MAX_DEVICES 64

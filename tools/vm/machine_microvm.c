@@ -41,6 +41,7 @@ static int run_microvm(struct vm_cli *cli)
         .nr_drives = cli->nr_dev_args[0] + cli->nr_dev_args[1],
         .nr_netdevs = cli->nr_dev_args[2] + cli->nr_dev_args[3],
         .console = vm_cli_host_serial(host, 0), .frontend = vm_cli_host_frontend(host),
+        .gdb = cli->gdb, .start_paused = cli->start_paused,
     };
     rc = vm_cli_exit_status(vm_board_microvm_run(&cfg));
     vm_cli_host_close(host);

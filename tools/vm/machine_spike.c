@@ -18,6 +18,7 @@ static int run_spike(struct vm_cli *cli)
         .ram_size = cli->ram_size, .max_insns = cli->max_insns, .timeout = cli->timeout,
         .verbose = cli->verbose,
         .cpu = cli->cpu,
+        .gdb = cli->gdb, .start_paused = cli->start_paused,
     };
     if (!cfg.kernel)
         return vm_cli_error(VM_EXIT_USAGE, "run: no program given (-M spike PROG.elf)");

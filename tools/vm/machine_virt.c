@@ -72,6 +72,7 @@ static int run_virt(struct vm_cli *cli)
         .cpu = cli->cpu, .devices = vm_cli_device_args(cli),
         .console = host ? vm_cli_host_serial(host, 0) : NULL,
         .frontend = host ? vm_cli_host_frontend(host) : NULL,
+        .gdb = cli->gdb, .start_paused = cli->start_paused,
     };
     rc = vm_cli_exit_status(vm_board_virt_run(&cfg));
     vm_cli_host_close(host);

@@ -38,6 +38,7 @@ static int run(struct virt *m)
     struct vm_machine_config mc = {
         .timeout = cfg->timeout, .max_insns = cfg->max_insns, .verbose = cfg->verbose,
         .on_reset = VM_RESET_REBOOT, .console = cfg->console, .frontend = cfg->frontend,
+        .gdb = cfg->gdb, .start_paused = cfg->start_paused,
     };
     if (!(m->machine = vm_machine_create(&virt_ops, m, &mc)))
         return -VM_EIO;

@@ -1,5 +1,7 @@
 /* The spike machine: builds memory, loads the ELF, creates the hart through
- * the accelerator interface and serves HTIF until the program exits.
+ * the accelerator interface and serves HTIF until the program exits; run by
+ * the board-run helper (boards/machine.h) like every board, so it has the
+ * time bound, -S and the GDB stub too.
  *
  * tohost is watched with the accelerator's RAM write watch: the soft MMU
  * reports every store to the watched page (any width, misaligned, AMO,
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boards/machine.h"
 #include "boards/spike/htif.h"
 #include "boards/spike/spike_layout.h"
 #include "devices/clint.h"
@@ -22,81 +25,6 @@
 #include "vm/riscv_isa.h"
 #include "vm/spike.h"
 
-/* A thread that kicks the vCPU once the time bound has passed. */
-struct watchdog {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool stop, fired, started;
-    double seconds;
-    struct vm_vcpu *vcpu;
-};
-
-static void *watchdog_main(void *arg)
-{
-    struct watchdog *w = arg;
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    double whole = (double)(time_t)w->seconds;
-    end.tv_sec += (time_t)w->seconds;
-    end.tv_nsec += (long)((w->seconds - whole) * 1e9);
-    if (end.tv_nsec >= 1000000000L) {
-        end.tv_sec++;
-        end.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&w->lock);
-    while (!w->stop) {
-        if (pthread_cond_timedwait(&w->cond, &w->lock, &end) == ETIMEDOUT) {
-            w->fired = true;
-            vm_vcpu_kick(w->vcpu);
-            break;
-        }
-    }
-    pthread_mutex_unlock(&w->lock);
-    return NULL;
-}
-
-static int watchdog_start(struct watchdog *w, struct vm_vcpu *vcpu, double seconds)
-{
-    memset(w, 0, sizeof(*w));
-    w->vcpu = vcpu;
-    w->seconds = seconds;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->cond, &attr);
-    pthread_condattr_destroy(&attr);
-    pthread_mutex_init(&w->lock, NULL);
-    if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0)
-        return vm_error(VM_ENOMEM, "cannot start the timeout thread");
-    w->started = true;
-    return 0;
-}
-
-static bool watchdog_fired(struct watchdog *w)
-{
-    if (!w->started)
-        return false;
-    pthread_mutex_lock(&w->lock);
-    bool fired = w->fired;
-    pthread_mutex_unlock(&w->lock);
-    return fired;
-}
-
-static void watchdog_stop(struct watchdog *w)
-{
-    if (!w->started)
-        return;
-    pthread_mutex_lock(&w->lock);
-    w->stop = true;
-    pthread_cond_signal(&w->cond);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->cond);
-    pthread_mutex_destroy(&w->lock);
-    w->started = false;
-}
-
 struct spike {
     const struct vm_spike_config *cfg;
     struct vm_elf *elf;
@@ -106,7 +34,7 @@ struct spike {
     struct vm_accel *accel;
     struct vm_vcpu *vcpu; /* read by the CLINT's thread: atomic access */
     struct htif htif;
-    struct watchdog wd;
+    uint64_t retired; /* minstret when the run ended, for -v */
 };
 
 /* The CLINT's lines reach the hart through the board: the CLINT must be in
@@ -166,8 +94,9 @@ static int boot_hart(struct spike *m)
     return vm_vcpu_set_regs(m->vcpu, VM_REGSET_CORE, &regs);
 }
 
-static int build(struct spike *m)
+static int build(void *board, struct vm_machine *machine)
 {
+    struct spike *m = board;
     const struct vm_spike_config *cfg = m->cfg;
     uint64_t ram = cfg->ram_size ? cfg->ram_size : SPIKE_RAM_DEFAULT_SIZE;
     int rc = check_ram_size(ram);
@@ -209,100 +138,82 @@ static int build(struct spike *m)
     if ((rc = vm_vcpu_create(m->accel, &opt, &vcpu)) < 0)
         return rc;
     __atomic_store_n(&m->vcpu, vcpu, __ATOMIC_RELEASE);
-    if ((rc = vm_accel_watch_writes(m->accel, m->htif.tohost, 8)) < 0)
+    if ((rc = vm_accel_watch_writes(m->accel, m->htif.tohost, 8)) < 0 ||
+        (rc = boot_hart(m)) < 0)
         return rc;
-    return boot_hart(m);
+    return vm_machine_add_vcpu(machine, vcpu);
 }
 
-static int run(struct spike *m)
+static void teardown(void *board, struct vm_machine *machine)
 {
-    const struct vm_spike_config *cfg = m->cfg;
-    int status = 0, rc;
-    if (cfg->timeout > 0 && (rc = watchdog_start(&m->wd, m->vcpu, cfg->timeout)) < 0)
-        return rc;
-    for (;;) {
-        struct vm_exit ex;
-        if ((rc = vm_vcpu_run(m->vcpu, &ex)) < 0)
-            return rc;
-        switch (ex.kind) {
-        case VM_EXIT_WATCH:
-            rc = htif_serve(&m->htif, &status);
-            if (rc < 0)
-                return rc;
-            if (rc == HTIF_EXIT)
-                return status;
-            break;
-        case VM_EXIT_INTR:
-            /* a last look: the program may have finished just now */
-            if ((rc = htif_serve(&m->htif, &status)) != HTIF_CONTINUE)
-                return rc < 0 ? rc : status;
-            if (ex.u.intr.reason == VM_INTR_INSN_LIMIT) {
-                fprintf(stderr, "vm: stopped after the instruction limit (%" PRIu64 ")\n",
-                        cfg->max_insns);
-                return VM_SPIKE_TIMEOUT_STATUS;
-            }
-            if (watchdog_fired(&m->wd)) {
-                fprintf(stderr, "vm: stopped after the time limit (%g s)\n", cfg->timeout);
-                return VM_SPIKE_TIMEOUT_STATUS;
-            }
-            break;
-        case VM_EXIT_ERROR:
-            return vm_error(VM_EINVAL, "hart error: %s", ex.u.error.message);
-        default:
-            return vm_error(VM_EINVAL, "spike: unexpected exit '%s' from the hart",
-                            vm_exit_kind_name(ex.kind));
-        }
+    struct spike *m = board;
+    vm_clint_destroy(m->clint); /* its thread stops before the hart goes */
+    m->clint = NULL;
+    struct vm_vcpu *vcpu = m->vcpu;
+    __atomic_store_n(&m->vcpu, NULL, __ATOMIC_RELEASE);
+    if (vcpu) {
+        const struct vm_reg_desc *d = vm_reg_map_find(vm_accel_reg_map(m->accel), "minstret");
+        if (!d || vm_vcpu_get_reg(vcpu, d->number, &m->retired) < 0)
+            m->retired = 0;
+        if (vm_machine_vcpu_count(machine))
+            vm_machine_remove_vcpu(machine, 0);
+        vm_vcpu_destroy(vcpu);
     }
+    vm_accel_destroy(m->accel);
+    m->accel = NULL;
+    vm_mem_destroy(m->mem);
+    m->mem = NULL;
+    vm_elf_close(m->elf);
+    m->elf = NULL;
 }
 
-/* Wall time and this thread's CPU time (the hart runs on it): on a busy
- * host the second is the better measure of the interpreter. */
-struct run_clock {
-    struct timespec wall, cpu;
+/* A store reached tohost: serve HTIF; the program's exit ends the run. */
+static int handle_exit(void *board, struct vm_machine *machine, unsigned vcpu,
+                       struct vm_exit *ex)
+{
+    struct spike *m = board;
+    if (ex->kind != VM_EXIT_WATCH)
+        return vm_error(VM_EINVAL, "unexpected exit '%s' from the hart",
+                        vm_exit_kind_name(ex->kind));
+    int status = 0, rc = htif_serve(&m->htif, &status);
+    if (rc == HTIF_EXIT)
+        vm_machine_stop(machine, VM_STOP_POWEROFF, status, NULL);
+    return rc < 0 ? rc : 0;
+}
+
+static const struct vm_machine_ops spike_ops = {
+    .name = "spike", .build = build, .teardown = teardown, .handle_exit = handle_exit,
 };
 
-static void run_clock_now(struct run_clock *c)
+static double now_seconds(clockid_t clock)
 {
-    clock_gettime(CLOCK_MONOTONIC, &c->wall);
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c->cpu);
-}
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
-}
-
-static void report_speed(struct spike *m, const struct run_clock *t0, const struct run_clock *t1)
-{
-    uint64_t n;
-    const struct vm_reg_desc *d = vm_reg_map_find(vm_accel_reg_map(m->accel), "minstret");
-    if (!d || vm_vcpu_get_reg(m->vcpu, d->number, &n) < 0)
-        return;
-    double wall = seconds_between(&t0->wall, &t1->wall), cpu = seconds_between(&t0->cpu, &t1->cpu);
-    fprintf(stderr, "vm: %" PRIu64 " instructions in %.3f s (%.1f MIPS); CPU %.3f s (%.1f MIPS)\n",
-            n, wall, wall > 0 ? (double)n / wall / 1e6 : 0.0, cpu,
-            cpu > 0 ? (double)n / cpu / 1e6 : 0.0);
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int vm_spike_run(const struct vm_spike_config *cfg)
 {
     struct spike m = {.cfg = cfg};
-    int rc = build(&m);
-    if (rc >= 0) {
-        struct run_clock t0, t1;
-        run_clock_now(&t0);
-        rc = run(&m);
-        run_clock_now(&t1);
-        if (cfg->verbose)
-            report_speed(&m, &t0, &t1);
+    if (!cfg->kernel)
+        return vm_error(VM_EINVAL, "the spike machine needs a program (ELF) to run");
+    struct vm_machine_config mc = {
+        .timeout = cfg->timeout, .max_insns = cfg->max_insns, .verbose = cfg->verbose,
+        .on_reset = VM_RESET_EXIT, .no_console = true, /* HTIF writes to cfg->console */
+        .gdb = cfg->gdb, .start_paused = cfg->start_paused,
+    };
+    struct vm_machine *machine = vm_machine_create(&spike_ops, &m, &mc);
+    if (!machine)
+        return -VM_EIO;
+    double wall0 = now_seconds(CLOCK_MONOTONIC), cpu0 = now_seconds(CLOCK_PROCESS_CPUTIME_ID);
+    int rc = vm_machine_run(machine);
+    vm_machine_destroy(machine);
+    if (cfg->verbose && rc >= 0) {
+        double wall = now_seconds(CLOCK_MONOTONIC) - wall0,
+               cpu = now_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        fprintf(stderr, "vm: %" PRIu64 " instructions in %.3f s (%.1f MIPS); CPU %.3f s "
+                "(%.1f MIPS)\n", m.retired, wall, wall > 0 ? (double)m.retired / wall / 1e6 : 0.0,
+                cpu, cpu > 0 ? (double)m.retired / cpu / 1e6 : 0.0);
     }
-    watchdog_stop(&m.wd);
-    vm_clint_destroy(m.clint); /* its thread stops before the hart goes */
-    struct vm_vcpu *vcpu = m.vcpu;
-    __atomic_store_n(&m.vcpu, NULL, __ATOMIC_RELEASE);
-    vm_vcpu_destroy(vcpu);
-    vm_accel_destroy(m.accel);
-    vm_mem_destroy(m.mem);
-    vm_elf_close(m.elf);
     return rc;
 }

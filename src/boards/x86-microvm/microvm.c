@@ -268,6 +268,7 @@ int vm_board_microvm_run(const struct vm_microvm_config *cfg)
     struct vm_machine_config mc = {
         .timeout = cfg->timeout, .verbose = cfg->verbose, .on_reset = VM_RESET_EXIT,
         .console = cfg->console, .frontend = cfg->frontend,
+        .gdb = cfg->gdb, .start_paused = cfg->start_paused,
     };
     int rc = -VM_EIO;
     if ((m->machine = vm_machine_create(&microvm_ops, m, &mc))) {
