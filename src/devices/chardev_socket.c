@@ -112,7 +112,9 @@ static void connected(struct chardev_socket *s, int fd)
     s->client_src = vm_event_add_fd(s->cfg.loop, fd, EPOLLIN, on_client, s);
 }
 
-/* Hand pending input to the front end; true when all of it was taken. */
+/* Hand pending input to the front end; true when all of it was taken.
+ * Without a front end yet (a client faster than the device's set-up) the
+ * input waits: attaching asks for it (no loss). */
 static bool deliver(struct chardev_socket *s)
 {
     while (s->pending_off < s->pending_len) {
@@ -189,9 +191,16 @@ static void sock_accept_input(struct vm_chardev *base)
     vm_event_notify(s->room);
 }
 
-static void call_disconnect(void *opaque)
+/* On the loop thread, so that no callback of ours (a client hanging up
+ * re-arms the listener) runs between the listener's removal and ours: a
+ * removal from another thread would leave listen_src pointing at a freed
+ * source until that thread sets it to NULL. */
+static void teardown_on_loop(void *opaque)
 {
     struct chardev_socket *s = opaque;
+    if (s->listen_src)
+        vm_event_remove_fd(s->listen_src);
+    s->listen_src = NULL;
     if (s->client_fd >= 0)
         disconnect(s);
 }
@@ -201,10 +210,7 @@ static void sock_destroy(struct vm_chardev *base)
     struct chardev_socket *s = (struct chardev_socket *)base;
     if (s->room)
         vm_event_notifier_destroy(s->room);
-    if (s->listen_src)
-        vm_event_remove_fd(s->listen_src);
-    s->listen_src = NULL;
-    vm_event_loop_call(s->cfg.loop, call_disconnect, s);
+    vm_event_loop_call(s->cfg.loop, teardown_on_loop, s);
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
         struct stat st;

@@ -1,4 +1,7 @@
 /* The GDB remote stub (gdb.h): its thread, the session and the commands.
+ * The connection is a character back end (devices/chardev_open.h: the
+ * socket chardev on the machine's event loop); its input is queued here and
+ * handled on the stub's own thread, which may wait for vCPUs.
  *
  * All-stop, as QEMU's: attaching stops the machine; c/s/vCont resume it
  * and the reply comes when something stops it again (a breakpoint, a
@@ -19,31 +22,38 @@
 
 #include "boards/machine.h"
 #include "boards/runctl.h"
+#include "devices/chardev_open.h"
 #include "gdb/command.h"
 #include "gdb/packet.h"
 #include "gdb/regs.h"
-#include "gdb/socket.h"
 #include "vm/error.h"
 
 #define SIGINT_GDB 2
 #define SIGTRAP_GDB 5
 #define EVENT_QUEUE 32
 
+#define INPUT_RING 65536
+
 struct vm_gdb {
     struct vm_machine *m;
-    int listen_fd, client_fd, wake_fd;
-    bool is_unix;
-    char address[128];
+    struct vm_chardev *chr;
+    int wake_fd;
+    char address[160];
     pthread_t thread;
     vm_gdb_monitor_fn monitor;
     void *monitor_opaque;
 
-    pthread_mutex_t lock; /* the event queue and quit */
+    pthread_mutex_t lock; /* what follows, until the session */
     struct vm_run_event events[EVENT_QUEUE];
     unsigned ev_head, ev_count;
     bool quit;
+    unsigned opened, closed; /* connections come and gone, not yet handled */
+    uint8_t in[INPUT_RING];  /* the client's bytes (from the loop thread) */
+    size_t in_head, in_len;
+    bool in_full;            /* receive refused bytes: accept_input when drained */
 
     /* the session (stub thread only) */
+    bool connected;
     const struct gdb_arch *arch;
     bool no_ack, running;
     unsigned g_vcpu, c_vcpu; /* H g / H c */
@@ -60,6 +70,44 @@ struct vm_gdb {
     char xml[GDB_PACKET_MAX * 4];
 };
 
+static void wake(struct vm_gdb *g)
+{
+    uint64_t one = 1;
+    ssize_t w = write(g->wake_fd, &one, sizeof(one));
+    (void)w; /* a full counter still wakes */
+}
+
+/* ---- the connection (the event loop's thread) ------------------------------------ */
+
+static size_t on_receive(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct vm_gdb *g = opaque;
+    pthread_mutex_lock(&g->lock);
+    size_t n = 0;
+    while (n < len && g->in_len < INPUT_RING) {
+        g->in[(g->in_head + g->in_len) % INPUT_RING] = buf[n++];
+        g->in_len++;
+    }
+    g->in_full = n < len;
+    pthread_mutex_unlock(&g->lock);
+    wake(g);
+    return n;
+}
+
+static void on_chardev_event(void *opaque, enum vm_chardev_event ev)
+{
+    struct vm_gdb *g = opaque;
+    pthread_mutex_lock(&g->lock);
+    if (ev == VM_CHARDEV_OPENED) {
+        g->opened++;
+        g->in_len = 0; /* anything left was the previous client's */
+    } else if (ev == VM_CHARDEV_CLOSED) {
+        g->closed++;
+    }
+    pthread_mutex_unlock(&g->lock);
+    wake(g);
+}
+
 /* ---- events from the run control (any thread) ---------------------------------- */
 
 static void on_run_event(void *opaque, const struct vm_run_event *ev)
@@ -71,9 +119,7 @@ static void on_run_event(void *opaque, const struct vm_run_event *ev)
     else /* never lose the end; an older change of state can go */
         g->events[(g->ev_head + EVENT_QUEUE - 1) % EVENT_QUEUE] = *ev;
     pthread_mutex_unlock(&g->lock);
-    uint64_t one = 1;
-    ssize_t w = write(g->wake_fd, &one, sizeof(one));
-    (void)w; /* the counter cannot overflow in practice; a full one still wakes */
+    wake(g);
 }
 
 static bool next_event(struct vm_gdb *g, struct vm_run_event *ev)
@@ -93,16 +139,8 @@ static bool next_event(struct vm_gdb *g, struct vm_run_event *ev)
 
 static void send_raw(struct vm_gdb *g, const char *p, size_t n)
 {
-    while (n > 0 && g->client_fd >= 0) {
-        ssize_t w = write(g->client_fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) { /* the debugger is gone: the read side will see it */
-            return;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
+    if (g->connected)
+        vm_chardev_write(g->chr, (const uint8_t *)p, n);
 }
 
 /* Send reply[0..reply_len) as a packet (kept for a resend on '-'). */
@@ -458,16 +496,17 @@ static void cmd_monitor(struct vm_gdb *g)
     reply_str(g, rc < 0 ? "E01" : "OK");
 }
 
+/* The debugger is gone (detach, kill, closed connection): what it set up
+ * goes; a detach also lets the machine run (QEMU's D). */
 static void end_session(struct vm_gdb *g, bool resume_machine)
 {
-    if (g->client_fd < 0)
+    if (!g->connected)
         return;
+    g->connected = false;
     vm_runctl_clear_debug(g->m);
     g->nwatches = 0;
     if (resume_machine)
         vm_runctl_cont(g->m);
-    close(g->client_fd);
-    g->client_fd = -1;
     g->running = false;
 }
 
@@ -541,13 +580,15 @@ static void handle(struct vm_gdb *g)
 
 /* ---- the thread ---------------------------------------------------------------- */
 
-static void start_session(struct vm_gdb *g, int fd)
+static void start_session(struct vm_gdb *g)
 {
-    g->client_fd = fd;
     gdb_decoder_init(&g->dec);
     g->no_ack = g->running = false;
     g->g_vcpu = g->c_vcpu = 0;
     g->nwatches = 0;
+    if (vm_runctl_state(g->m) == VM_RUN_ENDED)
+        return; /* too late: the run is over */
+    g->connected = true;
     /* attaching stops the machine, as QEMU does */
     vm_runctl_stop(g->m);
     g->last_stop = (struct vm_run_event){.state = VM_RUN_DEBUG, .vcpu = 0};
@@ -557,12 +598,9 @@ static void start_session(struct vm_gdb *g, int fd)
 
 static void on_events(struct vm_gdb *g)
 {
-    uint64_t n;
-    ssize_t r = read(g->wake_fd, &n, sizeof(n));
-    (void)r;
     struct vm_run_event ev;
     while (next_event(g, &ev)) {
-        if (g->client_fd < 0)
+        if (!g->connected)
             continue;
         if (ev.state == VM_RUN_ENDED) {
             bool error = ev.status < 0;
@@ -575,75 +613,95 @@ static void on_events(struct vm_gdb *g)
     }
 }
 
-static void on_client_input(struct vm_gdb *g)
+static void on_input(struct vm_gdb *g)
 {
-    char buf[4096];
-    ssize_t n = read(g->client_fd, buf, sizeof(buf));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) { /* the debugger went away: like a detach */
-        end_session(g, true);
-        return;
-    }
-    for (ssize_t i = 0; i < n && g->client_fd >= 0; i++) {
-        switch (gdb_decoder_feed(&g->dec, (uint8_t)buf[i])) {
-        case GDB_IN_PACKET:
-            if (!g->no_ack)
-                send_raw(g, "+", 1);
-            handle(g);
-            break;
-        case GDB_IN_BAD:
-            send_raw(g, "-", 1);
-            break;
-        case GDB_IN_NACK:
-            send_raw(g, g->framed, g->framed_len);
-            break;
-        case GDB_IN_INTERRUPT:
-            if (g->running)
-                vm_runctl_stop(g->m); /* its PAUSED event brings the reply */
-            break;
-        case GDB_IN_ACK:
-        case GDB_IN_NONE:
-            break;
+    uint8_t buf[4096];
+    for (;;) {
+        pthread_mutex_lock(&g->lock);
+        size_t n = 0;
+        while (n < sizeof(buf) && g->in_len > 0) {
+            buf[n++] = g->in[g->in_head];
+            g->in_head = (g->in_head + 1) % INPUT_RING;
+            g->in_len--;
+        }
+        bool refill = g->in_full && g->in_len == 0;
+        if (refill)
+            g->in_full = false;
+        pthread_mutex_unlock(&g->lock);
+        if (refill)
+            vm_chardev_accept_input(g->chr);
+        if (n == 0)
+            return;
+        for (size_t i = 0; i < n && g->connected; i++) {
+            switch (gdb_decoder_feed(&g->dec, buf[i])) {
+            case GDB_IN_PACKET:
+                if (!g->no_ack)
+                    send_raw(g, "+", 1);
+                handle(g);
+                break;
+            case GDB_IN_BAD:
+                send_raw(g, "-", 1);
+                break;
+            case GDB_IN_NACK:
+                send_raw(g, g->framed, g->framed_len);
+                break;
+            case GDB_IN_INTERRUPT:
+                if (g->running)
+                    vm_runctl_stop(g->m); /* its PAUSED event brings the reply */
+                break;
+            case GDB_IN_ACK:
+            case GDB_IN_NONE:
+                break;
+            }
         }
     }
-}
-
-static bool quitting(struct vm_gdb *g)
-{
-    pthread_mutex_lock(&g->lock);
-    bool quit = g->quit;
-    pthread_mutex_unlock(&g->lock);
-    return quit;
 }
 
 static void *stub_main(void *arg)
 {
     struct vm_gdb *g = arg;
     for (;;) {
-        struct pollfd p[2] = {{g->wake_fd, POLLIN, 0},
-                              {g->client_fd >= 0 ? g->client_fd : g->listen_fd, POLLIN, 0}};
-        if (poll(p, 2, -1) < 0 && errno != EINTR)
+        struct pollfd p = {g->wake_fd, POLLIN, 0};
+        if (poll(&p, 1, -1) < 0 && errno != EINTR)
             break;
-        if (p[0].revents)
-            on_events(g); /* the end of the run is told before we quit */
-        if (quitting(g))
+        uint64_t n;
+        ssize_t r = read(g->wake_fd, &n, sizeof(n));
+        (void)r;
+        on_events(g); /* the end of the run is told before we quit */
+        pthread_mutex_lock(&g->lock);
+        bool quit = g->quit;
+        unsigned closed = g->closed, opened = g->opened;
+        g->closed = g->opened = 0;
+        pthread_mutex_unlock(&g->lock);
+        if (quit)
             break;
-        if (!(p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            continue;
-        if (g->client_fd >= 0) {
-            on_client_input(g);
-        } else {
-            int fd = gdb_socket_accept(g->listen_fd, g->is_unix);
-            if (fd >= 0 && vm_runctl_state(g->m) == VM_RUN_ENDED)
-                close(fd); /* too late */
-            else if (fd >= 0)
-                start_session(g, fd);
-        }
+        if (closed) /* as QEMU: a dropped connection leaves the machine as it is */
+            end_session(g, false);
+        if (opened)
+            start_session(g);
+        on_input(g);
     }
-    on_events(g);
     end_session(g, false);
     return NULL;
+}
+
+/* QEMU's -gdb device as a socket chardev: always a server that does not
+ * wait (QEMU adds server=on,wait=off for tcp:), and tcp::PORT on the
+ * loopback interface only (a debugger can read and write the whole guest:
+ * tcp:0.0.0.0:PORT offers it to the network on purpose). */
+static bool gdb_device(const char *dev, char *out, size_t size)
+{
+    const char *rest = dev;
+    const char *prefix = "";
+    if (!strncmp(dev, "tcp::", 5)) {
+        prefix = "tcp:127.0.0.1:";
+        rest = dev + 5;
+    } else if (strncmp(dev, "tcp:", 4) && strncmp(dev, "unix:", 5)) {
+        return false;
+    }
+    int n = snprintf(out, size, "%s%s%s%s", prefix, rest, strstr(dev, "server=") ? "" : ",server=on",
+                     strstr(dev, "wait=") ? "" : ",wait=off");
+    return n > 0 && (size_t)n < size;
 }
 
 struct vm_gdb *vm_gdb_start(struct vm_machine *m, const char *dev)
@@ -654,16 +712,15 @@ struct vm_gdb *vm_gdb_start(struct vm_machine *m, const char *dev)
         return NULL;
     }
     g->m = m;
-    g->client_fd = -1;
     g->wake_fd = -1;
     pthread_mutex_init(&g->lock, NULL);
-    int fd = gdb_socket_listen(dev, g->address, sizeof(g->address), &g->is_unix);
-    if (fd < 0) {
-        pthread_mutex_destroy(&g->lock);
-        free(g);
-        return NULL;
+    if (!gdb_device(dev, g->address, sizeof(g->address))) {
+        vm_error(VM_EINVAL, "-gdb '%s': give tcp:[HOST]:PORT or unix:PATH", dev);
+        goto fail;
     }
-    g->listen_fd = fd;
+    struct vm_chardev_env env = {.loop = vm_machine_loop(m), .label = "gdb"};
+    if (vm_chardev_open(g->address, &env, &g->chr) < 0)
+        goto fail;
     g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (g->wake_fd < 0 || vm_runctl_listen(m, on_run_event, g) < 0) {
         vm_error(VM_EIO, "gdb: cannot set up its event channel");
@@ -674,11 +731,14 @@ struct vm_gdb *vm_gdb_start(struct vm_machine *m, const char *dev)
         vm_error(VM_EIO, "gdb: cannot start its thread");
         goto fail;
     }
+    struct vm_chardev_frontend fe = {.receive = on_receive, .event = on_chardev_event,
+                                     .opaque = g};
+    vm_chardev_attach(g->chr, &fe);
     return g;
 fail:
     if (g->wake_fd >= 0)
         close(g->wake_fd);
-    close(g->listen_fd);
+    vm_chardev_destroy(g->chr);
     pthread_mutex_destroy(&g->lock);
     free(g);
     return NULL;
@@ -688,16 +748,15 @@ void vm_gdb_stop(struct vm_gdb *g)
 {
     if (!g)
         return;
+    vm_chardev_attach(g->chr, NULL); /* no more input or connection events */
     pthread_mutex_lock(&g->lock);
     g->quit = true;
     pthread_mutex_unlock(&g->lock);
-    uint64_t one = 1;
-    ssize_t w = write(g->wake_fd, &one, sizeof(one));
-    (void)w;
+    wake(g);
     pthread_join(g->thread, NULL);
     vm_runctl_unlisten(g->m, on_run_event, g);
+    vm_chardev_destroy(g->chr);
     close(g->wake_fd);
-    close(g->listen_fd);
     pthread_mutex_destroy(&g->lock);
     free(g);
 }

@@ -1,0 +1,63 @@
+#!/bin/sh
+# linux.sh VM SECONDS
+#
+# gdb-multiarch on Debian's Linux (OpenSBI + kernel + initramfs, -smp 2):
+# boots to the shell with -gdb, attaches (which stops the machine), lets it
+# run, interrupts it with Ctrl-C (SIGINT to gdb, which sends 0x03), reads
+# satp, priv and the code at a kernel virtual address, and continues; the
+# guest is then told to `poweroff -f` on its console, and must power off
+# cleanly: gdb sees the end (W00) and vm exits with status 0.
+set -u
+[ $# -eq 2 ] || { echo "usage: $0 VM SECONDS" >&2; exit 2; }
+VM=$1 limit=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../boot/guest-assets.sh"
+find_assets Image fw_dynamic.bin initramfs.cpio.gz
+command -v gdb-multiarch >/dev/null ||
+    { echo "SKIPPED: no gdb-multiarch (scripts/install-deps.sh installs it)"; exit 77; }
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+. "$here/../boot/console.sh"
+log=$WORK/console.log
+sock=$WORK/gdb.sock
+fail() {
+    echo "FAIL: $*"
+    echo "---- gdb ----"; cat "$WORK/gdb.out" 2>/dev/null
+    echo "---- console (last 30 lines) ----"; tr -d '\r' <"$log" | tail -n 30
+    exit 1
+}
+console_start "$log" run -M virt -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+    -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append console=ttyS0 \
+    -gdb "unix:$sock" --timeout "$limit"
+console_wait '^GUEST-SHELL' "$limit" || fail "no shell"
+sleep 1
+sed "s|@SOCK@|$sock|g" "$here/linux.gdb" >"$WORK/script.gdb"
+timeout 120 gdb-multiarch -nx -batch -x "$WORK/script.gdb" >"$WORK/gdb.out" 2>&1 &
+gdb_pid=$!
+# gdb attaches and continues; then Ctrl-C it (a SIGINT before its
+# continue would end the script instead)
+n=600
+until grep -q '^CONTINUING' "$WORK/gdb.out" 2>/dev/null || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || fail "gdb did not attach"
+sleep 2
+kill -INT $gdb_pid
+n=600
+until grep -q '^=> 0x' "$WORK/gdb.out" 2>/dev/null || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || fail "gdb did not stop the guest"
+sleep 1 # gdb is in its last continue
+console_type 'echo GDB-CONTINUED\r'
+console_wait '^GDB-CONTINUED' 60 || fail "the guest does not run after gdb's continue"
+console_type 'poweroff -f\r'
+console_finish 60
+wait $gdb_pid
+gdb_status=$?
+[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+[ $gdb_status -eq 0 ] || fail "gdb exited with status $gdb_status"
+tr -d '\r' <"$log" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
+awk -v want="$here/linux.expect" '
+    BEGIN { while ((getline l < want) > 0) if (l !~ /^#/ && l != "") pat[n++] = l; i = 0 }
+    i < n && $0 ~ pat[i] { i++ }
+    END { if (i < n) { print "missing (in order): " pat[i]; exit 1 } }
+' "$WORK/gdb.out" >"$WORK/check" || fail "$(cat "$WORK/check")"
+cat "$WORK/gdb.out"
+echo "PASS"
