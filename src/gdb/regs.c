@@ -108,7 +108,8 @@ static const struct gdb_feature x86_features[] = {
                  "<vector id=\"v2i64\" type=\"int64\" count=\"2\"/>"
                  "<union id=\"vec128\"><field name=\"v4_float\" type=\"v4f\"/>"
                  "<field name=\"v2_double\" type=\"v2d\"/><field name=\"v16_int8\" type=\"v16i8\"/>"
-                 "<field name=\"v8_int16\" type=\"v8i16\"/><field name=\"v4_int32\" type=\"v4i32\"/>"
+                 "<field name=\"v8_int16\" type=\"v8i16\"/>"
+                 "<field name=\"v4_int32\" type=\"v4i32\"/>"
                  "<field name=\"v2_int64\" type=\"v2i64\"/>"
                  "<field name=\"uint128\" type=\"uint128\"/></union>"},
     [X86_SEGMENTS] = {"64bit-segments.xml", "org.gnu.gdb.i386.segments", ""},

@@ -699,7 +699,8 @@ static bool gdb_device(const char *dev, char *out, size_t size)
     } else if (strncmp(dev, "tcp:", 4) && strncmp(dev, "unix:", 5)) {
         return false;
     }
-    int n = snprintf(out, size, "%s%s%s%s", prefix, rest, strstr(dev, "server=") ? "" : ",server=on",
+    int n = snprintf(out, size, "%s%s%s%s", prefix, rest,
+                     strstr(dev, "server=") ? "" : ",server=on",
                      strstr(dev, "wait=") ? "" : ",wait=off");
     return n > 0 && (size_t)n < size;
 }

@@ -73,7 +73,8 @@ static struct vm_run_event next_event(struct ctl *c)
     if (c->seen < c->nevents)
         ev = c->events[c->seen++];
     pthread_mutex_unlock(&c->lock);
-    CHECK(ev.vcpu != -2, "no event within 10 s (state %s)", vm_run_state_name(vm_runctl_state(c->m)));
+    CHECK(ev.vcpu != -2, "no event within 10 s (state %s)",
+          vm_run_state_name(vm_runctl_state(c->m)));
     return ev;
 }
 
