@@ -159,6 +159,8 @@ const struct vm_accel_ops vm_accel_kvm_ops = {
     .vcpu_kick = kvm_vcpu_kick,
     .get_regs = kvm_get_regs,
     .set_regs = kvm_set_regs,
+    .set_debug = kvm_set_debug,
+    .debug_access = kvm_debug_access,
 };
 
 /* ---- the board-facing extensions (vm/kvm.h) ---------------------------- */

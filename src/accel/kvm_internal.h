@@ -3,7 +3,8 @@
  *   kvm_mem.c    memory slots and dirty logging
  *   kvm_vcpu.c   vCPU creation, the KVM_RUN loop and its exits, kicks
  *   kvm_regs.c   register sets <-> KVM_GET/SET_REGS, SREGS, XSAVE
- *   kvm_cpuid.c  CPUID and boot MSRs per vCPU */
+ *   kvm_cpuid.c  CPUID and boot MSRs per vCPU
+ *   kvm_debug.c  breakpoints, watchpoints, single step; debugger memory access */
 #ifndef VM_ACCEL_KVM_INTERNAL_H
 #define VM_ACCEL_KVM_INTERNAL_H
 
@@ -39,6 +40,13 @@ struct kvm_accel {
     struct kvm_slot slots[KVM_MAX_SLOTS];
 };
 
+/* What a debug register of a vCPU holds (kvm_debug.c). */
+struct kvm_dr_use {
+    bool watch;
+    uint64_t addr;
+    enum vm_watch_kind kind;
+};
+
 struct kvm_vcpu {
     int fd;
     unsigned id;
@@ -51,6 +59,10 @@ struct kvm_vcpu {
     /* an unclaimed read exit whose data the caller may supply */
     enum vm_exit_kind pending_read;
     struct vm_kvm_vcpu_stats stats;
+    /* debugging (kvm_debug.c) */
+    struct kvm_dr_use dr[4];
+    unsigned ndr;
+    bool resume_rf;
 };
 
 /* kvm.c */
@@ -66,6 +78,13 @@ int kvm_msrs_setup(struct kvm_vcpu *kv);
 /* kvm_regs.c */
 int kvm_get_regs(struct vm_vcpu *vcpu, enum vm_regset set, void *buf);
 int kvm_set_regs(struct vm_vcpu *vcpu, enum vm_regset set, const void *buf);
+
+/* kvm_debug.c */
+int kvm_set_debug(struct vm_vcpu *vcpu, const struct vm_vcpu_debug *d);
+long kvm_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, bool write);
+void kvm_debug_exit(struct kvm_vcpu *kv, const struct kvm_debug_exit_arch *arch,
+                    struct vm_exit *exit);
+void kvm_debug_before_run(struct kvm_vcpu *kv);
 
 /* kvm_vcpu.c */
 int kvm_vcpu_init(struct vm_vcpu *vcpu, const struct vm_vcpu_options *opt);

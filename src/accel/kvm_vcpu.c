@@ -303,8 +303,7 @@ static bool map_exit(struct kvm_accel *ka, struct kvm_vcpu *kv, struct vm_exit *
         internal_error(kv, exit);
         return true;
     case KVM_EXIT_DEBUG:
-        exit->kind = VM_EXIT_DEBUG;
-        exit->u.debug.pc = run->debug.arch.pc;
+        kvm_debug_exit(kv, &run->debug.arch, exit);
         return true;
     case KVM_EXIT_INTR:
     case KVM_EXIT_IRQ_WINDOW_OPEN:
@@ -334,6 +333,7 @@ int kvm_vcpu_run(struct vm_vcpu *vcpu, struct vm_exit *exit)
     if (kv->pending_read != VM_EXIT_NONE)
         complete_pending_read(kv, exit);
     memset(exit, 0, sizeof(*exit));
+    kvm_debug_before_run(kv);
     set_in_run(kv, true);
     int rc = 0;
     for (;;) {

@@ -2,7 +2,7 @@
  * on a socket, serves one debugger at a time and drives the machine through
  * its run control (boards/runctl.h); registers and memory are reached on
  * each vCPU's own thread (vm_machine_vcpu_call). Harts/vCPUs are GDB
- * threads 1..N. */
+ * threads 1..N; `monitor CMD` runs the human monitor's commands. */
 #ifndef VM_GDB_GDB_H
 #define VM_GDB_GDB_H
 
@@ -11,10 +11,6 @@
 struct vm_machine;
 struct vm_gdb;
 
-/* A monitor command (gdb's `monitor CMD`, qRcmd): its output into out
- * (NUL-terminated, cut at out_size); 0, or < 0 for an unknown command. */
-typedef int (*vm_gdb_monitor_fn)(void *opaque, const char *line, char *out, size_t out_size);
-
 /* Listen on dev (QEMU's -gdb: tcp:[HOST]:PORT, unix:PATH) for machine m.
  * NULL with a message (bad device, port in use). The stub runs until
  * vm_gdb_stop; when the run ends, a connected debugger is told (W/X). */
@@ -22,7 +18,5 @@ struct vm_gdb *vm_gdb_start(struct vm_machine *m, const char *dev);
 void vm_gdb_stop(struct vm_gdb *g);
 /* What the stub listens on ("tcp:127.0.0.1:1234"). */
 const char *vm_gdb_address(const struct vm_gdb *g);
-/* Route qRcmd to a monitor (the HMP's); without one, qRcmd is unsupported. */
-void vm_gdb_set_monitor(struct vm_gdb *g, vm_gdb_monitor_fn fn, void *opaque);
 
 #endif

@@ -22,10 +22,12 @@
 
 #include "boards/machine.h"
 #include "boards/runctl.h"
+#include "core/strbuf.h"
 #include "devices/chardev_open.h"
 #include "gdb/command.h"
 #include "gdb/packet.h"
 #include "gdb/regs.h"
+#include "monitor/hmp.h"
 #include "vm/error.h"
 
 #define SIGINT_GDB 2
@@ -40,8 +42,7 @@ struct vm_gdb {
     int wake_fd;
     char address[160];
     pthread_t thread;
-    vm_gdb_monitor_fn monitor;
-    void *monitor_opaque;
+    struct vm_hmp_session hmp; /* monitor commands (qRcmd) */
 
     pthread_mutex_t lock; /* what follows, until the session */
     struct vm_run_event events[EVENT_QUEUE];
@@ -478,22 +479,26 @@ static void cmd_thread_extra(struct vm_gdb *g)
     reply_str(g, hex);
 }
 
+/* gdb's `monitor CMD`: the human monitor's commands (monitor/hmp.h); the
+ * output, errors included, goes back as console packets in pieces that fit
+ * one. */
 static void cmd_monitor(struct vm_gdb *g)
 {
-    if (!g->monitor) {
-        reply_str(g, "");
-        return;
-    }
-    char out[GDB_PACKET_MAX / 2 - 8];
-    out[0] = '\0';
-    int rc = g->monitor(g->monitor_opaque, (const char *)g->cmd.data, out, sizeof(out));
-    if (out[0]) { /* console output, then the result */
+    struct vm_strbuf out = {0};
+    int rc = vm_hmp_run(g->m, &g->hmp, (const char *)g->cmd.data, &out);
+    const char *text = vm_strbuf_str(&out);
+    size_t len = strlen(text), chunk = (GDB_PACKET_MAX - 1) / 2;
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
         g->reply[0] = 'O';
-        gdb_hex_encode(out, strlen(out), g->reply + 1);
-        g->reply_len = 1 + 2 * strlen(out);
+        gdb_hex_encode(text + off, n, g->reply + 1);
+        g->reply_len = 1 + 2 * n;
         send_reply(g);
     }
-    reply_str(g, rc < 0 ? "E01" : "OK");
+    vm_strbuf_free(&out);
+    (void)rc; /* as QEMU: the monitor said what was wrong; gdb would add
+               * "Protocol error" to an error reply */
+    reply_str(g, "OK");
 }
 
 /* The debugger is gone (detach, kill, closed connection): what it set up
@@ -765,12 +770,4 @@ void vm_gdb_stop(struct vm_gdb *g)
 const char *vm_gdb_address(const struct vm_gdb *g)
 {
     return g->address;
-}
-
-void vm_gdb_set_monitor(struct vm_gdb *g, vm_gdb_monitor_fn fn, void *opaque)
-{
-    pthread_mutex_lock(&g->lock);
-    g->monitor = fn;
-    g->monitor_opaque = opaque;
-    pthread_mutex_unlock(&g->lock);
 }

@@ -10,7 +10,7 @@ what gdb-multiarch's sessions do not reach or cannot check exactly.
   sends for -M spike, register by register);
 - g/G, p/P (fflags and frm are fields of fcsr), m/M/X and memory errors;
 - threads (qfThreadInfo, qC, H, T), vCont steps, Z0/Z2/Z3/Z4 with their
-  stop replies, Ctrl-C (T02), qRcmd without a monitor, unknown packets;
+  stop replies, Ctrl-C (T02), monitor commands (qRcmd), unknown packets;
 - a dropped connection (the machine stays stopped, as QEMU's), D (detach:
   the guest runs on) with debuggers attaching again, and k (vm ends with
   status 0).
@@ -106,6 +106,16 @@ class Client:
 
     def close(self):
         self.s.close()
+
+
+def rcmd(c, line):
+    """A monitor command: its console output (O packets) and the final reply."""
+    r = c.cmd("qRcmd,%s" % line.encode().hex())
+    out = ""
+    while r.startswith("O") and r != "OK":
+        out += bytes.fromhex(r[1:]).decode()
+        r = c.read_packet().decode()
+    return out, r
 
 
 def symbols(elf):
@@ -220,7 +230,10 @@ def main():
     check(c.cmd("Hg1") == "OK" and c.cmd("Hc-1") == "OK" and c.cmd("Hg5").startswith("E"), "H")
     check(c.cmd("qAttached") == "1", "qAttached")
     check(c.cmd("vMustReplyEmpty") == "", "unknown packet")
-    check(c.cmd("qRcmd,%s" % b"help".hex()) == "", "qRcmd without a monitor")
+    out, r = rcmd(c, "info status")
+    check(r == "OK" and "VM status: paused" in out, "monitor info status: %r %r" % (out, r))
+    out, r = rcmd(c, "no-such-command")
+    check(r == "OK" and "unknown command" in out, "unknown monitor command: %r %r" % (out, r))
     check(c.cmd("vCont?").startswith("vCont;c;C;s;S"), "vCont?")
 
     # ---- registers

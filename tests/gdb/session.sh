@@ -28,6 +28,10 @@ sed "s|@SOCK@|$sock|g" "$SCRIPT" >"$WORK/script.gdb"
 vm_pid=$!
 n=100
 while [ ! -S "$sock" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+if [ ! -S "$sock" ] && ! kill -0 $vm_pid 2>/dev/null && grep -qi kvm "$WORK/vm.out"; then
+    echo "SKIPPED: no usable KVM here: $(cat "$WORK/vm.out")"
+    exit 77
+fi
 [ -S "$sock" ] || fail "vm did not listen on $sock"
 sleep 0.2 # the file exists from bind(), a moment before listen()
 timeout 120 gdb-multiarch -nx -batch -x "$WORK/script.gdb" "$ELF" >"$WORK/gdb.out" 2>&1

@@ -6,6 +6,7 @@ target remote @SOCK@
 info threads
 break add
 continue
+monitor info status
 info registers
 p $mstatus
 p $priv

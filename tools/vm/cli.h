@@ -77,8 +77,6 @@ struct vm_cli {
     /* debugging (flags_gdb.c) */
     const char *gdb;   /* -gdb / -s: the stub's device; NULL: none */
     bool start_paused; /* -S */
-    /* console and display (flags_console.c) */
-    bool nographic;
     /* devices (flags_devices.c; the virtio helper's): -drive, -device,
      * -netdev, -nic as given, in order, for the board (vm_cli_device_args) */
 #define VM_CLI_MAX_DEVICES 64
