@@ -131,7 +131,7 @@ long kvm_debug_access(struct vm_vcpu *vcpu, uint64_t va, void *buf, size_t len, 
             break; /* MMIO or nothing: never a device access for a debugger */
         if (write) {
             memcpy(host, (const uint8_t *)buf + done, n);
-            vm_mem_mark_dirty(vm_mem_find(ka->mem, t.physical_address), t.physical_address);
+            vm_mem_notify_write(ka->mem, t.physical_address, n);
         } else {
             memcpy((uint8_t *)buf + done, host, n);
         }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# linux.sh VM SECONDS
+# linux.sh VM SECONDS [ACCEL]
 #
 # gdb-multiarch on Debian's Linux (OpenSBI + kernel + initramfs, -smp 2):
 # boots to the shell with -gdb, attaches (which stops the machine), lets it
@@ -8,8 +8,8 @@
 # guest is then told to `poweroff -f` on its console, and must power off
 # cleanly: gdb sees the end (W00) and vm exits with status 0.
 set -u
-[ $# -eq 2 ] || { echo "usage: $0 VM SECONDS" >&2; exit 2; }
-VM=$1 limit=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 VM SECONDS [ACCEL]" >&2; exit 2; }
+VM=$1 limit=$2 accel=${3:-tcg}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../boot/guest-assets.sh"
 find_assets Image fw_dynamic.bin initramfs.cpio.gz
@@ -26,7 +26,7 @@ fail() {
     echo "---- console (last 30 lines) ----"; tr -d '\r' <"$log" | tail -n 30
     exit 1
 }
-console_start "$log" run -M virt -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+console_start "$log" run -M virt -accel "$accel" -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
     -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append console=ttyS0 \
     -gdb "unix:$sock" --timeout "$limit"
 console_wait '^GUEST-SHELL' "$limit" || fail "no shell"

@@ -220,7 +220,8 @@ def main():
         check(len(common) >= 60, "only %d registers in common with QEMU" % len(common))
         for n in common:
             check(regs[n] == qregs[n], "%s: regnum %d, QEMU %d" % (n, regs[n], qregs[n]))
-        print("target description: %d registers, %d compared with QEMU's" % (len(regs), len(common)))
+        print("target description: %d registers, %d compared with QEMU's"
+              % (len(regs), len(common)))
 
     # ---- status, threads
     check(re.fullmatch(r"T05thread:0*1;", c.cmd("?")) is not None, "? after attach")
