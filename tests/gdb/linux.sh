@@ -32,7 +32,9 @@ console_start "$log" run -M virt -accel "$accel" -smp 2 -m 256M -bios "$ASSETS/f
 console_wait '^GUEST-SHELL' "$limit" || fail "no shell"
 sleep 1
 sed "s|@SOCK@|$sock|g" "$here/linux.gdb" >"$WORK/script.gdb"
-timeout 120 gdb-multiarch -nx -batch -x "$WORK/script.gdb" >"$WORK/gdb.out" 2>&1 &
+# --foreground: timeout passes our SIGINT to gdb once (without it, it also
+# sends it to its process group, and a second Ctrl-C makes gdb give up)
+timeout --foreground 120 gdb-multiarch -nx -batch -x "$WORK/script.gdb" >"$WORK/gdb.out" 2>&1 &
 gdb_pid=$!
 # gdb attaches and continues; then Ctrl-C it (a SIGINT before its
 # continue would end the script instead)
