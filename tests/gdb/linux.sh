@@ -38,12 +38,12 @@ timeout --foreground 120 gdb-multiarch -nx -batch -x "$WORK/script.gdb" >"$WORK/
 gdb_pid=$!
 # gdb attaches and continues; then Ctrl-C it (a SIGINT before its
 # continue would end the script instead)
-n=600
+n=1200 # 120 s: a loaded machine
 until grep -q '^CONTINUING' "$WORK/gdb.out" 2>/dev/null || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || fail "gdb did not attach"
 sleep 2
 kill -INT $gdb_pid
-n=600
+n=1200 # 120 s: a loaded machine
 until grep -q '^=> 0x' "$WORK/gdb.out" 2>/dev/null || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || fail "gdb did not stop the guest"
 sleep 1 # gdb is in its last continue
