@@ -105,5 +105,14 @@ used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*PBMT
 echo "$used" | awk '{ z += $1; io += $2 } END { exit !(z > 0 && io > 0) }' ||
     fail "the kernel used no cbo.zero or no Svpbmt IO page (vm -v: $(echo "$out" | grep 'used:'))"
 echo "$out" | grep '^vm: hart [0-9]* used:'
+# -v's soft-MMU figures at exit (the last block: summed over the harts): the
+# kernel paged, so there were walks, at least one PTE read per walk, L2 traffic
+mmu=$(echo "$out" | sed -n '/^vm: MMU\(, all harts\)\{0,1\}:$/,$p')
+echo "$mmu" | grep -q '^vm:   policy: ' || fail "vm -v printed no MMU report"
+walks=$(echo "$mmu" | sed -n 's/^vm:   walks: \([0-9]*\), PTE reads \([0-9]*\) .*/\1 \2/p')
+echo "$walks" | awk 'NF == 2 && $1 > 0 && $2 >= $1 { ok = 1 } END { exit !ok }' ||
+    fail "vm -v's MMU report has no page walks: $(echo "$mmu" | grep walks)"
+echo "$mmu" | grep -Eq '^vm:   L2: hits [1-9][0-9]*, misses [1-9]' || fail "vm -v's MMU report: no L2 traffic"
+echo "$mmu"
 echo "$out" | grep -E '^(GUEST-|CPUS=|isa|SELFTEST|HWPROBE)'
 echo "PASS"

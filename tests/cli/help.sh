@@ -13,7 +13,7 @@ run=$("$vm" help run) || fail "vm help run: status $?"
 [ "$("$vm" run --help)" = "$run" ] || fail "vm run --help differs from vm help run"
 [ "$("$vm" run -h)" = "$run" ] || fail "vm run -h differs from vm help run"
 for flag in -M -machine -m -smp -cpu -accel -enable-kvm -bios -kernel -initrd -append -dumpdtb \
-            -nographic -display -serial -chardev -monitor -mon -qmp -qmp-pretty -device -drive -netdev -d -D -no-reboot -no-shutdown -name -pidfile -daemonize -v -timeout -max-insns; do
+            -nographic -display -serial -chardev -monitor -mon -qmp -qmp-pretty -device -drive -netdev -d -D -no-reboot -no-shutdown -name -pidfile -daemonize -s -S -gdb -v -timeout -max-insns; do
     echo "$all" | grep -Eq -- "^  ($flag|-[A-Za-z-]+, $flag)( |,|\$)" || fail "vm help does not list $flag"
 done
 for m in virt spike microvm; do

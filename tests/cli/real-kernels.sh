@@ -8,6 +8,9 @@
 #   truncated  the first 8 MiB of the Image: refused at once (status 1),
 #              with the PE header's length and the file's
 #   extent     -v's kernel extent is [load, load + the header's image_size)
+#   bios-default  -bios default is the machine's own firmware: the one vm
+#              finds without -bios (Debian's opensbi package, else the
+#              cache: here a scratch XDG_CACHE_HOME holding fw_dynamic.bin)
 set -eu
 VM=$1 case=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,6 +48,22 @@ extent)
     [ -n "$start" ] || fail "no kernel line in -v's report"
     [ $((0x$end - 0x$start)) -eq "$size" ] || fail "extent $start-$end is not image_size $size"
     echo "kernel at [0x$start-0x$end): image_size $size bytes"
+    ;;
+bios-default)
+    mkdir -p "$work/cache/vm/riscv64"
+    cp "$ASSETS/fw_dynamic.bin" "$work/cache/vm/riscv64/"
+    fw() { sed -n "s/^vm: firmware '\(.*\)' at \[0x80000000-.*/\1/p" "$work/out"; }
+    XDG_CACHE_HOME=$work/cache run 124 -v -kernel "$ASSETS/Image" --timeout 0.5
+    without=$(fw)
+    XDG_CACHE_HOME=$work/cache run 124 -v -bios default -kernel "$ASSETS/Image" --timeout 0.5
+    default=$(fw)
+    [ -n "$default" ] || fail "-bios default: no firmware line in -v's report"
+    [ "$default" = "$without" ] || fail "-bios default loads '$default', without -bios '$without'"
+    case $default in
+    /usr/lib/riscv64-linux-gnu/opensbi/*|"$work/cache/vm/riscv64/fw_dynamic.bin") ;;
+    *) fail "-bios default loads '$default'" ;;
+    esac
+    echo "-bios default: $default"
     ;;
 *) echo "unknown case $case" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 # Attached to Debian's Linux at its shell: interrupt it, look at the
-# supervisor's translation and code, let it run to its power-off.
+# supervisor's translation and code, the soft MMU's figures (HMP info mmu
+# through qRcmd), let it run to its power-off.
 set pagination off
 set confirm off
 target remote @SOCK@
@@ -10,4 +11,5 @@ p/x $satp
 p $priv
 p/x $pc
 x/2i $pc
+monitor info mmu
 continue

@@ -6,7 +6,9 @@
 # run, interrupts it with Ctrl-C (SIGINT to gdb, which sends 0x03), reads
 # satp, priv and the code at a kernel virtual address, and continues; the
 # guest is then told to `poweroff -f` on its console, and must power off
-# cleanly: gdb sees the end (W00) and vm exits with status 0.
+# cleanly: gdb sees the end (W00) and vm exits with status 0. Meanwhile
+# the MMU's figures of a paging guest: HMP info mmu (gdb's monitor
+# command) and QMP's x-query-mmu (-qmp, qmp_mmu.py).
 set -u
 [ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 VM SECONDS [ACCEL]" >&2; exit 2; }
 VM=$1 limit=$2 accel=${3:-tcg}
@@ -20,6 +22,7 @@ trap 'rm -rf "$WORK"' EXIT
 . "$here/../boot/console.sh"
 log=$WORK/console.log
 sock=$WORK/gdb.sock
+qmp=$WORK/qmp.sock
 fail() {
     echo "FAIL: $*"
     echo "---- gdb ----"; cat "$WORK/gdb.out" 2>/dev/null
@@ -28,7 +31,7 @@ fail() {
 }
 console_start "$log" run -M virt -accel "$accel" -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
     -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append console=ttyS0 \
-    -gdb "unix:$sock" --timeout "$limit"
+    -gdb "unix:$sock" -qmp "unix:$qmp,server=on,wait=off" --timeout "$limit"
 console_wait '^GUEST-SHELL' "$limit" || fail "no shell"
 sleep 1
 sed "s|@SOCK@|$sock|g" "$here/linux.gdb" >"$WORK/script.gdb"
@@ -46,6 +49,8 @@ kill -INT $gdb_pid
 n=1200 # 120 s: a loaded machine
 until grep -q '^=> 0x' "$WORK/gdb.out" 2>/dev/null || [ $n -eq 0 ]; do sleep 0.1; n=$((n - 1)); done
 [ $n -gt 0 ] || fail "gdb did not stop the guest"
+python3 "$here/qmp_mmu.py" "$qmp" 2 >"$WORK/qmp.out" 2>&1 || { cat "$WORK/qmp.out"; fail "x-query-mmu"; }
+cat "$WORK/qmp.out"
 sleep 1 # gdb is in its last continue
 console_type 'echo GDB-CONTINUED\r'
 console_wait '^GDB-CONTINUED' 60 || fail "the guest does not run after gdb's continue"
