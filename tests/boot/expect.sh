@@ -1,15 +1,18 @@
 #!/bin/sh
-# expect.sh STATUS REGEX [--max-cpu S] -- COMMAND...
+# expect.sh STATUS REGEX [--max-cpu S] [--one-line] -- COMMAND...
 #
 # Runs COMMAND (stdin from /dev/null) and passes if it exits with STATUS
 # and its output (stdout and stderr) has a line matching the extended
 # REGEX. With --max-cpu, the run must also have used at most S seconds of
-# host CPU, as `vm run -v` reports it ("host CPU X s").
+# host CPU, as `vm run -v` reports it ("host CPU X s"). With --one-line,
+# the output must be that one line and nothing else (an error message).
 set -eu
 want=$1 regex=$2
 shift 2
 max_cpu=""
 if [ "${1:-}" = --max-cpu ]; then max_cpu=$2; shift 2; fi
+one_line=""
+if [ "${1:-}" = --one-line ]; then one_line=1; shift; fi
 [ "${1:-}" = -- ] && shift
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -18,6 +21,9 @@ status=0
 cat "$out"
 [ "$status" -eq "$want" ] || { echo "FAIL: exit status $status, expected $want"; exit 1; }
 grep -Eq -- "$regex" "$out" || { echo "FAIL: no line matching '$regex'"; exit 1; }
+if [ -n "$one_line" ] && [ "$(wc -l <"$out")" -ne 1 ]; then
+    echo "FAIL: $(wc -l <"$out") lines of output, expected one"; exit 1
+fi
 if [ -n "$max_cpu" ]; then
     cpu=$(sed -n 's/.*host CPU \([0-9.]*\) s.*/\1/p' "$out")
     [ -n "$cpu" ] || { echo "FAIL: no 'host CPU' figure (is -v given?)"; exit 1; }
