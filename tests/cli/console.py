@@ -54,7 +54,7 @@ class Vm:
         self.p.stdin.write(s.encode() if isinstance(s, str) else s)
         self.p.stdin.flush()
 
-    def expect(self, regex, seconds=20, start=0):
+    def expect(self, regex, seconds=60, start=0):
         end = time.time() + seconds
         while time.time() < end:
             m = re.search(regex, self.text()[start:])
@@ -73,7 +73,7 @@ class Vm:
     def mark(self):
         return len(self.text())
 
-    def wait(self, status, seconds=20):
+    def wait(self, status, seconds=60):
         try:
             rc = self.p.wait(seconds)
         except subprocess.TimeoutExpired:
@@ -89,7 +89,7 @@ class Vm:
             self.p.wait()
 
 
-def read_until(read, regex, seconds=20):
+def read_until(read, regex, seconds=60):
     """Read from a socket-like read(n) until regex matches the text so far."""
     data, end = b"", time.time() + seconds
     while time.time() < end:
@@ -115,7 +115,7 @@ def sock_reader(s):
     return read
 
 
-def connect_unix(path, seconds=10):
+def connect_unix(path, seconds=60):
     end = time.time() + seconds
     while True:
         try:
@@ -128,7 +128,7 @@ def connect_unix(path, seconds=10):
             time.sleep(0.05)
 
 
-def connect_tcp(port, seconds=10):
+def connect_tcp(port, seconds=60):
     end = time.time() + seconds
     while True:
         try:
@@ -196,6 +196,26 @@ def case_monitor_reset_quit():
     vm.expect("ECHO-READY", start=m)
     vm.send("system_powerdown\r")  # virt has no power button (as QEMU's): nothing happens
     vm.send("quit\r")
+    vm.wait(0)
+
+
+def case_serial_mon_stdio():
+    """-serial mon:stdio given explicitly: the serial port and the monitor
+    share stdio behind Ctrl-A, as in vm's default; Ctrl-A c and back."""
+    vm = Vm(["-serial", "mon:stdio"])
+    vm.expect("ECHO-READY")
+    vm.send("abc")
+    vm.expect("abc")
+    vm.send("\x01c")
+    vm.expect(r"\(qemu\) ")
+    m = vm.mark()
+    vm.send("info status\r")
+    vm.expect("VM status: running", start=m)
+    vm.send("\x01c")
+    m = vm.mark()
+    vm.send("xyz")
+    vm.expect("xyz", start=m)
+    vm.send("\x01x")
     vm.wait(0)
 
 

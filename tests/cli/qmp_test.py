@@ -37,7 +37,7 @@ class QMP:
 
     def __init__(self, sock):
         self.sock = sock
-        self.sock.settimeout(20)
+        self.sock.settimeout(60)
         self.buf = ""
         self.events = []
         self.next_id = 1
@@ -96,7 +96,7 @@ class QMP:
         check(set(r["error"]) >= {"class", "desc"}, "error shape: %r" % r)
         return r["error"]
 
-    def event(self, name, seconds=20):
+    def event(self, name, seconds=60):
         """Wait for an event (kept or new)."""
         end = time.time() + seconds
         while time.time() < end:
@@ -105,7 +105,7 @@ class QMP:
                     return self.events.pop(i)
             self.sock.settimeout(max(0.1, end - time.time()))
             msg = self.recv()
-            self.sock.settimeout(20)
+            self.sock.settimeout(60)
             check("event" in msg, "unexpected reply: %r" % msg)
             self.events.append(msg)
         fail("no %s event" % name)
