@@ -61,10 +61,7 @@ gdb_status=$?
 [ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
 [ $gdb_status -eq 0 ] || fail "gdb exited with status $gdb_status"
 tr -d '\r' <"$log" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
-awk -v want="$here/linux.expect" '
-    BEGIN { while ((getline l < want) > 0) if (l !~ /^#/ && l != "") pat[n++] = l; i = 0 }
-    i < n && $0 ~ pat[i] { i++ }
-    END { if (i < n) { print "missing (in order): " pat[i]; exit 1 } }
-' "$WORK/gdb.out" >"$WORK/check" || fail "$(cat "$WORK/check")"
+awk -v want="$here/linux.expect" -f "$here/in-order.awk" "$WORK/gdb.out" >"$WORK/check" ||
+    fail "$(cat "$WORK/check")"
 cat "$WORK/gdb.out"
 echo "PASS"

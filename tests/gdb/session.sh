@@ -69,10 +69,7 @@ vm_status=$?
 [ $gdb_status -eq 0 ] || fail "gdb-multiarch exited with status $gdb_status"
 [ $vm_status -eq 0 ] || fail "vm exited with status $vm_status"
 # every expected line, in order
-awk -v want="$EXPECT" '
-    BEGIN { while ((getline l < want) > 0) if (l !~ /^#/ && l != "") pat[n++] = l; i = 0 }
-    i < n && $0 ~ pat[i] { i++ }
-    END { if (i < n) { print "missing (in order): " pat[i]; exit 1 } }
-' "$WORK/gdb.out" >"$WORK/check" || fail "$(cat "$WORK/check")"
+awk -v want="$EXPECT" -f "$(dirname "$0")/in-order.awk" "$WORK/gdb.out" >"$WORK/check" ||
+    fail "$(cat "$WORK/check")"
 cat "$WORK/gdb.out"
 echo "PASS"
