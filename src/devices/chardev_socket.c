@@ -251,6 +251,12 @@ static int make_socket(struct chardev_socket *s, struct sockaddr_storage *addr, 
     }
     if (!cfg->port || !*cfg->port)
         return vm_error(VM_EINVAL, "%s: a TCP socket needs a port (tcp:HOST:PORT)", cfg->label);
+    /* getaddrinfo takes "99999" and wraps it to another port: refuse it */
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(cfg->port, &end, 10);
+    if (end != cfg->port && (*end || port > 65535 || errno))
+        return vm_error(VM_EINVAL, "%s: bad port '%s' (0 to 65535)", cfg->label, cfg->port);
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
                              .ai_flags = cfg->server ? AI_PASSIVE : 0}, *res;
     const char *host = cfg->host && *cfg->host ? cfg->host : NULL;
