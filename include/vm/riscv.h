@@ -72,6 +72,10 @@ struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu);
 int vm_riscv_vcpu_get_x(struct vm_vcpu *vcpu, unsigned n, uint64_t *value);
 int vm_riscv_vcpu_set_x(struct vm_vcpu *vcpu, unsigned n, uint64_t value);
 int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu);
+/* In the child of a fork() of the process running the vCPU, before the
+ * child runs it: private copies of what a fork would leave shared with the
+ * parent (the JIT's code cache is shared memory). */
+int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu);
 
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain; boards put both in the device tree. */

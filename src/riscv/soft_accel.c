@@ -434,6 +434,14 @@ int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu)
     return 0;
 }
 
+int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (!h)
+        return vm_error(VM_EINVAL, "not a soft hart");
+    return rv_jit_after_fork(h);
+}
+
 struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu)
 {
     if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)

@@ -88,6 +88,14 @@ void *user_g2h(const struct user_as *as, uint64_t addr, uint64_t len)
     return as->host + addr;
 }
 
+void *user_gp(const struct user_as *as, uint64_t addr, uint64_t len)
+{
+    if (addr == 0)
+        return NULL;
+    void *h = user_g2h(as, addr, len);
+    return h ? h : (void *)-4096L;
+}
+
 /* ---- page tables ---------------------------------------------------------------- */
 
 static uint64_t *pt_ptr(const struct user_as *as, uint64_t pa)

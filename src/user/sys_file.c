@@ -22,15 +22,9 @@
 #define AT_FDCWD_G (-100)
 #define MAX_IOV 1024
 
-/* A guest pointer as a host one: NULL stays NULL (the host kernel decides
- * what a NULL means); one outside the guest's space becomes an address the
- * host kernel refuses (EFAULT), never host memory. */
 static void *gp(struct user_proc *p, uint64_t addr, uint64_t len)
 {
-    if (addr == 0)
-        return NULL;
-    void *h = user_g2h(&p->as, addr, len);
-    return h ? h : (void *)-4096L; /* unmapped in every process */
+    return user_gp(&p->as, addr, len);
 }
 
 const char *user_str(struct user_proc *p, uint64_t addr)

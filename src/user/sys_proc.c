@@ -20,10 +20,7 @@
 
 static void *gp(struct user_proc *p, uint64_t addr, uint64_t len)
 {
-    if (addr == 0)
-        return NULL;
-    void *h = user_g2h(&p->as, addr, len);
-    return h ? h : (void *)-4096L;
+    return user_gp(&p->as, addr, len);
 }
 
 static int64_t sys_uname(struct user_proc *p, uint64_t addr)

@@ -57,6 +57,10 @@ uint64_t user_as_satp(const struct user_as *as);
  * (protection is not checked: the host's own protection mirrors the guest's,
  * so the host kernel reports EFAULT on a syscall's bad buffer). */
 void *user_g2h(const struct user_as *as, uint64_t addr, uint64_t len);
+/* A guest pointer for the host kernel: NULL stays NULL (the kernel decides
+ * what NULL means); one outside the guest's range becomes an address every
+ * host process has unmapped (EFAULT), never host memory. */
+void *user_gp(const struct user_as *as, uint64_t addr, uint64_t len);
 /* True if [addr, addr+len) is mapped with every bit of prot. */
 bool user_as_check(const struct user_as *as, uint64_t addr, uint64_t len, int prot);
 const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr);
@@ -133,6 +137,7 @@ const char *user_syscall_name(uint64_t nr);
 int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 
 /* A host call's result as the guest sees it: -errno on failure (the
  * errno numbers are the same on x86-64 and riscv64: both asm-generic). */

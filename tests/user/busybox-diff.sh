@@ -78,6 +78,18 @@ else
     run tr-cut sh -c 'tr a-z A-Z < in/sub/small.txt | cut -c 1-12'
     run head-tail sh -c 'head -n 30 in/text.txt | tail -n 5'
     run uniq sh -c 'cut -d " " -f 2 in/text.txt | sort | uniq -c'
+    run subshell sh -c '(cd in/sub && ls; exit 3); echo "status $?"; pwd | wc -c'
+    run cmdsubst sh -c 'n=$(wc -l < in/text.txt); echo "lines: $n"; echo "$(echo nested $(echo deep))"'
+    run redirect sh -c 'sort -r in/sub/three.txt > out.tmp 2>&1; cat out.tmp; echo to-stderr >&2; rm out.tmp'
+    run statuses sh -c 'false | true; echo $?; true | false; echo $?; (exit 5) || echo "failed $?"'
+    run loop sh -c 'for i in 1 2 3; do echo $i | sed s/^/n/; done; i=0; while [ $i -lt 3 ]; do i=$((i + 1)); done; echo $i'
+    run exec sh -c 'exec echo replaced; echo not-reached'
+    run xargs sh -c 'ls in/sub | xargs -n 1 wc -c'
+    run heredoc sh -c 'cat <<EOF
+hello $((6 * 7))
+EOF'
+    run exit-code sh -c 'grep -q nothing in/sub/three.txt; exit $?'
+    run nested-sh sh -c 'sh -c "echo inner; exit 4"; echo "inner said $?"'
 fi
 echo "$((n - fails))/$n cases identical"
 [ "$fails" -eq 0 ]

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "vm/error.h"
@@ -184,6 +185,12 @@ int vm_cli_cmd_user(int argc, char **argv)
         return rc;
     }
     u.cfg.prog = argv[i];
+    char self[4096];
+    ssize_t sn = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (sn > 0) {
+        self[sn] = '\0';
+        u.cfg.self = self;
+    }
     if (u.argv0)
         argv[i] = (char *)u.argv0;
     u.cfg.argv = argv + i;

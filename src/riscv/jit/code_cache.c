@@ -36,6 +36,22 @@ int code_cache_init(struct code_cache *c, size_t size)
     return 0;
 }
 
+int code_cache_unshare(struct code_cache *c)
+{
+    void *n = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (n == MAP_FAILED)
+        return vm_error(VM_ENOMEM, "JIT code cache: cannot map %zu bytes: %s", c->size,
+                        strerror(errno));
+    memcpy(n, c->rw, c->reserved);
+    /* a second view of the new pages replaces rx; the first one moves onto rw */
+    if (mremap(n, 0, c->size, MREMAP_MAYMOVE | MREMAP_FIXED, c->rx) == MAP_FAILED ||
+        mprotect(c->rx, c->size, PROT_READ | PROT_EXEC) < 0 ||
+        mremap(n, c->size, c->size, MREMAP_MAYMOVE | MREMAP_FIXED, c->rw) == MAP_FAILED)
+        return vm_error(VM_ENOMEM, "JIT code cache: cannot remap it: %s", strerror(errno));
+    return 0;
+}
+
 void code_cache_fini(struct code_cache *c)
 {
     if (c->rw)

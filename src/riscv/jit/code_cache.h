@@ -21,6 +21,12 @@ struct code_cache {
 int code_cache_init(struct code_cache *c, size_t size);
 void code_cache_fini(struct code_cache *c);
 
+/* In a fork()ed child: the same two views, at the same addresses, of new
+ * pages of its own holding a copy of the kept bytes (the trampolines); the
+ * rest is garbage to be flushed. Shared memory would otherwise be shared
+ * with the parent, which goes on translating into it. */
+int code_cache_unshare(struct code_cache *c);
+
 /* The executable address of a writable one, and back. */
 static inline const uint8_t *code_rx(const struct code_cache *c, const uint8_t *rw)
 {

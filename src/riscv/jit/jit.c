@@ -181,6 +181,15 @@ void rv_jit_flush(struct rv_hart *h)
         flush_all(h);
 }
 
+int rv_jit_after_fork(struct rv_hart *h)
+{
+    if (!h->jit)
+        return 0;
+    int rc = code_cache_unshare(&h->jit->cc);
+    flush_all(h);
+    return rc;
+}
+
 /* The block for pa, translated if needed (flushing a full cache once). */
 static struct jit_block *get_block(struct rv_hart *h, uint64_t pc, uint64_t pa,
                                    const uint8_t *host_page)
@@ -301,6 +310,11 @@ bool rv_jit_invalidate_page(struct rv_hart *h, uint64_t page)
 void rv_jit_flush(struct rv_hart *h)
 {
     (void)h;
+}
+int rv_jit_after_fork(struct rv_hart *h)
+{
+    (void)h;
+    return 0;
 }
 
 #endif

@@ -70,6 +70,8 @@ void rv_jit_run(struct rv_hart *h);
 bool rv_jit_invalidate_page(struct rv_hart *h, uint64_t page);
 /* Forget every block. */
 void rv_jit_flush(struct rv_hart *h);
+/* In a fork()ed child (user-mode emulation): a code cache of its own. */
+int rv_jit_after_fork(struct rv_hart *h);
 
 void rv_jit_get_stats(const struct rv_hart *h, struct rv_jit_stats *out);
 void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s);

@@ -1,0 +1,272 @@
+/* Processes: clone with fork flags (a host fork of vm: the child carries
+ * on with a copy of the hart and of the guest's memory, MAP_SHARED
+ * mappings staying shared), vfork as fork (QEMU does the same), execve
+ * (a riscv64 program or #! script through vm again, a host program
+ * natively), wait4 and waitid (the children are host processes whose
+ * status is the guest's). Threads (CLONE_VM without CLONE_VFORK) are not
+ * done yet: -ENOSYS, so that glibc reports it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "user/user_internal.h"
+#include "vm/error.h"
+#include "vm/riscv.h"
+
+#define CLONE_VM_ 0x100
+#define CLONE_VFORK_ 0x4000
+#define CLONE_SETTLS_ 0x80000
+#define CLONE_PARENT_SETTID_ 0x100000
+#define CLONE_CHILD_CLEARTID_ 0x200000
+#define CLONE_CHILD_SETTID_ 0x1000000
+#define CLONE_THREAD_ 0x10000
+#define MAX_ARGS 65536
+
+static void put_tid(struct user_proc *p, uint64_t addr, pid_t tid)
+{
+    if (addr && user_as_check(&p->as, addr, 4, USER_PROT_W))
+        memcpy(user_g2h(&p->as, addr, 4), &tid, 4);
+}
+
+/* clone(flags, newsp, parent_tid, tls, child_tid): riscv64's order. */
+static int64_t sys_clone(struct user_proc *p, const uint64_t a[6])
+{
+    uint64_t flags = a[0];
+    if ((flags & CLONE_VM_) && !(flags & CLONE_VFORK_))
+        return -ENOSYS; /* threads: not yet */
+    if (flags & CLONE_THREAD_)
+        return -EINVAL;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = (flags & 0xff) == SIGCHLD ? fork()
+                                          : (pid_t)syscall(SYS_clone, flags & 0xff, NULL, NULL,
+                                                           NULL, 0);
+    if (pid < 0)
+        return -errno;
+    if (pid > 0) {
+        if (flags & CLONE_PARENT_SETTID_)
+            put_tid(p, a[2], pid);
+        return pid;
+    }
+    /* the child: its own code cache, stack and thread pointer */
+    pid_t me = getpid();
+    if (vm_riscv_vcpu_after_fork(p->vcpu) < 0) {
+        fprintf(stderr, "vm user: fork: %s\n", vm_error_message());
+        _exit(127);
+    }
+    if (a[1])
+        vm_riscv_vcpu_set_x(p->vcpu, 2, a[1]);
+    if (flags & CLONE_SETTLS_)
+        vm_riscv_vcpu_set_x(p->vcpu, 4, a[3]);
+    if (flags & CLONE_CHILD_SETTID_)
+        put_tid(p, a[4], me);
+    if (flags & CLONE_CHILD_CLEARTID_)
+        p->tid_address = a[4];
+    if (flags & CLONE_PARENT_SETTID_)
+        put_tid(p, a[2], me);
+    return 0;
+}
+
+/* A NULL-terminated guest array of strings; NULL (errno set) if unreadable. */
+static char **guest_strv(struct user_proc *p, uint64_t addr)
+{
+    size_t n = 0, cap = 16;
+    char **v = malloc(cap * sizeof(char *));
+    if (!v)
+        return NULL;
+    for (;; n++) {
+        uint64_t ptr;
+        if (addr == 0)
+            ptr = 0;
+        else if (n >= MAX_ARGS || !user_as_check(&p->as, addr + n * 8, 8, USER_PROT_R))
+            goto bad;
+        else
+            memcpy(&ptr, user_g2h(&p->as, addr + n * 8, 8), 8);
+        if (n + 1 >= cap) {
+            cap *= 2;
+            char **nv = realloc(v, cap * sizeof(char *));
+            if (!nv)
+                goto bad;
+            v = nv;
+        }
+        if (ptr == 0) {
+            v[n] = NULL;
+            return v;
+        }
+        const char *s = user_str(p, ptr);
+        if (!s)
+            goto bad;
+        v[n] = (char *)s;
+    }
+bad:
+    free(v);
+    errno = EFAULT;
+    return NULL;
+}
+
+enum kind { RISCV_ELF, HOST_PROGRAM, SCRIPT };
+
+/* What the file is: a riscv64 ELF, a #! script (interpreter and its one
+ * optional argument into interp/arg), or something the host runs. */
+static int classify(const char *path, char *interp, size_t isize, char **arg)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    char buf[256];
+    ssize_t n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    if (n >= 20 && !memcmp(buf, "\177ELF", 4))
+        return (uint8_t)buf[18] == 243 && buf[19] == 0 ? RISCV_ELF : HOST_PROGRAM;
+    if (n >= 2 && buf[0] == '#' && buf[1] == '!') {
+        char *s = buf + 2, *nl = strchr(s, '\n');
+        if (!nl)
+            return -ENOEXEC;
+        *nl = '\0';
+        while (*s == ' ' || *s == '\t')
+            s++;
+        char *e = s;
+        while (*e && *e != ' ' && *e != '\t')
+            e++;
+        char *rest = *e ? e + 1 : e;
+        *e = '\0';
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        size_t rl = strlen(rest);
+        while (rl && (rest[rl - 1] == ' ' || rest[rl - 1] == '\t'))
+            rest[--rl] = '\0';
+        if (!*s || strlen(s) >= isize)
+            return -ENOEXEC;
+        strcpy(interp, s);
+        *arg = rl ? strdup(rest) : NULL;
+        return SCRIPT;
+    }
+    return HOST_PROGRAM;
+}
+
+static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
+{
+    char pbuf[4096], ibuf[4096], interp[256];
+    const char *g = user_str(p, a[0]);
+    if (!g)
+        return -EFAULT;
+    if (!strcmp(g, "/proc/self/exe"))
+        g = p->exe_path;
+    const char *path = user_path(p, g, pbuf, sizeof(pbuf));
+    if (access(path, X_OK) < 0)
+        return -errno;
+    char **argv = guest_strv(p, a[1]), **envp = guest_strv(p, a[2]);
+    if (!argv || !envp) {
+        free(argv);
+        free(envp);
+        return -EFAULT;
+    }
+    char *sarg = NULL;
+    int kind = classify(path, interp, sizeof(interp), &sarg);
+    const char *prog = path, *argv0 = argv[0] ? argv[0] : g;
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    int64_t r;
+    if (kind == SCRIPT) { /* the interpreter is a guest path too */
+        prog = user_path(p, interp, ibuf, sizeof(ibuf));
+        if (access(prog, X_OK) < 0) {
+            r = -errno;
+            goto out;
+        }
+        char i2[256], *a2 = NULL;
+        int k2 = classify(prog, i2, sizeof(i2), &a2);
+        free(a2);
+        if (k2 < 0 || k2 == SCRIPT) {
+            r = k2 < 0 ? k2 : -ENOEXEC;
+            goto out;
+        }
+        kind = k2;
+        argv0 = interp;
+    }
+    if (kind < 0) {
+        r = kind;
+        goto out;
+    }
+    /* argv of the new image: vm's own flags first for a riscv64 one */
+    size_t cap = argc + 24, k = 0;
+    char **nv = calloc(cap, sizeof(char *));
+    if (!nv) {
+        r = -ENOMEM;
+        goto out;
+    }
+    char accel[160];
+    if (kind == RISCV_ELF) {
+        if (!p->cfg->self) {
+            free(nv);
+            r = -ENOEXEC;
+            goto out;
+        }
+        nv[k++] = (char *)p->cfg->self;
+        nv[k++] = "user";
+        if (p->cfg->sysroot) {
+            nv[k++] = "-L";
+            nv[k++] = (char *)p->cfg->sysroot;
+        }
+        if (p->strace || p->unimp) {
+            nv[k++] = "-d";
+            nv[k++] = p->strace && p->unimp ? "strace,unimp" : p->strace ? "strace" : "unimp";
+        }
+        if (p->cfg->accel_props && *p->cfg->accel_props) {
+            snprintf(accel, sizeof(accel), "tcg,%s", p->cfg->accel_props);
+            nv[k++] = "-accel";
+            nv[k++] = accel;
+        }
+        nv[k++] = "-0";
+        nv[k++] = (char *)argv0;
+        nv[k++] = "--";
+        nv[k++] = (char *)prog;
+    } else {
+        nv[k++] = (char *)argv0;
+    }
+    if (kind == RISCV_ELF || kind == HOST_PROGRAM) {
+        if (prog != path) { /* a script: interpreter [arg] script args... */
+            if (sarg)
+                nv[k++] = sarg;
+            nv[k++] = (char *)g;
+        }
+        for (size_t i = 1; i < argc; i++)
+            nv[k++] = argv[i];
+    }
+    nv[k] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    execve(kind == RISCV_ELF ? p->cfg->self : prog, nv, envp);
+    r = -errno;
+    free(nv);
+out:
+    free(sarg);
+    free(argv);
+    free(envp);
+    return r;
+}
+
+int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6])
+{
+    switch (nr) {
+    case 220: return sys_clone(p, a);
+    case 221: return sys_execve(p, a);
+    case 260: /* wait4: status and rusage have the same layout */
+        return user_ret(syscall(SYS_wait4, (pid_t)a[0], user_gp(&p->as, a[1], 4), (int)a[2],
+                                user_gp(&p->as, a[3], 144)));
+    case 95: /* waitid: siginfo has the same layout */
+        return user_ret(syscall(SYS_waitid, (int)a[0], (pid_t)a[1], user_gp(&p->as, a[2], 128),
+                                (int)a[3], user_gp(&p->as, a[4], 144)));
+    }
+    return USER_UNKNOWN;
+}
