@@ -227,6 +227,9 @@ struct reservation {
 struct vm_mmu_hart {
     /* Hot: read by the inline fast path. */
     struct l1_entry *cur[VM_ACCESS_KINDS]; /* current context's tables */
+    /* NULL, or a copy of cur[] kept up to date for a client that reads it
+     * with one load from its own structure (the JIT's generated code). */
+    struct l1_entry **cur_copy;
     uint64_t l1_offset_mask;               /* (entries - 1) << 4 */
     struct vm_mmu_stats stats;
 

@@ -2,6 +2,7 @@
  * and translation context. A shadow array keeps the full translation behind
  * each slot, for flushes and for handing victims to L2. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "vm/error.h"
 #include "mmu/mmu_internal.h"
@@ -70,6 +71,8 @@ void l1_update_context(struct vm_mmu_hart *h)
         h->ctx[k] = ctx;
         h->cur[k] = &h->l1[table_index(h, k, ctx)];
     }
+    if (h->cur_copy)
+        memcpy(h->cur_copy, h->cur, sizeof(h->cur));
 }
 
 void l1_fill(struct vm_mmu_hart *h, enum vm_access acc, uint64_t va, const struct tlb_entry *e,

@@ -205,6 +205,7 @@ struct rv_hart {
     int64_t jit_limit;
     uint64_t jit_page; /* translated code: virtual base of the page it runs */
     uint32_t jit_mxcsr[2]; /* translated FP: a clean host MXCSR, and the status read */
+    void *jit_l1[VM_ACCESS_KINDS]; /* the MMU's current L1 tables (vm_mmu_hart.cur_copy) */
     /* Tag of valid jump-cache entries: flush generation << 2 | privilege
      * (fetch permissions depend on both). */
     uint64_t jc_tag;

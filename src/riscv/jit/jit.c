@@ -97,6 +97,11 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
     }
     host_features(j);
     j->l1_mask = (uint32_t)h->mmu->l1_offset_mask;
+    /* The MMU keeps a copy of its current L1 table pointers in the hart:
+     * generated code reaches them with one load. */
+    _Static_assert(sizeof(h->jit_l1) == sizeof(h->mmu->cur), "one pointer per access kind");
+    memcpy(h->jit_l1, h->mmu->cur, sizeof(h->jit_l1));
+    h->mmu->cur_copy = (struct l1_entry **)h->jit_l1;
     j->mutate = cfg->mutate;
     if (cfg->perfmap)
         j->perfmap = jit_perfmap_open();
@@ -116,6 +121,7 @@ void rv_jit_fini(struct rv_hart *h)
     struct rv_jit *j = h->jit;
     if (!j)
         return;
+    h->mmu->cur_copy = NULL;
     free(j->hash);
     free(j->pages);
     free(j->blocks);

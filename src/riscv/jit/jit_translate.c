@@ -428,9 +428,11 @@ static void emit_lookup(struct tr *t, struct x86_buf *b)
     x86_lea(b, X_RDX, X_RDX, X_RDX, 2, 0); /* * 3 */
     x86_load(b, X_RCX, X_RBP, JIT_HOFF(jit));
     x86_lea(b, X_RDX, X_RCX, X_RDX, 8, 0);
+    b->fuse = b->p;
     x86_alu_rm(b, ALU_CMP, X_RAX, X_RDX, X_NONE, 1, 0);
     x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_lookup));
     x86_load(b, X_RCX, X_RBP, JIT_HOFF(jc_tag));
+    b->fuse = b->p;
     x86_alu_rm(b, ALU_CMP, X_RCX, X_RDX, X_NONE, 1, 8);
     x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_lookup));
     x86_mov_rr(b, X_RCX, X_RAX);
@@ -490,6 +492,7 @@ static void emit_exit_to(struct tr *t, struct x86_buf *b, int64_t target)
     }
     if (m >= 0) {
         x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)(retired - (unsigned)m));
+        b->fuse = b->p;
         x86_alu_rm(b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
         x86_jcc_to(b, CC_G, t->label[m]);
         /* out of budget: leave with the count exact (r15 now counts from m) */
@@ -521,11 +524,10 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
         x86_shift_ri(b, SH_SHR, X_RCX, 8, true);
     }
     x86_alu_ri32(b, ALU_AND, X_RCX, (int32_t)t->j->l1_mask);
-    x86_load(b, X_RDX, X_RBP, JIT_HOFF(mmu));
-    x86_alu_rm(b, ALU_ADD, X_RCX, X_RDX, X_NONE, 1,
-               (int32_t)(offsetof(struct vm_mmu_hart, cur) + 8 * (unsigned)kind));
+    x86_alu_rm(b, ALU_ADD, X_RCX, X_RBP, X_NONE, 1, JIT_HOFF(jit_l1) + 8 * (int32_t)kind);
     x86_mov_rr(b, X_RDX, X_RAX);
     x86_alu_ri(b, ALU_AND, X_RDX, (int32_t)(-4096 | (int32_t)(size - 1)));
+    b->fuse = b->p;
     x86_alu_rm(b, ALU_CMP, X_RDX, X_RCX, X_NONE, 1, 0);
     uint8_t *slow = x86_jcc(b, CC_NE);
     x86_alu_rm(b, ALU_ADD, X_RAX, X_RCX, X_NONE, 1, 8);
@@ -698,6 +700,7 @@ static void emit_fp_helper_call(struct tr *t, struct x86_buf *b, const struct in
     x86_lea(b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
     x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)slot);
     call_helper(b, (const void *)jit_helper_fp);
+    b->fuse = b->p;
     x86_test_rr(b, X_RDX, X_RDX);
     uint8_t *leave = x86_jcc(b, CC_NE);
     uint32_t rd_x = writes_rd(d) ? (1u << d->rd) & t->mapped : 0;
@@ -929,6 +932,7 @@ static void emit_fallback(struct tr *t, const struct insn *in)
     x86_mov_imm(b, X_RDX, in->d.op >= RV_OP_FIRST_SYSTEM && !(is_csr_op(in->d.op) &&
                                                              csr_may_continue(&in->d)));
     call_helper(b, (const void *)jit_helper_fallback);
+    b->fuse = b->p;
     x86_test_rr(b, X_RDX, X_RDX);
     x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_helper));
     reload(t, b, t->mapped); /* the instruction may have written any of them */
@@ -1248,13 +1252,16 @@ static void emit_branch(struct tr *t, const struct insn *in)
     default: cc = CC_AE; break;
     }
     if (d->rs2 == 0 && d->rs1 && t->map[d->rs1] < 0) {
+        b->fuse = b->p;
         x86_alu_mi(b, ALU_CMP, X_RBP, JIT_XOFF(d->rs1), 0);
     } else if (d->rs2 == 0) {
         /* test: the flags of a - 0 (CF = OF = 0), right for all six */
         int a = src(t, d->rs1, X_RCX);
+        b->fuse = b->p;
         x86_test_rr(b, a, a);
     } else {
         int a = src(t, d->rs1, X_RCX);
+        b->fuse = b->p;
         alu_with(t, ALU_CMP, a, d->rs2, true);
     }
     int64_t target = (int64_t)in->off + d->imm;
@@ -1530,6 +1537,7 @@ static void emit_crossing(struct tr *t)
     x86_lea(b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
     x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)cache); /* the writable view */
     call_helper(b, (const void *)jit_helper_cross);
+    b->fuse = b->p;
     x86_test_rr(b, X_RDX, X_RDX);
     x86_jcc_to(b, CC_NE, rw_of(t, t->j->exit_helper));
     x86_alu_ri(b, ALU_SUB, X_R15, 1);
@@ -1557,11 +1565,13 @@ struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
     allocate(&t);
     struct code_cache *cc = &j->cc;
     x86_init(&t.b, cc->rw + j->hot_used, cc->rw + j->hot_end);
+    t.b.align = true; /* (cold code runs rarely: no padding there) */
     x86_init(&t.c, cc->rw + j->cold_used, cc->rw + cc->size);
 
     /* Entry: the one compare per block of the budget against the limit
      * that other threads raise; then the registers this block keeps. */
     uint8_t *entry = t.b.p;
+    t.b.fuse = t.b.p;
     x86_alu_rm(&t.b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
     x86_patch_rel32(x86_jcc(&t.b, CC_LE), t.c.p);
     guest_addr(&t.c, X_RAX, t.start);

@@ -32,6 +32,10 @@ enum x86_shift { SH_ROL = 0, SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
 struct x86_buf {
     uint8_t *start, *p, *end;
     bool overflow;
+    /* Keep jumps within 32-byte chunks (x86_jump_align): hot code only. */
+    bool align;
+    /* Where the compare that the next jump fuses with begins, or NULL. */
+    uint8_t *fuse;
 };
 
 static inline void x86_init(struct x86_buf *b, uint8_t *start, uint8_t *end)
@@ -39,6 +43,8 @@ static inline void x86_init(struct x86_buf *b, uint8_t *start, uint8_t *end)
     b->start = b->p = start;
     b->end = end;
     b->overflow = false;
+    b->align = false;
+    b->fuse = NULL;
 }
 
 static inline void x86_bytes(struct x86_buf *b, const void *bytes, unsigned n)
@@ -460,8 +466,58 @@ static inline void x86_cmov(struct x86_buf *b, enum x86_cc cc, int dst, int src)
 /* ---- control flow: rel32 forms return the address of the rel32 field
  * so that the caller can patch it (x86_patch_rel32). ---- */
 
+/* n bytes of NOPs (the recommended multi-byte forms). */
+static inline void x86_fill_nops(uint8_t *at, unsigned n)
+{
+    static const uint8_t nops[9][9] = {
+        {0x90},
+        {0x66, 0x90},
+        {0x0f, 0x1f, 0x00},
+        {0x0f, 0x1f, 0x40, 0x00},
+        {0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00},
+        {0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00},
+        {0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+        {0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+    while (n) {
+        unsigned k = n > 9 ? 9 : n;
+        memcpy(at, nops[k - 1], k);
+        at += k;
+        n -= k;
+    }
+}
+
+/* Intel cores from Skylake to Cascade Lake (microcode for the "JCC
+ * erratum") keep no decoded uops for a 32-byte chunk of code in which a
+ * jump, or a compare fused with the jump that follows it, crosses or ends
+ * at the chunk's end: that chunk then goes through the legacy decoders on
+ * every run, slow for long instructions like ours. Before a jump of at
+ * most n bytes (and its compare, from b->fuse): if they would not sit
+ * inside one chunk, move the compare on and fill the gap with NOPs. Nothing
+ * may point into the moved compare (it has no relative operands). */
+static inline void x86_jump_align(struct x86_buf *b, unsigned n)
+{
+    uint8_t *from = b->fuse && b->fuse <= b->p ? b->fuse : b->p;
+    b->fuse = NULL;
+    if (!b->align)
+        return;
+    unsigned len = (unsigned)(b->p - from) + n, off = (unsigned)((uintptr_t)from & 31);
+    if (off + len < 32 || len > 32)
+        return;
+    unsigned pad = 32 - off;
+    if ((size_t)(b->end - b->p) < pad) {
+        b->overflow = true;
+        return;
+    }
+    memmove(from + pad, from, (size_t)(b->p - from));
+    x86_fill_nops(from, pad);
+    b->p += pad;
+}
+
 static inline uint8_t *x86_jcc(struct x86_buf *b, enum x86_cc cc)
 {
+    x86_jump_align(b, 6);
     x86_u8(b, 0x0f);
     x86_u8(b, 0x80 + cc);
     uint8_t *at = b->p;
@@ -471,6 +527,7 @@ static inline uint8_t *x86_jcc(struct x86_buf *b, enum x86_cc cc)
 
 static inline uint8_t *x86_jmp(struct x86_buf *b)
 {
+    x86_jump_align(b, 5);
     x86_u8(b, 0xe9);
     uint8_t *at = b->p;
     x86_u32(b, 0);
@@ -499,11 +556,13 @@ static inline void x86_jcc_to(struct x86_buf *b, enum x86_cc cc, const uint8_t *
 static inline void x86_jmp_m(struct x86_buf *b, int base, int32_t disp) /* jmp [base+disp] */
 {
     static const uint8_t op[] = {0xff};
+    x86_jump_align(b, 7);
     x86_op_rm(b, false, op, 1, 4, base, X_NONE, 1, disp);
 }
 
 static inline void x86_call_r(struct x86_buf *b, int r)
 {
+    x86_jump_align(b, 3);
     x86_rex(b, false, X_NONE, X_NONE, r, false);
     x86_u8(b, 0xff);
     x86_modrm_reg(b, 2, r);
@@ -511,6 +570,7 @@ static inline void x86_call_r(struct x86_buf *b, int r)
 
 static inline void x86_jmp_r(struct x86_buf *b, int r)
 {
+    x86_jump_align(b, 3);
     x86_rex(b, false, X_NONE, X_NONE, r, false);
     x86_u8(b, 0xff);
     x86_modrm_reg(b, 4, r);
