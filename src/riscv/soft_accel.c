@@ -29,10 +29,32 @@ struct soft_accel {
  * interpreter elsewhere and with jit=off. */
 #define JIT_DEFAULT true
 
-/* jit=on|off, tb-size=MiB, perfmap=on|off */
-static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dcache_pages)
+/* mmu=NAME: the MMU's levels fixed for measurements (docs/PERFORMANCE.md);
+ * the default is the adaptive policy over all of them (docs/MMU.md). */
+static int mmu_preset(const char *name, struct vm_mmu_config *mc)
+{
+    vm_mmu_config_default(mc);
+    if (!strcmp(name, "adaptive"))
+        return 0;
+    mc->enable_adaptive = false;
+    if (!strcmp(name, "all"))
+        return 0;
+    mc->enable_prefetch = mc->enable_page_table_cache = false;
+    mc->l3_entries = 0;
+    if (!strcmp(name, "l1l2"))
+        return 0;
+    mc->l2_sets = mc->l2_ways = 0;
+    if (!strcmp(name, "l1"))
+        return 0;
+    return vm_error(VM_EINVAL, "accel soft: mmu='%s': adaptive, all, l1l2 or l1", name);
+}
+
+/* jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET */
+static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dcache_pages,
+                       struct vm_mmu_config *mc)
 {
     *dcache_pages = RV_DCACHE_PAGES;
+    vm_mmu_config_default(mc);
     jc->enabled = JIT_DEFAULT && rv_jit_host_supported();
     jc->cache_size = (size_t)DEFAULT_TB_SIZE_MIB << 20;
     jc->perfmap = false;
@@ -70,6 +92,10 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
             if (i == sizeof(names) / sizeof(names[0]))
                 return vm_error(VM_EINVAL, "accel soft: test-mutate='%s'", val);
             jc->mutate = i;
+        } else if (!strcmp(key, "mmu")) {
+            int rc = mmu_preset(val, mc);
+            if (rc < 0)
+                return rc;
         } else if (!strcmp(key, "tb-size")) {
             char *e;
             unsigned long long mib = strtoull(val, &e, 10);
@@ -87,7 +113,7 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
             *dcache_pages = (unsigned)n;
         } else {
             return vm_error(VM_EINVAL, "accel soft: unknown property '%s' (jit, tb-size, "
-                            "dcache-pages, perfmap)", key);
+                            "dcache-pages, perfmap, mmu)", key);
         }
         props = end ? end + 1 : NULL;
     }
@@ -120,11 +146,10 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
     struct soft_accel *sa = vm_accel_priv(accel);
     struct rv_jit_config jc;
     unsigned dcache_pages;
-    int rc = parse_props(cfg->props, &jc, &dcache_pages);
+    struct vm_mmu_config mc;
+    int rc = parse_props(cfg->props, &jc, &dcache_pages, &mc);
     if (rc < 0)
         return rc;
-    struct vm_mmu_config mc;
-    vm_mmu_config_default(&mc);
     struct vm_mmu *mmu = vm_mmu_create(cfg->mem, &mc);
     if (!mmu)
         return -VM_ENOMEM;

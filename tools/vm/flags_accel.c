@@ -45,7 +45,7 @@ static int prop_thread(struct vm_cli *cli, const char *v)
 }
 
 /* The soft engine's own properties, handed to the accelerator as they are
- * (it checks them): jit=on|off, tb-size=MiB, perfmap=on|off. */
+ * (it checks them): jit=on|off, tb-size=MiB, perfmap=on|off, mmu=PRESET. */
 static int append_prop(struct vm_cli *cli, const char *key, const char *v)
 {
     size_t n = strlen(cli->accel_props);
@@ -79,6 +79,15 @@ static int prop_perfmap(struct vm_cli *cli, const char *v)
     return append_prop(cli, "perfmap", v);
 }
 
+/* The MMU's levels fixed (for measurements; default: adaptive). */
+static int prop_mmu(struct vm_cli *cli, const char *v)
+{
+    if (strcmp(v, "adaptive") && strcmp(v, "all") && strcmp(v, "l1l2") && strcmp(v, "l1"))
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,mmu='%s': adaptive, all, l1l2 or l1",
+                            v);
+    return append_prop(cli, "mmu", v);
+}
+
 const char *vm_cli_accel_spec(struct vm_cli *cli)
 {
     static char spec[160];
@@ -99,6 +108,7 @@ static const struct accel_prop accel_props[] = {
     {"jit", "soft", prop_jit},
     {"tb-size", "soft", prop_tb_size},
     {"perfmap", "soft", prop_perfmap},
+    {"mmu", "soft", prop_mmu},
 };
 #define NR_PROPS (sizeof(accel_props) / sizeof(accel_props[0]))
 
@@ -138,7 +148,7 @@ static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
 }
 
 static const struct vm_cli_flag accel_flags[] = {
-    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on]",
+    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on][,mmu=l1|l1l2|all|adaptive]",
      "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg",
      VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
     {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,
