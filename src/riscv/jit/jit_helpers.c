@@ -41,6 +41,27 @@ struct jit_ret jit_helper_store(struct rv_hart *h, uint64_t va, uint64_t value, 
     return (struct jit_ret){0, 0};
 }
 
+/* The slow paths' entries from the trampolines: pc and the exact budget
+ * from the site word (r15 counts from the block's start), then the access. */
+static uint64_t site_how(struct rv_hart *h, uint32_t site, int64_t r15)
+{
+    h->pc = h->jit_page + (site & 0xfff);
+    h->budget = r15 - (int64_t)(site >> 12 & 0x7f);
+    return (1u << (site >> 19 & 3)) | (site >> 21 & 1 ? JIT_HOW_SIGNED : 0) |
+           (uint64_t)(site >> 22 & 1 ? 4 : 2) << 16;
+}
+
+struct jit_ret jit_slow_load(struct rv_hart *h, uint64_t va, uint32_t site, int64_t r15)
+{
+    return jit_helper_load(h, va, site_how(h, site, r15));
+}
+
+struct jit_ret jit_slow_store(struct rv_hart *h, uint64_t va, uint64_t value, uint32_t site,
+                              int64_t r15)
+{
+    return jit_helper_store(h, va, value, site_how(h, site, r15));
+}
+
 struct jit_ret jit_helper_fallback(struct rv_hart *h, const struct rv_slot *s, uint64_t system)
 {
     uint64_t pc = h->pc, fs = h->mstatus & MSTATUS_FS;

@@ -53,6 +53,9 @@ struct rv_jit {
     const uint8_t *exit_to_rax; /* h->pc = rax, then exit_save */
     /* The same, counting why (h->jit_exits) */
     const uint8_t *exit_limit, *exit_lookup, *exit_chain, *exit_helper;
+    /* Memory slow paths: va in rax, the site word in ecx (JIT_SITE), a
+     * store's value in rdx; the caller-saved host registers survive. */
+    const uint8_t *slow_load, *slow_store;
 
     struct jit_block **hash;  /* by pa */
     struct jit_block **pages; /* by physical page; chained through page_next */
@@ -96,6 +99,15 @@ struct jit_cross_cache {
     struct rv_slot slot;
 };
 struct jit_ret jit_helper_cross(struct rv_hart *h, struct jit_cross_cache *c);
+/* The packed site word of a slow path: the instruction's page offset,
+ * the instructions retired before it in the block, log2 of the size,
+ * sign extension, a 4-byte instruction. */
+#define JIT_SITE(off, k, lg, sign, len4)                                                          \
+    ((uint32_t)(off) | (uint32_t)(k) << 12 | (uint32_t)(lg) << 19 | (uint32_t)(sign) << 21 |     \
+     (uint32_t)(len4) << 22)
+struct jit_ret jit_slow_load(struct rv_hart *h, uint64_t va, uint32_t site, int64_t r15);
+struct jit_ret jit_slow_store(struct rv_hart *h, uint64_t va, uint64_t value, uint32_t site,
+                              int64_t r15);
 /* `how` fields */
 #define JIT_HOW_SIZE(how) ((unsigned)(how) & 0xff)
 #define JIT_HOW_SIGNED 0x100

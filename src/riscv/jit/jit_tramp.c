@@ -46,6 +46,33 @@ int jit_emit_trampolines(struct rv_jit *j)
                   JIT_HOFF(jit_exits) + 8 * (int32_t)k);
         x86_jmp_to(&b, k == RV_JIT_EXIT_HELPER ? nosave : k == RV_JIT_EXIT_CHAIN ? save : to_rax);
     }
+    /* Memory slow paths (called from cold code: va in rax, the site word
+     * in ecx, a store's value in rdx). They keep the caller-saved host
+     * registers, which may hold guest registers, on the stack around the C
+     * call, so that the cold code needs no write-back or reload. */
+    static const int kept[] = {X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11};
+    uint8_t *slow[2];
+    for (unsigned store = 0; store < 2; store++) {
+        slow[store] = b.p;
+        for (unsigned i = 0; i < 6; i++)
+            x86_push(&b, kept[i]);
+        x86_alu_ri(&b, ALU_SUB, X_RSP, 8); /* return address + 6 pushes: realign */
+        x86_lea(&b, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
+        x86_mov_rr(&b, X_RSI, X_RAX);
+        if (store) { /* (h, va, value = rdx, site = rcx, r15) */
+            x86_mov_rr(&b, X_R8, X_R15);
+            x86_mov_imm(&b, X_RAX, (uint64_t)(uintptr_t)jit_slow_store);
+        } else { /* (h, va, site, r15) */
+            x86_mov_rr(&b, X_RDX, X_RCX);
+            x86_mov_rr(&b, X_RCX, X_R15);
+            x86_mov_imm(&b, X_RAX, (uint64_t)(uintptr_t)jit_slow_load);
+        }
+        x86_call_r(&b, X_RAX);
+        x86_alu_ri(&b, ALU_ADD, X_RSP, 8);
+        for (unsigned i = 6; i-- > 0;)
+            x86_pop(&b, kept[i]);
+        x86_ret(&b);
+    }
     if (b.overflow)
         return vm_error(VM_ENOMEM, "JIT: trampolines do not fit");
 
@@ -58,6 +85,8 @@ int jit_emit_trampolines(struct rv_jit *j)
     j->exit_lookup = code_rx(cc, counted[RV_JIT_EXIT_LOOKUP]);
     j->exit_chain = code_rx(cc, counted[RV_JIT_EXIT_CHAIN]);
     j->exit_helper = code_rx(cc, counted[RV_JIT_EXIT_HELPER]);
+    j->slow_load = code_rx(cc, slow[0]);
+    j->slow_store = code_rx(cc, slow[1]);
     cc->used = (size_t)(b.p - cc->rw + 63) & ~(size_t)63;
     code_cache_keep(cc);
     return 0;

@@ -45,6 +45,8 @@ struct tr {
     uint32_t dirty;       /* mapped registers newer than their memory copy */
     bool fs_checked;      /* mstatus.FS != Off was tested in this block */
     bool fs_dirtied;      /* ... and set to Dirty */
+    const uint8_t *leave; /* the last leave stub (leave_stub) */
+    uint32_t leave_mask;  /* ... the registers it writes back */
     unsigned k;           /* the instruction being emitted = retired before it */
     struct insn in[JIT_MAX_INSNS]; /* last: not cleared between blocks */
 };
@@ -534,37 +536,50 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
     return slow;
 }
 
-/* The cold path of a memory access: write back, call the helper (va in
- * rax), leave if it says so, reload what the call clobbered. */
-static void emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, const void *helper,
-                          uint64_t how, int value_reg_guest)
+/* A leave path for the cold code: write back `dirty` and leave (the
+ * helper has set pc and the budget). It depends only on the mask (the
+ * block's register map is fixed), so consecutive accesses with the same
+ * dirty set share one. Emitted where cold code ends with a jump. */
+static const uint8_t *leave_stub(struct tr *t, uint32_t dirty)
+{
+    struct x86_buf *c = &t->c;
+    if (t->leave && t->leave_mask == dirty)
+        return t->leave;
+    t->leave = c->p;
+    t->leave_mask = dirty;
+    write_back(t, c, dirty);
+    x86_jmp_to(c, rw_of(t, t->j->exit_helper));
+    return t->leave;
+}
+
+/* The cold path of a memory access (va in rax): the shared trampoline
+ * saves the caller-saved host registers, sets pc and the budget from the
+ * packed site word in ecx and calls the helper (jit_slow_load/store); on a
+ * fault or a write to code the dirty registers are written back and the
+ * block leaves. `value`: the store's guest register (-1 for a load), or
+ * with fp_value the FP register. */
+static void emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, bool store,
+                          unsigned size, bool sign, int value, bool fp_value)
 {
     struct x86_buf *c = &t->c;
     const struct insn *in = &t->in[t->k];
+    const uint8_t *leave = leave_stub(t, dirty);
     x86_patch_rel32(site, c->p);
-    write_back(t, c, dirty);
-    sync_pc_budget(t, c, in->off, t->k);
-    if (value_reg_guest >= -2 && value_reg_guest != -1) {
-        /* store: value in rdx first (rsi/rdi may hold it); -2: it is there */
-        if (value_reg_guest >= 0) {
-            unsigned r = (unsigned)value_reg_guest;
-            if (r == 0)
-                x86_mov_imm(c, X_RDX, 0);
-            else if (t->map[r] >= 0)
-                x86_mov_rr(c, X_RDX, t->map[r]);
-            else
-                x86_load(c, X_RDX, X_RBP, JIT_XOFF(r));
-        }
-        x86_mov_imm(c, X_RCX, how);
-    } else {
-        x86_mov_imm(c, X_RDX, how);
+    if (store) { /* the value in rdx */
+        if (fp_value)
+            x86_load(c, X_RDX, X_RBP, JIT_FOFF(value));
+        else if (value == 0)
+            x86_mov_imm(c, X_RDX, 0);
+        else if (t->map[value] >= 0)
+            x86_mov_rr(c, X_RDX, t->map[value]);
+        else
+            x86_load(c, X_RDX, X_RBP, JIT_XOFF(value));
     }
-    x86_mov_rr(c, X_RSI, X_RAX);
-    x86_lea(c, X_RDI, X_RBP, X_NONE, 1, -JIT_BIAS);
-    call_helper(c, helper);
+    unsigned lg = size == 8 ? 3 : size == 4 ? 2 : size == 2 ? 1 : 0;
+    x86_mov_imm(c, X_RCX, JIT_SITE(in->off, t->k, lg, sign, in->d.len == 4));
+    x86_call_to(c, rw_of(t, store ? t->j->slow_store : t->j->slow_load));
     x86_test_rr(c, X_RDX, X_RDX);
-    x86_jcc_to(c, CC_NE, rw_of(t, t->j->exit_helper));
-    reload(t, c, caller_saved_mapped(t));
+    x86_jcc_to(c, CC_NE, leave);
 }
 
 static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, bool sign)
@@ -576,8 +591,7 @@ static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, b
         x86_load_ext(&t->b, v, X_RAX, X_NONE, 0, size, sign);
     put(t, d->rd, v);
     uint8_t *done = t->b.p;
-    emit_mem_slow(t, slow, dirty, (const void *)jit_helper_load,
-                  size | (sign ? JIT_HOW_SIGNED : 0), -1);
+    emit_mem_slow(t, slow, dirty, false, size, sign, -1, false);
     if (d->rd) { /* the helper's value is extended already */
         if (t->map[d->rd] >= 0)
             x86_mov_rr(&t->c, t->map[d->rd], X_RAX);
@@ -593,8 +607,7 @@ static void emit_store(struct tr *t, const struct rv_decoded *d, unsigned size)
     int v = src(t, d->rs2, X_RDX);
     x86_store_sz(&t->b, X_RAX, X_NONE, 0, v, size);
     uint8_t *done = t->b.p;
-    emit_mem_slow(t, slow, dirty_now(t), (const void *)jit_helper_store,
-                  size | (uint64_t)d->len << 16, d->rs2);
+    emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, false);
     x86_jmp_to(&t->c, done);
 }
 
@@ -641,7 +654,7 @@ static void emit_fload(struct tr *t, const struct insn *in, unsigned size)
     }
     x86_store(&t->b, X_RBP, JIT_FOFF(d->rd), X_RDX);
     emit_fs_dirty(t);
-    emit_mem_slow(t, slow, dirty_now(t), (const void *)jit_helper_load, size, -1);
+    emit_mem_slow(t, slow, dirty_now(t), false, size, false, -1, false);
     x86_mov_rr(&t->c, X_RDX, X_RAX);
     x86_jmp_to(&t->c, join);
 }
@@ -654,11 +667,7 @@ static void emit_fstore(struct tr *t, const struct insn *in, unsigned size)
     x86_load(&t->b, X_RDX, X_RBP, JIT_FOFF(d->rs2));
     x86_store_sz(&t->b, X_RAX, X_NONE, 0, X_RDX, size);
     uint8_t *done = t->b.p;
-    /* the slow path takes the value from rdx: load it there first */
-    x86_patch_rel32(slow, t->c.p);
-    x86_load(&t->c, X_RDX, X_RBP, JIT_FOFF(d->rs2));
-    emit_mem_slow(t, NULL, dirty_now(t), (const void *)jit_helper_store,
-                  size | (uint64_t)d->len << 16, -2);
+    emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, true);
     x86_jmp_to(&t->c, done);
 }
 

@@ -560,6 +560,16 @@ static inline void x86_jmp_m(struct x86_buf *b, int base, int32_t disp) /* jmp [
     x86_op_rm(b, false, op, 1, 4, base, X_NONE, 1, disp);
 }
 
+static inline void x86_call_to(struct x86_buf *b, const uint8_t *target) /* call rel32 */
+{
+    x86_jump_align(b, 5);
+    x86_u8(b, 0xe8);
+    uint8_t *at = b->p;
+    x86_u32(b, 0);
+    if (!b->overflow)
+        x86_patch_rel32(at, target);
+}
+
 static inline void x86_call_r(struct x86_buf *b, int r)
 {
     x86_jump_align(b, 3);
