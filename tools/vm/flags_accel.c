@@ -148,8 +148,9 @@ static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
 }
 
 static const struct vm_cli_flag accel_flags[] = {
-    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on][,mmu=l1|l1l2|all|adaptive]",
-     "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg",
+    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on][,mmu=P]",
+     "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg; "
+     "mmu=l1|l1l2|all fixes the soft MMU's levels (default adaptive)",
      VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
     {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,
      flag_enable_kvm},
