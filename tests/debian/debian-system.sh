@@ -209,7 +209,19 @@ echo "integrity: e2fsck clean, file1 and data.bin match"
 boot 2 systemd.unit=emergency.target
 step "boot 2: waiting for the emergency shell's password prompt"
 expect 'root password for (system )?maintenance' 600 "boot 2 (emergency target)"
-console_type 'root\r'
+# sulogin prints its prompt and only then turns echo off, flushing what was
+# typed meanwhile (TCSAFLUSH): a password typed at once can be lost. Type it
+# again until root's shell comes (a spare "root" at the shell is harmless).
+tries=0
+while :; do
+    sleep 1
+    console_type 'root\r'
+    bound 20
+    console_wait 'root@vmguest' "$W" && break
+    tries=$((tries + 1))
+    [ $tries -lt 5 ] || fail "no root shell after typing the password $tries times"
+    step "boot 2: no shell yet; typing the password again"
+done
 shell_ready "boot 2"
 step "boot 2: write file2, sync"
 console_type 'dd if=/dev/urandom of=/root/file2 bs=1M count=6 2>/dev/null; echo "FILE2=$(sha256sum /root/file2)"; sync; echo SYNCED\r'
