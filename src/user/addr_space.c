@@ -40,6 +40,11 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
 {
     memset(as, 0, sizeof(*as));
     as->mem = mem;
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&as->lock, &ma);
+    pthread_mutexattr_destroy(&ma);
     /* As large as the host gives (the address space of Sv48 user mode is
      * 128 TiB; a few TiB of reservation costs nothing but page tables). */
     uint64_t size;
@@ -65,6 +70,16 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
     as->code_lo = ~0ULL;
     return 0;
+}
+
+void user_as_lock(struct user_as *as)
+{
+    pthread_mutex_lock(&as->lock);
+}
+
+void user_as_unlock(struct user_as *as)
+{
+    pthread_mutex_unlock(&as->lock);
 }
 
 void user_as_fini(struct user_as *as)
@@ -254,18 +269,23 @@ static void vma_merge_around(struct user_as *as, unsigned i)
     }
 }
 
-bool user_as_check(const struct user_as *as, uint64_t addr, uint64_t len, int prot)
+bool user_as_check(struct user_as *as, uint64_t addr, uint64_t len, int prot)
 {
     if (addr > as->size || len > as->size - addr)
         return false;
     uint64_t end = addr + len;
+    bool ok = true;
+    user_as_lock(as);
     unsigned i = vma_index(as, addr);
     while (addr < end) {
-        if (i == as->nvma || as->vma[i].start > addr || (as->vma[i].prot & prot) != prot)
-            return false;
+        if (i == as->nvma || as->vma[i].start > addr || (as->vma[i].prot & prot) != prot) {
+            ok = false;
+            break;
+        }
         addr = as->vma[i++].end;
     }
-    return true;
+    user_as_unlock(as);
+    return ok;
 }
 
 /* ---- changes ------------------------------------------------------------------------ */
@@ -304,6 +324,9 @@ static void note_code(struct user_as *as, uint64_t a, uint64_t b, int prot)
 static void drop_range(struct user_as *as, uint64_t a, uint64_t b)
 {
     pte_clear(as, a, b);
+    if (as->flush && as->shootdown)
+        as->shootdown(as->opaque); /* no hart may still reach the old pages */
+    as->flush = false;
     user_as_written(as, a, b - a); /* code translated from it is stale */
 }
 
@@ -317,17 +340,16 @@ int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool 
     int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE);
     if (fd < 0)
         flags |= MAP_ANONYMOUS | MAP_NORESERVE;
+    drop_range(as, addr, addr + len);
     if (mmap(as->host + addr, len, host_prot(prot), flags, fd, fd < 0 ? 0 : (off_t)offset) ==
         MAP_FAILED) {
         int e = errno;
         /* what was there is gone either way on Linux: keep the books true */
         mmap(as->host + addr, len, PROT_NONE,
              MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        drop_range(as, addr, addr + len);
         vma_remove(as, addr, addr + len);
         return -e;
     }
-    drop_range(as, addr, addr + len);
     int rc = vma_remove(as, addr, addr + len);
     if (rc < 0)
         return rc;
@@ -385,10 +407,10 @@ int user_as_unmap(struct user_as *as, uint64_t addr, uint64_t len)
     len = USER_ALIGN_UP(len);
     if (addr & USER_PAGE_MASK || len == 0 || !user_g2h(as, addr, len))
         return -EINVAL;
+    drop_range(as, addr, addr + len);
     if (mmap(as->host + addr, len, PROT_NONE,
              MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
         return -errno;
-    drop_range(as, addr, addr + len);
     return vma_remove(as, addr, addr + len);
 }
 
@@ -401,6 +423,10 @@ int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot)
         return 0;
     if (!user_as_check(as, addr, len, 0))
         return -ENOMEM; /* Linux: a hole in the range */
+    pte_clear(as, addr, addr + len); /* refilled with the new rights on demand */
+    if (as->flush && as->shootdown)
+        as->shootdown(as->opaque);
+    as->flush = false;
     if (mprotect(as->host + addr, len, host_prot(prot)) < 0)
         return -errno;
     int rc = vma_split(as, addr);
@@ -411,7 +437,6 @@ int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot)
     for (unsigned i = vma_index(as, addr); i < as->nvma && as->vma[i].start < addr + len; i++)
         as->vma[i].prot = prot;
     note_code(as, addr, addr + len, prot);
-    pte_clear(as, addr, addr + len); /* refilled with the new rights on demand */
     return 0;
 }
 
@@ -462,6 +487,7 @@ int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64
     }
     /* Move: the host moves the pages (anonymous or file-backed alike). */
     struct user_vma moved = *v;
+    drop_range(as, old, old + old_len);
     void *r = mremap(as->host + old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
                      as->host + new_addr);
     if (r == MAP_FAILED)
@@ -472,9 +498,7 @@ int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64
     moved.start = new_addr;
     moved.end = new_addr + new_len;
     moved.name = moved.name ? strdup(moved.name) : NULL;
-    drop_range(as, old, old + old_len);
     vma_remove(as, old, old + old_len);
-    drop_range(as, new_addr, new_addr + new_len);
     note_code(as, new_addr, new_addr + new_len, moved.prot);
     unsigned i = vma_index(as, new_addr);
     if (vma_insert_at(as, i, &moved) < 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "user/user_internal.h"
 #include "vm/error.h"
@@ -48,71 +49,6 @@ static int start_state(struct user_proc *p, uint64_t pc, uint64_t sp)
     return vm_vcpu_set_regs(p->vcpu, VM_REGSET_CORE, &r);
 }
 
-/* The signal a synchronous exception raises, as Linux's do_trap does. */
-static int exception_signal(uint64_t cause)
-{
-    switch (cause) {
-    case 2: return SIGILL;
-    case 3: return SIGTRAP;
-    case 0: case 4: case 6: return SIGBUS;
-    default: return SIGSEGV;
-    }
-}
-
-static int handle_exception(struct user_proc *p, const struct vm_exit *e)
-{
-    uint64_t cause = e->u.exception.cause, tval = e->u.exception.tval;
-    int kind = cause == 12 ? 0 : cause == 13 ? 1 : cause == 15 ? 2 : -1;
-    if (kind >= 0 && user_as_fault(&p->as, tval, kind))
-        return 0; /* demand-filled: run the instruction again */
-    int sig = exception_signal(cause);
-    if (p->sigact[sig].handler > 1)
-        fprintf(stderr, "vm user: signal %d at pc 0x%llx (cause %llu, address 0x%llx): "
-                "handlers are not run yet; the program dies of it\n", sig,
-                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
-                (unsigned long long)tval);
-    else if (p->strace)
-        fprintf(stderr, "--- SIGNAL %d (pc 0x%llx, cause %llu, address 0x%llx) ---\n", sig,
-                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
-                (unsigned long long)tval);
-    p->exited = true;
-    p->exit_signal = sig;
-    return 0;
-}
-
-static int run_loop(struct user_proc *p)
-{
-    while (!p->exited) {
-        if (p->as.flush) {
-            vm_riscv_vcpu_sfence(p->vcpu);
-            p->as.flush = false;
-        }
-        struct vm_exit e;
-        int rc = vm_vcpu_run(p->vcpu, &e);
-        if (rc < 0)
-            return rc;
-        switch (e.kind) {
-        case VM_EXIT_SYSCALL: {
-            int64_t r = user_syscall(p, e.u.syscall.nr, e.u.syscall.args);
-            if (!p->exited)
-                vm_riscv_vcpu_set_x(p->vcpu, 10, (uint64_t)r);
-            break;
-        }
-        case VM_EXIT_EXCEPTION:
-            handle_exception(p, &e);
-            break;
-        case VM_EXIT_INTR:
-            break;
-        case VM_EXIT_ERROR:
-            return vm_error(VM_EINVAL, "user: %s", e.u.error.message);
-        default:
-            return vm_error(VM_EINVAL, "user: unexpected %s exit from the hart",
-                            vm_exit_kind_name(e.kind));
-        }
-    }
-    return 0;
-}
-
 int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
 {
     struct user_proc *p = calloc(1, sizeof(*p));
@@ -142,8 +78,12 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
         rc = -VM_EINVAL;
         goto out;
     }
-    if ((rc = start_state(p, img.entry, sp)) < 0 || (rc = run_loop(p)) < 0)
+    user_threads_init(p);
+    if ((rc = start_state(p, img.entry, sp)) < 0 || (rc = user_thread_loop(&p->main_thread)) < 0)
         goto out;
+    if (!p->exited) /* the main thread ended, others run on: the last one ends the process */
+        for (;;)
+            pause();
     res->status = p->exit_status;
     res->signal = p->exit_signal;
 out:

@@ -3,8 +3,7 @@
  * mappings staying shared), vfork as fork (QEMU does the same), execve
  * (a riscv64 program or #! script through vm again, a host program
  * natively), wait4 and waitid (the children are host processes whose
- * status is the guest's). Threads (CLONE_VM without CLONE_VFORK) are not
- * done yet: -ENOSYS, so that glibc reports it. */
+ * status is the guest's). Threads (CLONE_VM without CLONE_VFORK): threads.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -40,14 +39,19 @@ static int64_t sys_clone(struct user_proc *p, const uint64_t a[6])
 {
     uint64_t flags = a[0];
     if ((flags & CLONE_VM_) && !(flags & CLONE_VFORK_))
-        return -ENOSYS; /* threads: not yet */
+        return user_thread_clone(p, a);
     if (flags & CLONE_THREAD_)
         return -EINVAL;
     fflush(stdout);
     fflush(stderr);
+    user_as_lock(&p->as); /* no other thread holds it across the fork */
     pid_t pid = (flags & 0xff) == SIGCHLD ? fork()
                                           : (pid_t)syscall(SYS_clone, flags & 0xff, NULL, NULL,
                                                            NULL, 0);
+    if (pid == 0)
+        user_threads_after_fork(p); /* and a fresh lock: this thread's id changed */
+    else
+        user_as_unlock(&p->as);
     if (pid < 0)
         return -errno;
     if (pid > 0) {
@@ -57,18 +61,18 @@ static int64_t sys_clone(struct user_proc *p, const uint64_t a[6])
     }
     /* the child: its own code cache, stack and thread pointer */
     pid_t me = getpid();
-    if (vm_riscv_vcpu_after_fork(p->vcpu) < 0) {
+    if (vm_riscv_vcpu_after_fork(user_self->vcpu) < 0) {
         fprintf(stderr, "vm user: fork: %s\n", vm_error_message());
         _exit(127);
     }
     if (a[1])
-        vm_riscv_vcpu_set_x(p->vcpu, 2, a[1]);
+        vm_riscv_vcpu_set_x(user_self->vcpu, 2, a[1]);
     if (flags & CLONE_SETTLS_)
-        vm_riscv_vcpu_set_x(p->vcpu, 4, a[3]);
+        vm_riscv_vcpu_set_x(user_self->vcpu, 4, a[3]);
     if (flags & CLONE_CHILD_SETTID_)
         put_tid(p, a[4], me);
     if (flags & CLONE_CHILD_CLEARTID_)
-        p->tid_address = a[4];
+        user_self->clear_tid = a[4];
     if (flags & CLONE_PARENT_SETTID_)
         put_tid(p, a[2], me);
     return 0;

@@ -29,21 +29,22 @@ static void *gp(struct user_proc *p, uint64_t addr, uint64_t len)
 
 const char *user_str(struct user_proc *p, uint64_t addr)
 {
+    const char *r = NULL;
+    user_as_lock(&p->as);
     const struct user_vma *v = user_as_find(&p->as, addr);
-    if (!v || !(v->prot & USER_PROT_R))
-        return NULL;
     const char *s = (const char *)p->as.host + addr;
     /* scan mapping by mapping: the string must end inside readable memory */
-    for (;;) {
-        const char *end = memchr(s, 0, (size_t)(v->end - (uint64_t)(s - (const char *)p->as.host)));
-        if (end)
-            return (const char *)p->as.host + addr;
+    while (v && (v->prot & USER_PROT_R)) {
+        if (memchr(s, 0, (size_t)(v->end - (uint64_t)(s - (const char *)p->as.host)))) {
+            r = (const char *)p->as.host + addr;
+            break;
+        }
         uint64_t next = v->end;
         v = user_as_find(&p->as, next);
-        if (!v || !(v->prot & USER_PROT_R))
-            return NULL;
         s = (const char *)p->as.host + next;
     }
+    user_as_unlock(&p->as);
+    return r;
 }
 
 const char *user_path(struct user_proc *p, const char *guest, char *buf, size_t size)

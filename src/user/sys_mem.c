@@ -55,7 +55,17 @@ static int64_t sys_mmap(struct user_proc *p, const uint64_t a[6])
     return rc < 0 ? rc : (int64_t)addr;
 }
 
+static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+
 int64_t user_sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
+{
+    user_as_lock(&p->as);
+    int64_t r = sys_mem(p, nr, a);
+    user_as_unlock(&p->as);
+    return r;
+}
+
+static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
     case 214: return sys_brk(p, a[0]);

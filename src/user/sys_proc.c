@@ -148,10 +148,8 @@ static int64_t sys_hwprobe(struct user_proc *p, const uint64_t a[6])
 int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
-    case 93: case 94: /* exit, exit_group: one thread for now */
-        p->exited = true;
-        p->exit_status = (int)(a[0] & 0xff);
-        return 0;
+    case 93: user_thread_exit(p, (int)(a[0] & 0xff)); return 0;
+    case 94: user_exit_group(p, (int)(a[0] & 0xff), 0); return 0;
     case 172: return getpid();
     case 173: return getppid();
     case 174: return getuid();
@@ -167,7 +165,7 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 156: return user_ret(getsid((pid_t)a[0]));
     case 157: return user_ret(setsid());
     case 96: /* set_tid_address */
-        p->tid_address = a[0];
+        user_self->clear_tid = a[0];
         return user_ret(syscall(SYS_gettid));
     case 99: /* set_robust_list: nothing to clean up while there is one thread */
         return a[1] == 24 ? 0 : -EINVAL;

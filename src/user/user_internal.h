@@ -3,6 +3,7 @@
 #ifndef VM_USER_INTERNAL_H
 #define VM_USER_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,11 +47,19 @@ struct user_as {
     struct user_vma *vma;               /* sorted, disjoint */
     unsigned nvma, cap;
     uint64_t mmap_top;                  /* top-down placement starts below it */
-    bool flush;                         /* PTEs were removed: flush the hart's TLB */
+    bool flush;                         /* PTEs were removed (shootdown called) */
+    /* Called with the lock held after PTEs were removed and before the
+     * host side changes: every hart must drop its translations first. */
+    void (*shootdown)(void *opaque);
+    void *opaque;
+    pthread_mutex_t lock; /* recursive: changes, fills and look-ups */
     uint64_t code_lo, code_hi;          /* range ever mapped executable (code drops) */
 };
 
 int user_as_init(struct user_as *as, struct vm_mem *mem);
+/* Threads: changes (and syscalls made of several) hold the lock. */
+void user_as_lock(struct user_as *as);
+void user_as_unlock(struct user_as *as);
 void user_as_fini(struct user_as *as);
 uint64_t user_as_satp(const struct user_as *as);
 /* Host pointer of guest [addr, addr+len), or NULL if outside the range
@@ -62,7 +71,7 @@ void *user_g2h(const struct user_as *as, uint64_t addr, uint64_t len);
  * host process has unmapped (EFAULT), never host memory. */
 void *user_gp(const struct user_as *as, uint64_t addr, uint64_t len);
 /* True if [addr, addr+len) is mapped with every bit of prot. */
-bool user_as_check(const struct user_as *as, uint64_t addr, uint64_t len, int prot);
+bool user_as_check(struct user_as *as, uint64_t addr, uint64_t len, int prot);
 const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr);
 /* Map [addr, addr+len) (page aligned) afresh: anonymous zeroes, or the host
  * file fd at offset (fd < 0: anonymous). Replaces what was there. Returns 0
@@ -92,11 +101,30 @@ struct user_sigaction {
     uint64_t handler, flags, mask;
 };
 
+/* One guest thread: a host thread running its own hart (threads.c). */
+struct user_thread {
+    struct user_proc *p;
+    struct vm_vcpu *vcpu;
+    int tid;
+    uint64_t clear_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t seen_gen;    /* the flush generation its hart has applied */
+    int in_guest;         /* running guest code now (atomic) */
+    bool done;            /* exited: the struct and hart wait for reuse */
+    bool exit_now;        /* its loop must end (exit, or a fatal signal) */
+    struct user_thread *next;
+};
+/* The thread this host thread runs. */
+extern __thread struct user_thread *user_self;
+
 struct user_proc {
     const struct vm_user_config *cfg;
     struct vm_mem *mem;
     struct vm_accel *accel;
-    struct vm_vcpu *vcpu;
+    struct vm_vcpu *vcpu; /* the main thread's */
+    struct user_thread main_thread;
+    struct user_thread *threads; /* every thread ever made (under as.lock) */
+    unsigned live, harts;
+    uint64_t flush_gen;
     struct user_as as;
     uint64_t brk_start, brk_cur; /* program break */
     uint64_t entry, interp_base;
@@ -107,7 +135,6 @@ struct user_proc {
     /* signals: state only for now (docs/USER.md) */
     struct user_sigaction sigact[65];
     uint64_t sigmask;
-    uint64_t tid_address;
     bool strace, unimp;
     uint64_t unimp_seen[8]; /* one bit per syscall number < 512 reported */
 };
@@ -127,6 +154,19 @@ int user_load_elf(struct user_proc *p, const char *path, struct user_image *img)
  * initial sp or 0 (message set). */
 uint64_t user_setup_stack(struct user_proc *p, const struct user_image *img,
                           char *const *argv, char *const *envp, const char *execfn);
+
+/* threads.c */
+void user_threads_init(struct user_proc *p);
+/* The run loop of a thread's hart: returns when the thread exits (the
+ * process's end is in p) or on an error (< 0). */
+int user_thread_loop(struct user_thread *t);
+/* clone with CLONE_VM: a new thread; its tid or -errno. */
+int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6]);
+/* exit (one thread) and exit_group; a death by signal sig. */
+void user_thread_exit(struct user_proc *p, int status);
+void user_exit_group(struct user_proc *p, int status, int sig);
+/* In a fork()ed child: only the calling thread is left. */
+void user_threads_after_fork(struct user_proc *p);
 
 /* syscall.c: run one system call; returns the value for a0. */
 int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6]);

@@ -5,6 +5,7 @@
 # (ld-linux-riscv64-lp64d.so.1, libc.so.6 and their libraries from the
 # sysroot) against the same Debian versions built for amd64, run natively
 # through the amd64 sysroot's loader: byte-identical output and status.
+# xz -T2 runs two guest threads (clone with CLONE_VM, futex).
 # Exit 77 when a sysroot is missing (scripts/fetch-user-sysroot.sh).
 set -u
 vm=$1 rv=$2 amd=$3 accel=${4:--}
@@ -43,6 +44,11 @@ check xz-6 data.csv xz -6 -T1 -c
 xz -6 -T1 -c < data.csv > data.xz
 check unxz data.xz xz -d -c
 check xz-bad data.csv xz -d -c
+# threads: 3 MiB blocks compressed (and then decompressed) by two threads
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat data.csv; done > big.csv
+check xz-threads big.csv xz -1 -T2 -c
+xz -1 -T2 -c < big.csv > big.xz
+check unxz-threads big.xz xz -d -T2 -c
 check sqlite3 /dev/null sqlite3 :memory: \
     "create table t(a integer, b text, c integer);" \
     ".mode csv" ".import data.csv t" \

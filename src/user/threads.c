@@ -1,0 +1,292 @@
+/* Guest threads: clone with CLONE_VM is a host thread running a hart of its
+ * own on the same accelerator, MMU and address space. Address-space
+ * changes shoot down every hart's translations before the host side
+ * changes (a hart running guest code is kicked and waited for; one in a
+ * system call flushes before it runs again). Exited threads leave their
+ * hart for the next clone (the soft accelerator has at most 64). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "user/user_internal.h"
+#include "vm/error.h"
+#include "vm/riscv.h"
+
+#define CLONE_SETTLS_ 0x80000
+#define CLONE_PARENT_SETTID_ 0x100000
+#define CLONE_CHILD_CLEARTID_ 0x200000
+#define CLONE_CHILD_SETTID_ 0x1000000
+#define MAX_THREADS 64
+
+__thread struct user_thread *user_self;
+
+static void shootdown(void *opaque)
+{
+    struct user_proc *p = opaque;
+    uint64_t g = __atomic_add_fetch(&p->flush_gen, 1, __ATOMIC_SEQ_CST);
+    for (struct user_thread *t = p->threads; t; t = t->next) {
+        if (t == user_self || t->done)
+            continue;
+        if (!__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) ||
+            __atomic_load_n(&t->seen_gen, __ATOMIC_ACQUIRE) == g)
+            continue;
+        vm_vcpu_kick(t->vcpu);
+        while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+               __atomic_load_n(&t->seen_gen, __ATOMIC_ACQUIRE) != g)
+            sched_yield();
+    }
+}
+
+void user_threads_init(struct user_proc *p)
+{
+    struct user_thread *t = &p->main_thread;
+    t->p = p;
+    t->vcpu = p->vcpu;
+    t->tid = (int)syscall(SYS_gettid);
+    p->threads = t;
+    p->live = 1;
+    p->harts = 1;
+    user_self = t;
+    p->as.shootdown = shootdown;
+    p->as.opaque = p;
+}
+
+void user_threads_after_fork(struct user_proc *p)
+{
+    struct user_thread *me = user_self;
+    for (struct user_thread *t = p->threads; t; t = t->next)
+        if (t != me)
+            t->done = true; /* gone with the fork: never waited for */
+    me->tid = (int)syscall(SYS_gettid);
+    p->live = 1;
+    /* the parent's thread held the (recursive) lock: its owner id is not ours */
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&p->as.lock, &ma);
+    pthread_mutexattr_destroy(&ma);
+}
+
+/* The signal a synchronous exception raises, as Linux's do_trap does. */
+static int exception_signal(uint64_t cause)
+{
+    switch (cause) {
+    case 2: return SIGILL;
+    case 3: return SIGTRAP;
+    case 0: case 4: case 6: return SIGBUS;
+    default: return SIGSEGV;
+    }
+}
+
+static void handle_exception(struct user_thread *t, const struct vm_exit *e)
+{
+    struct user_proc *p = t->p;
+    uint64_t cause = e->u.exception.cause, tval = e->u.exception.tval;
+    int kind = cause == 12 ? 0 : cause == 13 ? 1 : cause == 15 ? 2 : -1;
+    if (kind >= 0) {
+        user_as_lock(&p->as);
+        bool filled = user_as_fault(&p->as, tval, kind);
+        user_as_unlock(&p->as);
+        if (filled)
+            return; /* demand-filled: run the instruction again */
+    }
+    int sig = exception_signal(cause);
+    if (p->sigact[sig].handler > 1)
+        fprintf(stderr, "vm user: signal %d at pc 0x%llx (cause %llu, address 0x%llx): "
+                "handlers are not run yet; the program dies of it\n", sig,
+                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
+                (unsigned long long)tval);
+    else if (p->strace)
+        fprintf(stderr, "--- SIGNAL %d (pc 0x%llx, cause %llu, address 0x%llx) ---\n", sig,
+                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
+                (unsigned long long)tval);
+    user_exit_group(p, 0, sig);
+}
+
+int user_thread_loop(struct user_thread *t)
+{
+    struct user_proc *p = t->p;
+    while (!t->exit_now) {
+        __atomic_store_n(&t->in_guest, 1, __ATOMIC_SEQ_CST);
+        uint64_t g = __atomic_load_n(&p->flush_gen, __ATOMIC_SEQ_CST);
+        if (t->seen_gen != g) {
+            vm_riscv_vcpu_sfence(t->vcpu);
+            __atomic_store_n(&t->seen_gen, g, __ATOMIC_RELEASE);
+        }
+        struct vm_exit e;
+        int rc = vm_vcpu_run(t->vcpu, &e);
+        __atomic_store_n(&t->in_guest, 0, __ATOMIC_SEQ_CST);
+        if (rc < 0)
+            return rc;
+        switch (e.kind) {
+        case VM_EXIT_SYSCALL: {
+            int64_t r = user_syscall(p, e.u.syscall.nr, e.u.syscall.args);
+            if (!t->exit_now)
+                vm_riscv_vcpu_set_x(t->vcpu, 10, (uint64_t)r);
+            break;
+        }
+        case VM_EXIT_EXCEPTION:
+            handle_exception(t, &e);
+            break;
+        case VM_EXIT_INTR:
+            break;
+        case VM_EXIT_ERROR:
+            return vm_error(VM_EINVAL, "user: %s", e.u.error.message);
+        default:
+            return vm_error(VM_EINVAL, "user: unexpected %s exit from the hart",
+                            vm_exit_kind_name(e.kind));
+        }
+    }
+    return 0;
+}
+
+/* The whole process ends. With one thread, the main loop returns and
+ * vm_user_run reports it; with others running, here and now, as the
+ * kernel's exit_group would (a death by signal is passed on as such). */
+void user_exit_group(struct user_proc *p, int status, int sig)
+{
+    user_as_lock(&p->as);
+    bool alone = p->live == 1 && user_self == &p->main_thread;
+    user_as_unlock(&p->as);
+    if (alone) {
+        p->exited = true;
+        p->exit_status = status;
+        p->exit_signal = sig;
+        user_self->exit_now = true;
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    if (sig) {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+        raise(sig);
+        status = 128 + sig;
+    }
+    syscall(SYS_exit_group, status);
+}
+
+void user_thread_exit(struct user_proc *p, int status)
+{
+    struct user_thread *t = user_self;
+    if (t->clear_tid && user_as_check(&p->as, t->clear_tid, 4, USER_PROT_W)) {
+        uint32_t *w = user_g2h(&p->as, t->clear_tid, 4);
+        __atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
+        syscall(SYS_futex, w, 1 /* FUTEX_WAKE, shared: glibc's join waits shared */, 1, NULL, NULL, 0);
+    }
+    user_as_lock(&p->as);
+    bool last = p->live == 1;
+    if (!last)
+        p->live--;
+    user_as_unlock(&p->as);
+    if (last) { /* the process ends with its last thread */
+        user_exit_group(p, status, 0);
+        return;
+    }
+    t->exit_now = true;
+}
+
+struct start {
+    struct user_thread *t;
+    uint64_t parent_tid_addr, child_tid_addr;
+    uint64_t flags;
+    int ready; /* 1: tid published, 2: failed */
+};
+
+static void *thread_main(void *arg)
+{
+    struct start *s = arg;
+    struct user_thread *t = s->t;
+    struct user_proc *p = t->p;
+    user_self = t;
+    t->tid = (int)syscall(SYS_gettid);
+    if (s->flags & CLONE_PARENT_SETTID_ && user_as_check(&p->as, s->parent_tid_addr, 4, USER_PROT_W))
+        memcpy(user_g2h(&p->as, s->parent_tid_addr, 4), &t->tid, 4);
+    if (s->flags & CLONE_CHILD_SETTID_ && user_as_check(&p->as, s->child_tid_addr, 4, USER_PROT_W))
+        memcpy(user_g2h(&p->as, s->child_tid_addr, 4), &t->tid, 4);
+    __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s is the parent's: not used after */
+    int rc = user_thread_loop(t);
+    if (rc < 0) {
+        fprintf(stderr, "vm: %s\n", vm_error_message());
+        user_exit_group(p, 1, 0);
+    }
+    user_as_lock(&p->as);
+    t->done = true;
+    t->exit_now = false;
+    user_as_unlock(&p->as);
+    return NULL;
+}
+
+int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
+{
+    struct user_thread *me = user_self, *t = NULL;
+    struct vm_riscv_core_regs regs;
+    struct vm_riscv_fpu_regs fregs;
+    if (vm_vcpu_get_regs(me->vcpu, VM_REGSET_CORE, &regs) < 0 ||
+        vm_vcpu_get_regs(me->vcpu, VM_REGSET_FPU, &fregs) < 0)
+        return -EAGAIN;
+    user_as_lock(&p->as);
+    for (struct user_thread *x = p->threads; x; x = x->next)
+        if (x->done && x != &p->main_thread) {
+            t = x;
+            break;
+        }
+    if (!t) {
+        if (p->harts == MAX_THREADS || !(t = calloc(1, sizeof(*t)))) {
+            user_as_unlock(&p->as);
+            return -EAGAIN;
+        }
+        struct vm_vcpu_options opt = {.id = p->harts, .user_mode = true};
+        if (vm_vcpu_create(p->accel, &opt, &t->vcpu) < 0) {
+            free(t);
+            user_as_unlock(&p->as);
+            return -EAGAIN;
+        }
+        p->harts++;
+        t->p = p;
+        t->next = p->threads;
+        p->threads = t;
+    }
+    t->done = false;
+    t->exit_now = false;
+    t->in_guest = 0;
+    t->seen_gen = ~0ULL; /* flush before its first instruction */
+    t->clear_tid = a[0] & CLONE_CHILD_CLEARTID_ ? a[4] : 0;
+    regs.x[2] = a[1];
+    if (a[0] & CLONE_SETTLS_)
+        regs.x[4] = a[3];
+    regs.x[10] = 0; /* clone returns 0 in the new thread, which goes on after the ecall */
+    int rc = vm_vcpu_set_regs(t->vcpu, VM_REGSET_CORE, &regs);
+    if (rc == 0)
+        rc = vm_vcpu_set_regs(t->vcpu, VM_REGSET_FPU, &fregs);
+    struct start s = {.t = t, .parent_tid_addr = a[2], .child_tid_addr = a[4], .flags = a[0]};
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (rc == 0 && pthread_create(&th, &attr, thread_main, &s) != 0)
+        rc = -1;
+    pthread_attr_destroy(&attr);
+    if (rc < 0) {
+        t->done = true;
+        user_as_unlock(&p->as);
+        return -EAGAIN;
+    }
+    p->live++;
+    user_as_unlock(&p->as);
+    while (!__atomic_load_n(&s.ready, __ATOMIC_ACQUIRE))
+        sched_yield();
+    return t->tid;
+}
