@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/boot/run.sh [-n RUNS] [-s "SMP..."] [-m MEM] [-b VM] [-c OTHER_VM] [-a ACCEL]
+# bench/boot/run.sh [-n RUNS] [-s "SMP..."] [-m MEM] [-b VM] [-c OTHER_VM] [-o "OTHER_ARGS"] [-a ACCEL]
 #
 # Boot time of Debian's riscv64 Linux on vm's virt machine against
 # qemu-system-riscv64 -M virt, on the same assets and flags: OpenSBI
@@ -11,7 +11,9 @@
 # (all harts, from `vm run -v`). -c adds a second vm build (e.g. main
 # before a change), run in the same rotation: its marker time, the ratio
 # vm/OTHER, and for both the host CPU time per guest instruction over the
-# whole run (from -v; steadier than wall time on a loaded machine).
+# whole run (from -v; steadier than wall time on a loaded machine). -o
+# gives the other vm extra flags (e.g. -c build/vm -o "-cpu rv64,pmp=off"
+# compares the same build without PMP).
 # -a passes `-accel ACCEL` to vm (e.g. tcg,jit=off: the interpreter; the
 # default is vm's default engine, the JIT on x86-64). The cpu columns are
 # the host CPU seconds (user+system, all threads) of vm and QEMU per boot,
@@ -20,7 +22,7 @@
 # Not a test: it only reports.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-runs=5 smps="1 2" mem=256M vm=$root/build/vm other= accel=
+runs=5 smps="1 2" mem=256M vm=$root/build/vm other= other_args= accel=
 while [ $# -gt 0 ]; do
     case $1 in
         -n) runs=$2; shift 2 ;;
@@ -28,8 +30,9 @@ while [ $# -gt 0 ]; do
         -m) mem=$2; shift 2 ;;
         -b) vm=$2; shift 2 ;;
         -c) other=$2; shift 2 ;;
+        -o) other_args=$2; shift 2 ;;
         -a) accel="-accel $2"; shift 2 ;;
-        *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 assets=${XDG_CACHE_HOME:-$HOME/.cache}/vm/riscv64
@@ -87,8 +90,8 @@ for smp in $smps; do
         cpu_ns "$tmp/vm.log" >>"$tmp/vm.c"
         cpu_s "$tmp/vm.log" >>"$tmp/vm.s"
         if [ -n "$other" ]; then
-            # shellcheck disable=SC2046
-            set -- $(timed "$tmp/o.log" "$other" run -v $accel $(flags "$smp"))
+            # shellcheck disable=SC2046,SC2086 # word lists
+            set -- $(timed "$tmp/o.log" "$other" run -v $accel $other_args $(flags "$smp"))
             [ "$1" = - ] || echo "$1" >>"$tmp/o.m"
             cpu_ns "$tmp/o.log" >>"$tmp/o.c"
         fi

@@ -78,12 +78,9 @@ int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu);
 int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu);
 
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
- * QEMU has, with a 4-byte grain; boards put both in the device tree. */
-#ifndef VM_RISCV_PMP_ENTRIES /* -DVM_RISCV_PMP_ENTRIES=0: a build without PMP, to measure it */
+ * QEMU has, with a 4-byte grain (none with -cpu rv64,pmp=off); boards put
+ * both in the device tree. */
 #define VM_RISCV_PMP_ENTRIES 16
-#endif
 #define VM_RISCV_PMP_GRAIN 4
-/* The cache-block size of cbo.* and prefetch.* (Zicbom, Zicboz, Zicbop). */
-#define VM_RISCV_CACHE_BLOCK 64
 
 #endif

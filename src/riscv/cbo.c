@@ -6,8 +6,6 @@
 #include "riscv/hart.h"
 #include "vm/riscv.h"
 
-#define CBO_BLOCK VM_RISCV_CACHE_BLOCK
-
 /* Below M-mode, menvcfg's bit (and for U also senvcfg's) must allow it. */
 static bool enabled(const struct rv_hart *h, uint64_t bits)
 {
@@ -26,7 +24,8 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
         /* A store of the whole block: translated once (store rules, A and
          * D, PMP on the 64 bytes, code watch, dirty log), RAM only. */
         uint64_t tv;
-        f = vm_mmu_zero(h->mmu, addr & ~(uint64_t)(CBO_BLOCK - 1), CBO_BLOCK, &tv);
+        uint64_t size = h->isa.cboz_block; /* -cpu cboz_blocksize: a power of two, <= 4096 */
+        f = vm_mmu_zero(h->mmu, addr & ~(size - 1), size, &tv);
         if (f == VM_FAULT_TRIGGER)
             *tval = tv; /* a trigger reports the address it matched */
         if (f != VM_FAULT_NONE)
@@ -39,8 +38,8 @@ int rv_cbo_exec(struct rv_hart *h, unsigned op, uint64_t addr, uint64_t *tval)
     if (!enabled(h, op == 0 ? MENVCFG_CBIE : MENVCFG_CBCFE))
         return -1;
     /* Debug triggers see it as a store to the block (Sdtrig). */
-    uint64_t block = addr & ~(uint64_t)(CBO_BLOCK - 1);
-    f = vm_mmu_check_triggers(h->mmu, block, CBO_BLOCK, VM_MMU_WATCH_WRITE, tval);
+    uint64_t size = h->isa.cbom_block;
+    f = vm_mmu_check_triggers(h->mmu, addr & ~(size - 1), size, VM_MMU_WATCH_WRITE, tval);
     if (f != VM_FAULT_NONE)
         return (int)f;
     *tval = addr;

@@ -463,9 +463,9 @@ L_BSET: RD = RS1 | (1ULL << (RS2 & 63)); NEXT();
 L_BSETI: RD = RS1 | (1ULL << insn->imm); NEXT();
 
     /* ---- Zbc, Zbkc, Zbkb, Zbkx */
-L_CLMUL: RD = (uint64_t)rv_clmul128(RS1, RS2); NEXT();
-L_CLMULH: RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 64); NEXT();
-L_CLMULR: RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 63); NEXT();
+L_CLMUL: h->used.clmul++; RD = (uint64_t)rv_clmul128(RS1, RS2); NEXT();
+L_CLMULH: h->used.clmul++; RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 64); NEXT();
+L_CLMULR: h->used.clmul++; RD = (uint64_t)(rv_clmul128(RS1, RS2) >> 63); NEXT();
 L_PACK: RD = (uint32_t)RS1 | RS2 << 32; NEXT();
 L_PACKH: RD = (uint8_t)RS1 | (uint64_t)(uint8_t)RS2 << 8; NEXT();
 L_PACKW: RD = SEXT32((uint16_t)RS1 | (uint32_t)(uint16_t)RS2 << 16); NEXT();
@@ -474,20 +474,20 @@ L_XPERM4: RD = rv_xperm4(RS1, RS2); NEXT();
 L_XPERM8: RD = rv_xperm8(RS1, RS2); NEXT();
 
     /* ---- Zkne, Zknd, Zknh, Zksed, Zksh */
-L_AES64ES: RD = rv_aes64es(RS1, RS2); NEXT();
-L_AES64ESM: RD = rv_aes64esm(RS1, RS2); NEXT();
-L_AES64DS: RD = rv_aes64ds(RS1, RS2); NEXT();
-L_AES64DSM: RD = rv_aes64dsm(RS1, RS2); NEXT();
+L_AES64ES: h->used.zkn++; RD = rv_aes64es(RS1, RS2); NEXT();
+L_AES64ESM: h->used.zkn++; RD = rv_aes64esm(RS1, RS2); NEXT();
+L_AES64DS: h->used.zkn++; RD = rv_aes64ds(RS1, RS2); NEXT();
+L_AES64DSM: h->used.zkn++; RD = rv_aes64dsm(RS1, RS2); NEXT();
 L_AES64IM: RD = rv_aes64im(RS1); NEXT();
 L_AES64KS1I: RD = rv_aes64ks1i(RS1, (unsigned)insn->imm); NEXT();
 L_AES64KS2: RD = rv_aes64ks2(RS1, RS2); NEXT();
-L_SHA256SIG0: RD = rv_sha256sig0(RS1); NEXT();
+L_SHA256SIG0: h->used.zkn++; RD = rv_sha256sig0(RS1); NEXT();
 L_SHA256SIG1: RD = rv_sha256sig1(RS1); NEXT();
 L_SHA256SUM0: RD = rv_sha256sum0(RS1); NEXT();
 L_SHA256SUM1: RD = rv_sha256sum1(RS1); NEXT();
 L_SHA512SIG0: RD = rv_sha512sig0(RS1); NEXT();
 L_SHA512SIG1: RD = rv_sha512sig1(RS1); NEXT();
-L_SHA512SUM0: RD = rv_sha512sum0(RS1); NEXT();
+L_SHA512SUM0: h->used.zkn++; RD = rv_sha512sum0(RS1); NEXT();
 L_SHA512SUM1: RD = rv_sha512sum1(RS1); NEXT();
 L_SM4ED: RD = rv_sm4ed(RS1, RS2, (unsigned)insn->imm); NEXT();
 L_SM4KS: RD = rv_sm4ks(RS1, RS2, (unsigned)insn->imm); NEXT();

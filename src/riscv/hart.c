@@ -100,7 +100,7 @@ int rv_hart_init(struct rv_hart *h, struct rv_platform *plat, const struct vm_vc
     h->mmu = vm_mmu_hart_create(plat->mmu, opt->id);
     if (!h->mmu)
         return -VM_ENOMEM;
-    rv_priv_ext_default(&h->pext, opt);
+    rv_priv_ext_default(&h->pext, opt, &h->isa);
     vm_mmu_pmp_set_count(h->mmu, h->pext.pmp_entries);
     int rc = rv_dcache_init(h);
     if (rc == 0 && plat->jit.enabled && (rc = rv_jit_init(h, &plat->jit)) < 0)

@@ -145,7 +145,7 @@ struct rv_trig {
 };
 
 /* Zihpm (hpm.c): mhpmcounter3-31 counted lazily from their event's source. */
-#define RV_HPM_COUNTERS 29
+#define RV_HPM_COUNTERS VM_RISCV_HPM_COUNTERS
 struct rv_hpm {
     uint64_t event[RV_HPM_COUNTERS]; /* 0: none */
     uint64_t base[RV_HPM_COUNTERS];  /* the value when `at` was taken */
@@ -230,7 +230,7 @@ struct rv_hart {
     struct rv_priv_ext pext;
     uint64_t mseccfg;          /* Zkr: SSEED, USEED */
     /* How often the guest used what the register sets do not show (vm run -v). */
-    struct { uint64_t cbo_zero, cbo_mgmt, sfence_inval, seed; } used;
+    struct { uint64_t cbo_zero, cbo_mgmt, sfence_inval, seed, clmul, zkn; } used;
     uint8_t seed_buf[32];      /* host entropy for the seed CSR (seed.c) */
     unsigned seed_pos;
     struct rv_platform *plat;
@@ -267,7 +267,8 @@ void rv_sync_counters(struct rv_hart *h);
 uint64_t rv_time(const struct rv_hart *h);
 
 /* ---- priv_ext.c ---- */
-void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt);
+void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt,
+                         const struct vm_riscv_isa *isa);
 /* menvcfg at reset. */
 uint64_t rv_menvcfg_reset(const struct rv_hart *h);
 

@@ -10,7 +10,8 @@
  *   0x00001 cycles (one per instruction here), 0x00002 instructions,
  *   0x10019 / 0x1001b data TLB read / write misses, 0x10021 instruction TLB
  *   misses. Any other value is not kept (mhpmevent reads 0: no event).
- * No Sscofpmf: no overflow interrupt, no mode filtering. */
+ * Counters from pmu-num on (-cpu rv64,pmu-num=N) are not implemented:
+ * read-only zero, no event, their mcountinhibit bit read-only zero. */
 #include "riscv/csr_defs.h"
 #include "riscv/hart.h"
 #include "riscv/isa_ext.h"
@@ -30,6 +31,12 @@ const struct vm_riscv_hpm_event vm_riscv_hpm_events[VM_RISCV_HPM_EVENTS] = {
     {EV_DTLB_WRITE_MISS, HPM_ALL},
     {EV_ITLB_MISS, HPM_ALL},
 };
+
+/* Counter i (mhpmcounter3 + i) exists (-cpu zihpm, pmu-num). */
+static bool implemented(const struct rv_hart *h, unsigned i)
+{
+    return rv_isa_has(&h->isa, RV_EXT_ZIHPM) && i < h->isa.pmu_num;
+}
 
 static bool event_known(uint64_t e)
 {
@@ -121,8 +128,8 @@ static void note_active(struct rv_hart *h, unsigned i)
 
 void rv_hpm_write(struct rv_hart *h, unsigned i, uint64_t value)
 {
-    if (!rv_isa_has(&h->isa, RV_EXT_ZIHPM))
-        return; /* without Zihpm the counters are read-only zero */
+    if (!implemented(h, i))
+        return; /* read-only zero */
     h->hpm.at[i] = source(h, code_of(h, i));
     /* The writing instruction retires after the write: an instruction
      * counter would count it, so the next instruction sees `value`. */
@@ -131,7 +138,7 @@ void rv_hpm_write(struct rv_hart *h, unsigned i, uint64_t value)
 
 void rv_hpm_set_event(struct rv_hart *h, unsigned i, uint64_t event)
 {
-    if (!rv_isa_has(&h->isa, RV_EXT_ZIHPM))
+    if (!implemented(h, i))
         return;
     settle(h, i, counting(h, i));
     uint64_t code = event & EV_FIELD;
@@ -146,7 +153,7 @@ void rv_hpm_set_inhibit(struct rv_hart *h, uint64_t inhibit)
 {
     uint64_t bits = inhibit & 0xfffffff8ULL;
     for (unsigned i = 0; i < RV_HPM_COUNTERS; i++)
-        if (((h->mcountinhibit ^ bits) >> (i + 3)) & 1) {
+        if (((h->mcountinhibit ^ bits) >> (i + 3)) & 1 && implemented(h, i)) {
             settle(h, i, counting(h, i));
             h->mcountinhibit ^= 1ULL << (i + 3);
             h->hpm.at[i] = source(h, code_of(h, i));

@@ -17,7 +17,13 @@
  * extensions alphabetically. Hints (Zihintntl, Zihintpause, Zicbop)
  * execute as their base instructions whether on or off: "off" only takes
  * them out of the device tree, which is what a hart without them does.
- * Dependencies between entries are in isa_ext.c (rv_ext_requires). */
+ * Dependencies between entries are in isa_ext.c (rv_ext_requires).
+ *
+ * RV_CPU_FEATURES are QEMU's on/off -cpu properties for what the hart has
+ * but riscv,isa does not name (pmp); they share the table, so -cpu, -cpu
+ * help and rv_isa_has treat them as extensions, and only riscv,isa leaves
+ * them out. QEMU's numeric properties (pmu-num, cbom_blocksize, ...) and
+ * aliases (debug = sdtrig) are in isa_ext.c. */
 #ifndef VM_RISCV_ISA_EXT_H
 #define VM_RISCV_ISA_EXT_H
 
@@ -70,11 +76,15 @@
     X(SVNAPOT, "svnapot", RV_EXT_ON, "64 KiB NAPOT pages (PTE bit N)")                          \
     X(SVPBMT, "svpbmt", RV_EXT_ON, "page-based memory types (PTE bits PBMT, menvcfg.PBMTE)")
 
+#define RV_CPU_FEATURES(X)                                                                    \
+    X(PMP, "pmp", RV_EXT_ON, "physical memory protection: 16 entries, 4-byte grain (off: none)")
+
 enum rv_ext_kind { RV_EXT_FIXED, RV_EXT_ON, RV_EXT_OFF };
 
 enum rv_ext {
 #define RV_EXT_ENUM(id, name, kind, summary) RV_EXT_##id,
     RV_EXTENSIONS(RV_EXT_ENUM)
+    RV_CPU_FEATURES(RV_EXT_ENUM)
 #undef RV_EXT_ENUM
     RV_EXT_COUNT
 };
@@ -85,6 +95,7 @@ struct rv_ext_info {
     const char *name;
     enum rv_ext_kind kind;
     const char *summary;
+    bool in_isa; /* named in riscv,isa (not an RV_CPU_FEATURES line) */
 };
 extern const struct rv_ext_info rv_ext_table[RV_EXT_COUNT];
 

@@ -5,12 +5,13 @@
 #include "riscv/isa_ext.h"
 #include "vm/riscv.h"
 
-void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt)
+void rv_priv_ext_default(struct rv_priv_ext *e, const struct vm_vcpu_options *opt,
+                         const struct vm_riscv_isa *isa)
 {
     *e = (struct rv_priv_ext){
-        /* QEMU's default. User-mode emulation has no M-mode firmware to
-         * open memory to U-mode, so it has none. */
-        .pmp_entries = opt->user_mode ? 0 : VM_RISCV_PMP_ENTRIES,
+        /* QEMU's default, unless -cpu says pmp=off. User-mode emulation has
+         * no M-mode firmware to open memory to U-mode, so it has none. */
+        .pmp_entries = opt->user_mode || !rv_isa_has(isa, RV_EXT_PMP) ? 0 : VM_RISCV_PMP_ENTRIES,
     };
 }
 

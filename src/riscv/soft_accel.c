@@ -407,8 +407,10 @@ static void soft_vcpu_stats(struct vm_vcpu *vcpu, char *buf, size_t size)
     snprintf(buf, size,
              "cbo.zero %" PRIu64 ", cbo.clean/flush/inval %" PRIu64
              ", sfence.w.inval/inval.ir %" PRIu64 ", seed %" PRIu64
+             ", clmul %" PRIu64 ", aes/sha %" PRIu64
              ", walks to PBMT NC/IO pages %" PRIu64 "/%" PRIu64 ", to NAPOT pages %" PRIu64,
              h->used.cbo_zero, h->used.cbo_mgmt, h->used.sfence_inval, h->used.seed,
+             h->used.clmul, h->used.zkn,
              m.walk_pbmt_nc, m.walk_pbmt_io, m.walk_napot);
 }
 

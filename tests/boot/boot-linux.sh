@@ -13,7 +13,8 @@
 # vm exits with status 0 within SECONDS. With `reboot`, first types
 # `reboot -f` and waits for the machine to boot again to the shell. vm runs
 # with -v, whose per-hart usage counts show the kernel took its own paths
-# for some extensions: cbo.zero in clear_page, Svpbmt IO pages for ioremap.
+# for some extensions: cbo.zero in clear_page, Svpbmt IO pages for ioremap,
+# clmul in its CRC-32 (Zbc).
 # VM_ACCEL (environment): vm's -accel value, e.g. tcg,jit=on.
 set -eu
 [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 VM SMP SECONDS [reboot]" >&2; exit 2; }
@@ -100,10 +101,11 @@ if [ -n "${HWPROBE:-}" ]; then
 fi
 echo "$out" | grep -q 'reboot: Power down' || fail "the kernel did not power down"
 # "vm: hart N used: cbo.zero Z, ..., walks to PBMT NC/IO pages A/B, ...": sum over harts
-used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*PBMT NC\/IO pages [0-9]*\/\([0-9]*\),.*/\1 \2/p')
+# (and "clmul C": Linux's CRC-32 takes its Zbc path; with zbc=off it is 0)
+used=$(echo "$out" | sed -n 's/^vm: hart [0-9]* used: cbo.zero \([0-9]*\),.*clmul \([0-9]*\),.*PBMT NC\/IO pages [0-9]*\/\([0-9]*\),.*/\1 \3 \2/p')
 [ -n "$used" ] || fail "vm -v printed no usage counts"
-echo "$used" | awk '{ z += $1; io += $2 } END { exit !(z > 0 && io > 0) }' ||
-    fail "the kernel used no cbo.zero or no Svpbmt IO page (vm -v: $(echo "$out" | grep 'used:'))"
+echo "$used" | awk '{ z += $1; io += $2; c += $3 } END { exit !(z > 0 && io > 0 && c > 0) }' ||
+    fail "the kernel used no cbo.zero, no Svpbmt IO page or no clmul (vm -v: $(echo "$out" | grep 'used:'))"
 echo "$out" | grep '^vm: hart [0-9]* used:'
 # -v's soft-MMU figures at exit (the last block: summed over the harts): the
 # kernel paged, so there were walks, at least one PTE read per walk, L2 traffic

@@ -4,7 +4,8 @@
 # -cpu: `-cpu help` lists the extensions; the device tree's riscv,isa and
 # riscv,isa-extensions list exactly the extensions that are on (default:
 # all; `-cpu rv64,EXT=off` takes EXT out); bad -cpu values are refused with
-# a message. (The decoder side is tests/isa/ext_off.S; a booted kernel's
+# a message; pmp=off, pmu-num, cbo*_blocksize and debug=off (QEMU's
+# properties) change the DT too. (The decoder side is tests/isa/ext_off.S; a booted kernel's
 # /proc/cpuinfo is checked by boot-linux.sh.)
 set -eu
 vm=$1 dir=$2
@@ -34,10 +35,30 @@ for e in zbc zfh zfhmin zkne zknd zknh zbkb zbkc zbkx zicond; do
     exts_of "$dir/off.dtb" | grep -qw "$e" && fail "riscv,isa-extensions still have $e"
 done
 echo "$isa" | grep -q "_zksh_" || fail "riscv,isa '$isa' lost zksh (not turned off)"
+# QEMU's properties for what riscv,isa does not name: the device tree follows them.
+cpu0=/cpus/cpu@0
+get() { fdtget "$@" 2>/dev/null; }
+[ "$(get "$dir/all.dtb" $cpu0 riscv,pmpregions)" = 16 ] || fail "default DT: riscv,pmpregions is not 16"
+[ "$(get "$dir/all.dtb" $cpu0 riscv,cboz-block-size)" = 64 ] || fail "default DT: cboz block is not 64"
+"$vm" run -M virt -cpu rv64,pmp=off,pmu-num=2,cbom_blocksize=128,cboz_blocksize=256,debug=off \
+    -dumpdtb "$dir/props.dtb" -bios none -kernel "$dir/kernel.bin"
+get "$dir/props.dtb" $cpu0 riscv,pmpregions && fail "pmp=off: the DT still has riscv,pmpregions"
+get "$dir/props.dtb" $cpu0 riscv,pmpgranularity && fail "pmp=off: the DT still has riscv,pmpgranularity"
+[ "$(get "$dir/props.dtb" $cpu0 riscv,cbom-block-size)" = 128 ] || fail "cbom_blocksize=128 not in the DT"
+[ "$(get "$dir/props.dtb" $cpu0 riscv,cboz-block-size)" = 256 ] || fail "cboz_blocksize=256 not in the DT"
+[ "$(get "$dir/props.dtb" $cpu0 riscv,cbop-block-size)" = 64 ] || fail "cbop block changed by itself"
+# pmu-num=2: the instruction event maps to minstret, mhpmcounter3 and 4 (0x1c), no more.
+ev=$(get -tx "$dir/props.dtb" /pmu riscv,event-to-mhpmcounters | cut -d' ' -f4-6)
+[ "$ev" = "2 2 1c" ] || fail "pmu-num=2: event 2 maps to counters '$ev', not 2 2 1c"
+isa=$(isa_of "$dir/props.dtb")
+echo "$isa" | grep -q "_sdtrig" && fail "debug=off: riscv,isa '$isa' still has sdtrig"
+echo "$isa" | grep -q "pmp" && fail "riscv,isa '$isa' names pmp"
 # refused, with a message naming the problem
 for bad in "rv32:unknown CPU model" "rv64,zbq=on:unknown extension 'zbq'" \
            "rv64,zbc=maybe:must be on or off" "rv64,c=off:always has c" \
-           "rv64,zfh=on,zfhmin=off:zfh needs zfhmin"; do
+           "rv64,zfh=on,zfhmin=off:zfh needs zfhmin" "rv64,pmu-num=30:from 0 to 29" \
+           "rv64,cbom_blocksize=100:a power of two from 16 to 4096" \
+           "rv64,cboz_blocksize=8192:a power of two from 16 to 4096" "rv64,pmp=maybe:must be on or off"; do
     spec=${bad%%:*} msg=${bad#*:}
     if out=$("$vm" run -M virt -cpu "$spec" -dumpdtb "$dir/bad.dtb" -bios none -kernel "$dir/kernel.bin" 2>&1); then
         fail "-cpu $spec was accepted"

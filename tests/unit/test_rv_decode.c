@@ -516,6 +516,27 @@ static void test_cpu_parse(void **state)
     assert_non_null(strstr(buf, "_sstc_svade_svinval"));
     assert_int_equal(vm_riscv_isa_parse("rv64,svade=on", &isa), 0);
     assert_true(vm_riscv_isa_has(&isa, "svadu") && vm_riscv_isa_has(&isa, "svade"));
+    /* QEMU's other properties: pmp (not in riscv,isa), debug = sdtrig, numbers */
+    assert_int_equal(vm_riscv_isa_parse(NULL, &isa), 0);
+    assert_true(vm_riscv_isa_has(&isa, "pmp"));
+    assert_int_equal(isa.pmu_num, 29);
+    assert_int_equal(isa.cbom_block, 64);
+    assert_int_equal(isa.cboz_block, 64);
+    vm_riscv_isa_string(&isa, buf, sizeof(buf));
+    assert_null(strstr(buf, "pmp"));
+    assert_int_equal(vm_riscv_isa_parse("rv64,pmp=off,debug=off,pmu-num=0x4,cbom_blocksize=4096,"
+                                        "cboz_blocksize=16,cbop_blocksize=128", &isa), 0);
+    assert_false(vm_riscv_isa_has(&isa, "pmp"));
+    assert_false(vm_riscv_isa_has(&isa, "sdtrig"));
+    assert_int_equal(isa.pmu_num, 4);
+    assert_int_equal(isa.cbom_block, 4096);
+    assert_int_equal(isa.cboz_block, 16);
+    assert_int_equal(isa.cbop_block, 128);
+    const char *bad[] = {"rv64,pmu-num=30", "rv64,pmu-num=-1", "rv64,pmu-num=", "rv64,pmu-num=1x",
+                         "rv64,pmu-num=on", "rv64,cbom_blocksize=8", "rv64,cboz_blocksize=8192",
+                         "rv64,cbop_blocksize=96", "rv64,pmp=2", "rv64,pmu-num=99999999999999999999"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(vm_riscv_isa_parse(bad[i], &isa), -VM_EINVAL);
 }
 
 static void test_lengths(void **state)

@@ -340,6 +340,7 @@ static void test_pmu(void **state)
     free(a);
     c.pmu_events = ev;
     c.pmu_nevents = 2;
+    c.pmu_counters = ~0u;
     a = build(&c, &size);
     check_string(a, "/pmu", "compatible", "riscv,pmu");
     assert_non_null(prop(a, "/pmu", "riscv,event-to-mhpmcounters", &len));
@@ -347,6 +348,12 @@ static void test_pmu(void **state)
     static const unsigned want[6] = {0x2, 0x2, 0xfffffffc, 0x10019, 0x10019, 0xfffffff8};
     for (unsigned i = 0; i < 6; i++)
         assert_int_equal(cell(a, "/pmu", "riscv,event-to-mhpmcounters", i), want[i]);
+    free(a);
+    /* Only the counters the hart has (pmu-num=4: mhpmcounter3-6, and minstret). */
+    c.pmu_counters = 0x7d;
+    a = build(&c, &size);
+    assert_int_equal(cell(a, "/pmu", "riscv,event-to-mhpmcounters", 2), 0x7c);
+    assert_int_equal(cell(a, "/pmu", "riscv,event-to-mhpmcounters", 5), 0x78);
     free(a);
 }
 

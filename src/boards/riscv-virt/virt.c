@@ -166,13 +166,16 @@ static int place_fdt(struct virt *m)
         return vm_error(VM_EINVAL, "virt: the ISA string does not fit %zu bytes", sizeof(isa));
     struct virt_fdt_config fc = {
         .nr_harts = m->nr_harts, .ram_size = m->ram_size, .isa = isa,
-        .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? VM_RISCV_CACHE_BLOCK : 0,
-        .cbom_block_size = vm_riscv_isa_has(&m->isa, "zicbom") ? VM_RISCV_CACHE_BLOCK : 0,
-        .cboz_block_size = vm_riscv_isa_has(&m->isa, "zicboz") ? VM_RISCV_CACHE_BLOCK : 0,
+        .cbop_block_size = vm_riscv_isa_has(&m->isa, "zicbop") ? m->isa.cbop_block : 0,
+        .cbom_block_size = vm_riscv_isa_has(&m->isa, "zicbom") ? m->isa.cbom_block : 0,
+        .cboz_block_size = vm_riscv_isa_has(&m->isa, "zicboz") ? m->isa.cboz_block : 0,
         .pmu_events = vm_riscv_hpm_events,
-        .pmu_nevents = vm_riscv_isa_has(&m->isa, "zihpm") ? VM_RISCV_HPM_EVENTS : 0,
+        .pmu_nevents = vm_riscv_isa_has(&m->isa, "zihpm") && m->isa.pmu_num ? VM_RISCV_HPM_EVENTS : 0,
+        /* mcycle, minstret and mhpmcounter3..3+pmu-num-1 */
+        .pmu_counters = 5u | (uint32_t)((1ULL << m->isa.pmu_num) - 1) << 3,
         .mmu_type = VIRT_MMU_TYPE, .bootargs = cfg->append,
-        .pmp_regions = VM_RISCV_PMP_ENTRIES, .pmp_granularity = VM_RISCV_PMP_GRAIN,
+        .pmp_regions = vm_riscv_isa_has(&m->isa, "pmp") ? VM_RISCV_PMP_ENTRIES : 0,
+        .pmp_granularity = VM_RISCV_PMP_GRAIN,
         .initrd_start = cfg->initrd ? m->initrd.start : 0,
         .initrd_end = cfg->initrd ? m->initrd.end : 0,
         .virtio_slots = (1u << VIRT_VIRTIO_COUNT) - 1,

@@ -288,7 +288,7 @@ static int write_pmu(void *fdt, const struct virt_fdt_config *c)
                         VM_RISCV_HPM_EVENTS);
     for (unsigned i = 0; i < c->pmu_nevents; i++) {
         cells[3 * i] = cells[3 * i + 1] = c->pmu_events[i].event;
-        cells[3 * i + 2] = c->pmu_events[i].counters;
+        cells[3 * i + 2] = c->pmu_events[i].counters & c->pmu_counters;
     }
     TRY(fdt_begin_node(fdt, "pmu"));
     TRY(fdt_property_string(fdt, "compatible", "riscv,pmu"));

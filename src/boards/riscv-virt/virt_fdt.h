@@ -27,6 +27,7 @@ struct virt_fdt_config {
     /* The HPM events and their counters: a riscv,pmu node; 0: none. */
     const struct vm_riscv_hpm_event *pmu_events;
     unsigned pmu_nevents;
+    uint32_t pmu_counters;       /* the counters the hart has (bit i: counter i) */
     /* PMP entries and grain in bytes, as SiFive's device trees give them
      * (riscv,pmpregions, riscv,pmpgranularity); 0: omitted. */
     unsigned pmp_regions, pmp_granularity;
