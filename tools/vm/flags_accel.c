@@ -45,7 +45,7 @@ static int prop_thread(struct vm_cli *cli, const char *v)
 }
 
 /* The soft engine's own properties, handed to the accelerator as they are
- * (it checks them): jit=on|off, tb-size=MiB, perfmap=on|off, mmu=PRESET. */
+ * (it checks them): jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET. */
 static int append_prop(struct vm_cli *cli, const char *key, const char *v)
 {
     size_t n = strlen(cli->accel_props);
@@ -70,6 +70,17 @@ static int prop_tb_size(struct vm_cli *cli, const char *v)
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,tb-size='%s': MiB of translated "
                             "code per hart, 1 to 2047", v);
     return append_prop(cli, "tb-size", v);
+}
+
+/* The decoded-instruction cache's pages per hart: the accelerator checks
+ * the range and that it is a power of two. */
+static int prop_dcache_pages(struct vm_cli *cli, const char *v)
+{
+    uint64_t n;
+    if (!vm_cli_parse_u64(v, &n))
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,dcache-pages='%s': a number of "
+                            "decoded pages per hart", v);
+    return append_prop(cli, "dcache-pages", v);
 }
 
 static int prop_perfmap(struct vm_cli *cli, const char *v)
@@ -107,6 +118,7 @@ static const struct accel_prop accel_props[] = {
     {"thread", "soft", prop_thread},
     {"jit", "soft", prop_jit},
     {"tb-size", "soft", prop_tb_size},
+    {"dcache-pages", "soft", prop_dcache_pages},
     {"perfmap", "soft", prop_perfmap},
     {"mmu", "soft", prop_mmu},
 };
