@@ -4,7 +4,7 @@
 # vm's VmRSS at each shell prompt and VmHWM at the end. The RSS must not
 # grow with the reboots (every boot maps fresh RAM and frees the old).
 set -eu
-VM=$1 n=$2 smp=${3:-4}
+VM=$1 count=$2 smp=${3:-4}
 here=$(cd "$(dirname "$0")/../../tests/boot" && pwd)
 . "$here/guest-assets.sh"
 . "$here/console.sh"
@@ -24,10 +24,10 @@ while :; do
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$VM_PID/status")
     echo "boot $i: VmRSS $((rss / 1024)) MiB"
     i=$((i + 1))
-    [ "$i" -le "$n" ] || break
+    [ "$i" -le "$count" ] || break
     console_type 'reboot -f\r'
 done
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$VM_PID/status")
 console_type 'poweroff -f\r'
 console_finish 60
-echo "after $n reboots: VmHWM $((hwm / 1024)) MiB, exit status $VM_STATUS"
+echo "after $count reboots: VmHWM $((hwm / 1024)) MiB, exit status $VM_STATUS"
