@@ -55,18 +55,7 @@ for t in apt-get:apt dpkg-deb:dpkg; do
     command -v "${t%%:*}" >/dev/null 2>&1 || die "'${t%%:*}' not found; install '${t#*:}'"
 done
 
-archive_uri() {
-    if [ -n "${DEB_ARCHIVE_URI:-}" ]; then echo "$DEB_ARCHIVE_URI"; return; fi
-    u=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-        awk '{print $2}' | grep -v -e '-security' | head -n 1 || true)
-    if [ -z "$u" ]; then
-        u=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-            awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' |
-            grep -v -e '-security' | head -n 1 || true)
-    fi
-    [ -n "$u" ] || die "no Debian archive found in /etc/apt (set DEB_ARCHIVE_URI)"
-    echo "$u"
-}
+. "$(dirname "$0")/lib/debian-archive.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

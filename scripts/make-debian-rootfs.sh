@@ -97,18 +97,8 @@ if ! ls /proc/sys/fs/binfmt_misc | grep -q riscv64; then
     ls /proc/sys/fs/binfmt_misc | grep -q riscv64 || die "no riscv64 binfmt handler registered"
 fi
 
-# The archive from the host's apt sources (deb822 first, then one-line).
-archive=${DEB_ARCHIVE_URI:-}
-if [ -z "$archive" ]; then
-    archive=$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null |
-        awk '{print $2}' | grep -v -e '-security' | head -n 1 || true)
-fi
-if [ -z "$archive" ]; then
-    archive=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-        awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' |
-        grep -v -e '-security' | head -n 1 || true)
-fi
-[ -n "$archive" ] || die "no Debian archive in /etc/apt (set DEB_ARCHIVE_URI)"
+. "$(dirname "$0")/lib/debian-archive.sh"
+archive=$(archive_uri)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
