@@ -28,6 +28,11 @@ struct vm_user_result {
     int signal; /* the signal that killed it, or 0 */
 };
 
+/* End this host process as the guest ended: by signal sig (SIG_DFL, no
+ * core dump of vm), as a native program's death reaches its parent.
+ * Returns only if the signal did not end it. */
+void vm_user_die_of(int sig);
+
 /* Load and run the program to its end. Returns 0 with *res filled, or a
  * negative -VM_E... code (the message is in vm_error_message()). */
 int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res);

@@ -150,6 +150,18 @@ int user_thread_loop(struct user_thread *t)
 /* The whole process ends. With one thread, the main loop returns and
  * vm_user_run reports it; with others running, here and now, as the
  * kernel's exit_group would (a death by signal is passed on as such). */
+void vm_user_die_of(int sig)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+}
+
 void user_exit_group(struct user_proc *p, int status, int sig)
 {
     user_as_lock(&p->as);
@@ -165,14 +177,7 @@ void user_exit_group(struct user_proc *p, int status, int sig)
     fflush(stdout);
     fflush(stderr);
     if (sig) {
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core);
-        signal(sig, SIG_DFL);
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, sig);
-        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-        raise(sig);
+        vm_user_die_of(sig);
         status = 128 + sig;
     }
     syscall(SYS_exit_group, status);

@@ -3,11 +3,9 @@
  * the program's name; everything after it is the program's. Environment
  * defaults (QEMU_LD_PREFIX and friends, under vm's own names):
  * VM_USER_LD_PREFIX (-L), VM_USER_STRACE (-d strace). */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -123,19 +121,6 @@ void vm_cli_print_user_help(FILE *f)
     fprintf(f, "exit status: the program's; death by a signal is passed on as such\n");
 }
 
-static void die_of(int sig)
-{
-    /* as a native program would end: same signal, no core dump of vm */
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-    raise(sig);
-}
-
 int vm_cli_cmd_user(int argc, char **argv)
 {
     struct user_cli u;
@@ -203,7 +188,7 @@ int vm_cli_cmd_user(int argc, char **argv)
     fflush(stdout);
     fflush(stderr);
     if (res.signal) {
-        die_of(res.signal);
+        vm_user_die_of(res.signal);
         return 128 + res.signal; /* if it did not end us */
     }
     return res.status;
