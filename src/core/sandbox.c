@@ -55,10 +55,13 @@ static const char *const allowed[] = {
 
 static const char *syscall_names[512]; /* for the SIGSYS handler: no allocation there */
 
-static void put(const char *s)
+/* Appends s to the message being built in buf (len bytes so far, cap in all). */
+static size_t append(char *buf, size_t len, size_t cap, const char *s)
 {
-    ssize_t ignored = write(2, s, strlen(s));
-    (void)ignored;
+    while (*s && len + 1 < cap)
+        buf[len++] = *s++;
+    buf[len] = '\0';
+    return len;
 }
 
 static void on_sigsys(int sig, siginfo_t *si, void *uctx)
@@ -76,11 +79,19 @@ static void on_sigsys(int sig, siginfo_t *si, void *uctx)
     for (int i = 0; i < n; i++)
         num[i] = rev[n - 1 - i];
     num[n] = '\0';
-    put("vm: -sandbox on: forbidden system call ");
-    put(nr >= 0 && nr < 512 && syscall_names[nr] ? syscall_names[nr] : "?");
-    put(" (");
-    put(num);
-    put("); ending vm\n");
+    /* One write() of the whole line: other threads (the console) keep
+     * writing to the same terminal or pipe, and a line written in pieces
+     * came out with their characters inside it. */
+    char msg[160];
+    size_t len = 0;
+    len = append(msg, len, sizeof(msg), "vm: -sandbox on: forbidden system call ");
+    len = append(msg, len, sizeof(msg),
+                 nr >= 0 && nr < 512 && syscall_names[nr] ? syscall_names[nr] : "?");
+    len = append(msg, len, sizeof(msg), " (");
+    len = append(msg, len, sizeof(msg), num);
+    len = append(msg, len, sizeof(msg), "); ending vm\n");
+    ssize_t ignored = write(2, msg, len);
+    (void)ignored;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_DFL;
