@@ -9,8 +9,9 @@
  *   - random values to the syscon other than its power-off/reset codes;
  *   - random satp modes, roots and ASIDs over page tables of random PTEs,
  *     S and U code at random addresses, MPRV accesses, every SFENCE.VMA form.
- * A PMP keeps S/U (and MPRV) off the program itself and the syscon, so the
- * guest cannot power off by accident or corrupt itself; M-mode storms
+ * A PMP keeps S/U (and MPRV) off the program itself, the syscon and the
+ * CLINT, so the guest cannot power off by accident, corrupt itself or
+ * stop a hart's timer; M-mode storms
  * spare the program and the CLINT's timer registers (a hart needs its timer
  * to leave a lower-mode loop), and store nothing to the syscon's codes.
  * Faults are expected and skipped. Hart 0 prints STORM-OK when every hart
@@ -23,6 +24,10 @@
 #define CLINT_MTIMECMP (CLINT + 0x4000)
 #define CLINT_MTIME (CLINT + 0xbff8)
 #define PLIC 0xc000000UL
+/* hart h's M-mode context is 2h: enables 0x80 apart, threshold/claim 0x1000 */
+#define PLIC_ENABLE(h) ((volatile uint32_t *)(PLIC + 0x2000 + 0x80 * (2 * (h))))
+#define PLIC_THRESHOLD(h) ((volatile uint32_t *)(PLIC + 0x200000 + 0x1000 * (2 * (h))))
+#define PLIC_CLAIM(h) ((volatile uint32_t *)(PLIC + 0x200004 + 0x1000 * (2 * (h))))
 #define RAM 0x80000000UL
 #define RAM_END (RAM + (128UL << 20)) /* -m 128M */
 #define PROG_SIZE (16UL << 20)         /* the program, its stacks: PMP-protected */
@@ -106,12 +111,16 @@ unsigned long storm_trap(uint64_t *frame)
         case 3: ((volatile uint32_t *)CLINT)[h] = 0; break;
         case 7: arm_timer(h); break;
         case 11: {
-            volatile uint32_t *claim = (volatile uint32_t *)(PLIC + 0x200004 + 0x2000 * (2 * h));
+            /* (A 0x2000 stride here once made harts 2 and 3 claim from
+             * contexts that do not exist: claims read 0, MEIP stayed up,
+             * and they took MEI forever once the others had stopped
+             * storming the UART: the rare hang of this test.) */
+            volatile uint32_t *claim = PLIC_CLAIM(h);
             uint32_t id = *claim;
             if (id) {
                 /* level sources (a UART told to interrupt) would fire again
                  * at once: switch the source off for this context */
-                volatile uint32_t *en = (volatile uint32_t *)(PLIC + 0x2000 + 0x80 * (2 * h));
+                volatile uint32_t *en = PLIC_ENABLE(h);
                 en[id / 32] &= ~(1u << (id % 32));
                 *claim = id;
             }
@@ -310,12 +319,19 @@ static void mmu_storm(unsigned h)
 
 static void pmp_setup(void)
 {
-    /* 0: the program (16 MiB at RAM), 1: the syscon page: no access below M.
-     * 2: everything else: RWX. NAPOT: (base + size/2 - 1) >> 2. */
+    /* 0: the program (16 MiB at RAM), 1: the syscon page, 2: the CLINT:
+     * no access below M. 3: everything else: RWX. NAPOT: (base + size/2 -
+     * 1) >> 2. The CLINT because random PTEs can map it as a megapage
+     * (its base is 2 MiB-aligned) or inside a gigapage at 0: an S/U or
+     * MPRV store of a random value to a hart's mtimecmp would stop its
+     * timer for good, and a hart whose lower-mode code loops without a
+     * trap (`j .`, wfi) then never comes back once the others stop
+     * sending IPIs: the run would hang. */
     csr_write(pmpaddr0, (RAM + PROG_SIZE / 2 - 1) >> 2);
     csr_write(pmpaddr1, (SYSCON + 0x1000 / 2 - 1) >> 2);
-    csr_write(pmpaddr2, ~0UL >> 10);
-    csr_write(pmpcfg0, 0x18UL | 0x18UL << 8 | 0x1fUL << 16);
+    csr_write(pmpaddr2, (CLINT + 0x10000 / 2 - 1) >> 2);
+    csr_write(pmpaddr3, ~0UL >> 10);
+    csr_write(pmpcfg0, 0x18UL | 0x18UL << 8 | 0x18UL << 16 | 0x1fUL << 24);
 }
 
 static void irq_setup(unsigned h)
@@ -323,10 +339,10 @@ static void irq_setup(unsigned h)
     volatile uint32_t *prio = (volatile uint32_t *)PLIC;
     for (unsigned s = 1; s < 96; s++)
         prio[s] = 1;
-    volatile uint32_t *en = (volatile uint32_t *)(PLIC + 0x2000 + 0x80 * (2 * h));
+    volatile uint32_t *en = PLIC_ENABLE(h);
     for (unsigned w = 0; w < 3; w++)
         en[w] = 0xffffffffu;
-    *(volatile uint32_t *)(PLIC + 0x200000 + 0x1000 * (2 * h)) = 0; /* threshold */
+    *PLIC_THRESHOLD(h) = 0;
     arm_timer(h);
     csr_write(mie, (1UL << 3) | (1UL << 7) | (1UL << 11));
     csr_set(mstatus, 1UL << 3);
