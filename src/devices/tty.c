@@ -2,14 +2,21 @@
 #include "devices/tty.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_fd = -1; /* >= 0 while in raw mode */
+/* Set while vm_tty_make_raw publishes tty_fd and makes the terminal raw
+ * (with the signals blocked on its own thread): a handler running on
+ * another thread then waits, or its restore could land before the raw
+ * settings and the process would end with the terminal raw. */
+static volatile sig_atomic_t tty_changing;
 /* Every signal whose default action ends the process (and a few that are
  * usually handled): the terminal must be restored on each of them. */
 static const int fatal_signals[] = {SIGINT,  SIGTERM, SIGHUP,    SIGQUIT,   SIGSEGV, SIGBUS,
@@ -27,6 +34,11 @@ static void restore_now(void)
 
 void vm_tty_restore_now(void)
 {
+    /* at most a second: never hang an ending process */
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0); /* async-signal-safe */
+    while (tty_changing && clock_gettime(CLOCK_MONOTONIC, &t) == 0 && t.tv_sec - t0.tv_sec < 2)
+        sched_yield();
     int fd = tty_fd;
     if (fd >= 0) {
         tcsetattr(fd, TCSANOW, &saved_tty); /* async-signal-safe */
@@ -56,6 +68,10 @@ bool vm_tty_make_raw(int fd, bool signals)
         pthread_mutex_unlock(&tty_lock);
         return false;
     }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old); /* no handler on this thread meanwhile */
+    tty_changing = 1;
     if (!hooks_installed) {
         hooks_installed = true;
         atexit(restore_now);
@@ -83,6 +99,8 @@ bool vm_tty_make_raw(int fd, bool signals)
     t.c_cc[VTIME] = 0;
     tty_fd = fd;
     tcsetattr(fd, TCSANOW, &t);
+    tty_changing = 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_mutex_unlock(&tty_lock);
     return true;
 }
