@@ -7,6 +7,7 @@ packages=(
     build-essential clang cmake pkg-config ninja-build
     libcmocka-dev libfdt-dev libslirp-dev libglib2.0-dev zlib1g-dev libjson-c-dev libcapstone-dev
     gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
+    gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-system-misc qemu-user
     valgrind device-tree-compiler gdb-multiarch python3 man-db groff-base
     cpio gzip xz-utils zstd e2fsprogs ca-certificates

@@ -72,6 +72,11 @@ struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu);
 int vm_riscv_vcpu_get_x(struct vm_vcpu *vcpu, unsigned n, uint64_t *value);
 int vm_riscv_vcpu_set_x(struct vm_vcpu *vcpu, unsigned n, uint64_t value);
 int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu);
+/* From a signal handler on the thread running the vCPU: async-signal-safe
+ * (atomic stores only; it does not wake a hart sleeping in WFI). The run
+ * returns VM_EXIT_INTR at the next block boundary, or at once if it has not
+ * started yet. */
+void vm_riscv_vcpu_kick_async(struct vm_vcpu *vcpu);
 /* In the child of a fork() of the process running the vCPU, before the
  * child runs it: private copies of what a fork would leave shared with the
  * parent (the JIT's code cache is shared memory). */

@@ -461,6 +461,15 @@ int vm_riscv_vcpu_sfence(struct vm_vcpu *vcpu)
     return 0;
 }
 
+void vm_riscv_vcpu_kick_async(struct vm_vcpu *vcpu)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (h) {
+        __atomic_store_n(&h->kick, 1, __ATOMIC_RELEASE);
+        rv_hart_poke(h);
+    }
+}
+
 int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu)
 {
     struct rv_hart *h = soft_hart(vcpu);

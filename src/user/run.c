@@ -78,6 +78,10 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
         rc = -VM_EINVAL;
         goto out;
     }
+    if ((rc = user_sigtramp_map(p)) < 0) {
+        rc = vm_error(VM_ENOMEM, "user: no room for the signal trampoline");
+        goto out;
+    }
     user_threads_init(p);
     if ((rc = start_state(p, img.entry, sp)) < 0 || (rc = user_thread_loop(&p->main_thread)) < 0)
         goto out;

@@ -250,8 +250,10 @@ static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
     nv[k] = NULL;
     fflush(stdout);
     fflush(stderr);
+    user_signals_before_exec(user_self);
     execve(kind == RISCV_ELF ? p->cfg->self : prog, nv, envp);
     r = -errno;
+    user_signals_after_exec_failed(user_self);
     free(nv);
 out:
     free(sarg);

@@ -1,5 +1,5 @@
-/* The process: exit, identities, uname, limits, time, randomness, signal
- * state, riscv_hwprobe, futex. timespec, timeval, rlimit, rusage, tms,
+/* The process: exit, identities, uname, limits, time, randomness,
+ * riscv_hwprobe, futex (signals: signal.c). timespec, timeval, rlimit, rusage, tms,
  * sysinfo and utsname have the same layout on both 64-bit ABIs. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -61,61 +61,6 @@ static int64_t sys_prlimit(struct user_proc *p, const uint64_t a[6])
         return 0;
     }
     return user_ret(syscall(SYS_prlimit64, 0, res, gp(p, a[2], 16), gp(p, a[3], 16)));
-}
-
-/* rt_sigaction: riscv64's struct sigaction is {handler, flags, mask} (no
- * restorer). Kept as state; SIG_IGN and SIG_DFL are mirrored on the host so
- * that an ignored SIGPIPE or SIGINT behaves natively. Handlers are not run
- * yet (docs/USER.md). */
-static int64_t sys_sigaction(struct user_proc *p, const uint64_t a[6])
-{
-    int sig = (int)a[0];
-    if (sig < 1 || sig > 64 || a[3] != 8)
-        return -EINVAL;
-    if (a[2]) {
-        if (!user_as_check(&p->as, a[2], 24, USER_PROT_W))
-            return -EFAULT;
-        memcpy(user_g2h(&p->as, a[2], 24), &p->sigact[sig], 24);
-    }
-    if (a[1]) {
-        if (sig == SIGKILL || sig == SIGSTOP)
-            return -EINVAL;
-        if (!user_as_check(&p->as, a[1], 24, USER_PROT_R))
-            return -EFAULT;
-        memcpy(&p->sigact[sig], user_g2h(&p->as, a[1], 24), 24);
-        uint64_t h = p->sigact[sig].handler;
-        bool sync = sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
-                    sig == SIGTRAP;
-        if (!sync && sig < SIGRTMIN && (h == 0 || h == 1))
-            signal(sig, h == 1 ? SIG_IGN : SIG_DFL);
-    }
-    return 0;
-}
-
-static int64_t sys_sigprocmask(struct user_proc *p, const uint64_t a[6])
-{
-    if (a[3] != 8)
-        return -EINVAL;
-    uint64_t old = p->sigmask;
-    if (a[1]) {
-        if (!user_as_check(&p->as, a[1], 8, USER_PROT_R))
-            return -EFAULT;
-        uint64_t set;
-        memcpy(&set, user_g2h(&p->as, a[1], 8), 8);
-        switch (a[0]) {
-        case SIG_BLOCK: p->sigmask |= set; break;
-        case SIG_UNBLOCK: p->sigmask &= ~set; break;
-        case SIG_SETMASK: p->sigmask = set; break;
-        default: return -EINVAL;
-        }
-        p->sigmask &= ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
-    }
-    if (a[2]) {
-        if (!user_as_check(&p->as, a[2], 8, USER_PROT_W))
-            return -EFAULT;
-        memcpy(user_g2h(&p->as, a[2], 8), &old, 8);
-    }
-    return 0;
 }
 
 /* riscv_hwprobe: what the default hart has, the value Linux itself reports
@@ -197,19 +142,6 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         if (a[0] == PR_SET_NAME || a[0] == PR_GET_NAME)
             return user_ret(prctl((int)a[0], gp(p, a[1], 16), 0, 0, 0));
         return -EINVAL;
-    case 134: return sys_sigaction(p, a);
-    case 135: return sys_sigprocmask(p, a);
-    case 132: /* sigaltstack: no alternate stack is used yet; report none */
-        if (a[1]) {
-            if (!user_as_check(&p->as, a[1], 24, USER_PROT_W))
-                return -EFAULT;
-            uint64_t ss[3] = {0, 2 /* SS_DISABLE */, 0};
-            memcpy(user_g2h(&p->as, a[1], 24), ss, 24);
-        }
-        return 0;
-    case 129: return user_ret(kill((pid_t)a[0], (int)a[1]));
-    case 130: return user_ret(syscall(SYS_tkill, (pid_t)a[0], (int)a[1]));
-    case 131: return user_ret(syscall(SYS_tgkill, (pid_t)a[0], (pid_t)a[1], (int)a[2]));
     case 258: return sys_hwprobe(p, a);
     case 98: /* futex on guest memory: host futexes on the same bytes */ {
         unsigned cmd = (unsigned)a[1] & 127;

@@ -56,6 +56,7 @@ void user_threads_init(struct user_proc *p)
     user_self = t;
     p->as.shootdown = shootdown;
     p->as.opaque = p;
+    user_signals_init(p, t);
 }
 
 void user_threads_after_fork(struct user_proc *p)
@@ -66,6 +67,7 @@ void user_threads_after_fork(struct user_proc *p)
             t->done = true; /* gone with the fork: never waited for */
     me->tid = (int)syscall(SYS_gettid);
     p->live = 1;
+    user_signals_after_fork(me);
     /* the parent's thread held the (recursive) lock: its owner id is not ours */
     pthread_mutexattr_t ma;
     pthread_mutexattr_init(&ma);
@@ -74,14 +76,24 @@ void user_threads_after_fork(struct user_proc *p)
     pthread_mutexattr_destroy(&ma);
 }
 
-/* The signal a synchronous exception raises, as Linux's do_trap does. */
-static int exception_signal(uint64_t cause)
+/* The signal and si_code a synchronous exception raises, as Linux's
+ * do_trap_* and do_page_fault do (si_addr: the pc, or the faulting address
+ * for page faults). */
+static int exception_signal(struct user_proc *p, uint64_t cause, uint64_t tval, uint64_t pc,
+                            int *code, uint64_t *addr)
 {
+    *addr = pc;
     switch (cause) {
-    case 2: return SIGILL;
-    case 3: return SIGTRAP;
-    case 0: case 4: case 6: return SIGBUS;
-    default: return SIGSEGV;
+    case 2: *code = 1; return SIGILL;              /* ILL_ILLOPC */
+    case 3: *code = 1; return SIGTRAP;             /* TRAP_BRKPT */
+    case 0: case 4: case 6: *code = 1; return SIGBUS; /* BUS_ADRALN */
+    case 12: case 13: case 15:
+        *addr = tval; /* SEGV_ACCERR where a mapping is, else SEGV_MAPERR */
+        user_as_lock(&p->as);
+        *code = user_as_find(&p->as, tval) ? 2 : 1;
+        user_as_unlock(&p->as);
+        return SIGSEGV;
+    default: *code = 2; return SIGSEGV;            /* access faults: SEGV_ACCERR */
     }
 }
 
@@ -97,17 +109,10 @@ static void handle_exception(struct user_thread *t, const struct vm_exit *e)
         if (filled)
             return; /* demand-filled: run the instruction again */
     }
-    int sig = exception_signal(cause);
-    if (p->sigact[sig].handler > 1)
-        fprintf(stderr, "vm user: signal %d at pc 0x%llx (cause %llu, address 0x%llx): "
-                "handlers are not run yet; the program dies of it\n", sig,
-                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
-                (unsigned long long)tval);
-    else if (p->strace)
-        fprintf(stderr, "--- SIGNAL %d (pc 0x%llx, cause %llu, address 0x%llx) ---\n", sig,
-                (unsigned long long)e->u.exception.pc, (unsigned long long)cause,
-                (unsigned long long)tval);
-    user_exit_group(p, 0, sig);
+    int code;
+    uint64_t addr;
+    int sig = exception_signal(p, cause, tval, e->u.exception.pc, &code, &addr);
+    user_signal_fault(t, sig, code, addr);
 }
 
 int user_thread_loop(struct user_thread *t)
@@ -130,12 +135,16 @@ int user_thread_loop(struct user_thread *t)
             int64_t r = user_syscall(p, e.u.syscall.nr, e.u.syscall.args);
             if (!t->exit_now)
                 vm_riscv_vcpu_set_x(t->vcpu, 10, (uint64_t)r);
+            struct user_sc sc = {.nr = e.u.syscall.nr, .a0 = e.u.syscall.args[0], .ret = r};
+            user_signal_deliver(t, &sc);
             break;
         }
         case VM_EXIT_EXCEPTION:
             handle_exception(t, &e);
+            user_signal_deliver(t, NULL);
             break;
-        case VM_EXIT_INTR:
+        case VM_EXIT_INTR: /* a kick: a signal, or a shootdown */
+            user_signal_deliver(t, NULL);
             break;
         case VM_EXIT_ERROR:
             return vm_error(VM_EINVAL, "user: %s", e.u.error.message);
@@ -207,6 +216,7 @@ struct start {
     struct user_thread *t;
     uint64_t parent_tid_addr, child_tid_addr;
     uint64_t flags;
+    uint64_t blocked; /* the creator's signal mask */
     int ready; /* 1: tid published, 2: failed */
 };
 
@@ -217,6 +227,7 @@ static void *thread_main(void *arg)
     struct user_proc *p = t->p;
     user_self = t;
     t->tid = (int)syscall(SYS_gettid);
+    user_signals_thread_start(t, s->blocked);
     if (s->flags & CLONE_PARENT_SETTID_ && user_as_check(&p->as, s->parent_tid_addr, 4, USER_PROT_W))
         memcpy(user_g2h(&p->as, s->parent_tid_addr, 4), &t->tid, 4);
     if (s->flags & CLONE_CHILD_SETTID_ && user_as_check(&p->as, s->child_tid_addr, 4, USER_PROT_W))
@@ -276,7 +287,8 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
     int rc = vm_vcpu_set_regs(t->vcpu, VM_REGSET_CORE, &regs);
     if (rc == 0)
         rc = vm_vcpu_set_regs(t->vcpu, VM_REGSET_FPU, &fregs);
-    struct start s = {.t = t, .parent_tid_addr = a[2], .child_tid_addr = a[4], .flags = a[0]};
+    struct start s = {.t = t, .parent_tid_addr = a[2], .child_tid_addr = a[4], .flags = a[0],
+                      .blocked = me->sig_blocked};
     pthread_t th;
     pthread_attr_t attr;
     pthread_attr_init(&attr);

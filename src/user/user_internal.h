@@ -112,6 +112,15 @@ struct user_thread {
     bool done;            /* exited: the struct and hart wait for reuse */
     bool exit_now;        /* its loop must end (exit, or a fatal signal) */
     struct user_thread *next;
+    /* signals (signal.c) */
+    uint64_t sig_blocked;   /* the guest's mask (bit sig-1) */
+    uint64_t sig_pending;   /* taken by the host handler, not yet delivered (atomic) */
+    uint64_t sig_tmp;       /* rt_sigsuspend's mask, until a delivery */
+    bool sig_tmp_valid;
+    bool sig_returned;      /* the last syscall was rt_sigreturn */
+    uint64_t ss_sp, ss_size; /* sigaltstack */
+    uint32_t ss_flags;       /* SS_AUTODISARM */
+    uint8_t sig_info[65][128]; /* siginfo of each pending signal */
 };
 /* The thread this host thread runs. */
 extern __thread struct user_thread *user_self;
@@ -132,9 +141,8 @@ struct user_proc {
     uint64_t auxv_addr, auxv_len; /* the auxiliary vector on the stack (/proc/self/auxv) */
     bool exited;
     int exit_status, exit_signal;
-    /* signals: state only for now (docs/USER.md) */
-    struct user_sigaction sigact[65];
-    uint64_t sigmask;
+    struct user_sigaction sigact[65]; /* under as.lock */
+    uint64_t sigtramp; /* the rt_sigreturn trampoline's page */
     bool strace, unimp;
     uint64_t unimp_seen[8]; /* one bit per syscall number < 512 reported */
 };
@@ -168,6 +176,26 @@ void user_exit_group(struct user_proc *p, int status, int sig);
 /* In a fork()ed child: only the calling thread is left. */
 void user_threads_after_fork(struct user_proc *p);
 
+/* signal.c */
+/* What a run loop knows of the system call it just ran. */
+struct user_sc {
+    uint64_t nr, a0; /* the call and its first argument (a restart's a0) */
+    int64_t ret;
+};
+void user_signals_init(struct user_proc *p, struct user_thread *t);
+/* A new thread's state (mask inherited from its creator). */
+void user_signals_thread_start(struct user_thread *t, uint64_t blocked);
+void user_signals_after_fork(struct user_thread *t);
+void user_signals_before_exec(struct user_thread *t);
+void user_signals_after_exec_failed(struct user_thread *t);
+/* Map the page with the rt_sigreturn trampoline (handlers return to it). */
+int user_sigtramp_map(struct user_proc *p);
+/* After each exit of the hart (sc: the syscall it ran, or NULL): run the
+ * handlers of signals the thread took and does not block. */
+void user_signal_deliver(struct user_thread *t, const struct user_sc *sc);
+/* A guest fault raising sig (code, address as siginfo has them). */
+void user_signal_fault(struct user_thread *t, int sig, int code, uint64_t addr);
+
 /* syscall.c: run one system call; returns the value for a0. */
 int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 const char *user_syscall_name(uint64_t nr);
@@ -178,6 +206,7 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_signal(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 
 /* A host call's result as the guest sees it: -errno on failure (the
  * errno numbers are the same on x86-64 and riscv64: both asm-generic). */
