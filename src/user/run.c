@@ -91,6 +91,7 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
     res->status = p->exit_status;
     res->signal = p->exit_signal;
 out:
+    user_threads_fini(p);
     if (p->vcpu)
         vm_vcpu_destroy(p->vcpu);
     if (p->accel)

@@ -76,6 +76,24 @@ void user_threads_after_fork(struct user_proc *p)
     pthread_mutexattr_destroy(&ma);
 }
 
+void user_threads_fini(struct user_proc *p)
+{
+    /* the process ended with one live thread; the others have left the
+     * guest and are on their way out of thread_main */
+    for (struct user_thread *t = p->threads, *next; t; t = next) {
+        next = t->next;
+        if (t == &p->main_thread)
+            continue;
+        while (!__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+            sched_yield();
+        user_as_lock(&p->as); /* thread_main unlocks after done: wait for that */
+        user_as_unlock(&p->as);
+        vm_vcpu_destroy(t->vcpu);
+        free(t);
+    }
+    p->threads = NULL;
+}
+
 /* The signal and si_code a synchronous exception raises, as Linux's
  * do_trap_* and do_page_fault do (si_addr: the pc, or the faulting address
  * for page faults). */
@@ -239,8 +257,8 @@ static void *thread_main(void *arg)
         user_exit_group(p, 1, 0);
     }
     user_as_lock(&p->as);
-    t->done = true;
     t->exit_now = false;
+    __atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
     user_as_unlock(&p->as);
     return NULL;
 }

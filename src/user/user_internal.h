@@ -173,6 +173,8 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6]);
 /* exit (one thread) and exit_group; a death by signal sig. */
 void user_thread_exit(struct user_proc *p, int status);
 void user_exit_group(struct user_proc *p, int status, int sig);
+/* At the end of vm_user_run: free the threads other than main. */
+void user_threads_fini(struct user_proc *p);
 /* In a fork()ed child: only the calling thread is left. */
 void user_threads_after_fork(struct user_proc *p);
 
