@@ -46,19 +46,10 @@ static void on_skip(int sig, siginfo_t *si, void *ucv)
     uc->uc_mcontext.__gregs[10] = 1234;   /* a0, seen after the return */
 }
 
-static void set_info(int sig, void (*h)(int, siginfo_t *, void *), int flags)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = h;
-    sa.sa_flags = SA_SIGINFO | flags;
-    CHECK(sigaction(sig, &sa, NULL) == 0);
-}
-
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    set_info(SIGSEGV, on_segv, 0);
+    set_info_handler(SIGSEGV, on_segv, 0);
     /* an unmapped address: SEGV_MAPERR */
     volatile int *bad = (int *)0x10;
     if (sigsetjmp(jb, 1) == 0) {
@@ -87,7 +78,7 @@ int main(void)
     CHECK(sigaltstack(&ss, NULL) == 0);
     CHECK(sigaltstack(NULL, &old) == 0);
     printf("sigaltstack: flags %d size-ok %d\n", old.ss_flags, old.ss_size == alt_size);
-    set_info(SIGSEGV, on_segv, SA_ONSTACK);
+    set_info_handler(SIGSEGV, on_segv, SA_ONSTACK);
     if (sigsetjmp(jb, 1) == 0)
         *bad = 2;
     printf("segv on altstack: on it %d flags %d\n", on_alt, alt_flags);
@@ -103,14 +94,14 @@ int main(void)
     CHECK(old.ss_flags == SS_DISABLE);
 
     /* SIGILL: the handler moves the pc past the instruction and sets a0 */
-    set_info(SIGILL, on_skip, 0);
+    set_info_handler(SIGILL, on_skip, 0);
     register long a0 asm("a0") = 7;
     asm volatile(".word 0xffffffff" : "+r"(a0)); /* an illegal 32-bit encoding */
     printf("sigill: sig %d code %d a0 %ld at-pc %d\n", fault_sig, fault_code, a0,
            fault_addr != 0);
     CHECK(fault_sig == SIGILL && fault_code == ILL_ILLOPC && a0 == 1234);
     /* SIGTRAP from ebreak (4 bytes: .option norvc) */
-    set_info(SIGTRAP, on_skip, 0);
+    set_info_handler(SIGTRAP, on_skip, 0);
     fault_sig = 0;
     asm volatile(".option push\n.option norvc\nebreak\n.option pop" ::: "a0", "memory");
     printf("sigtrap: sig %d code %d\n", fault_sig, fault_code);

@@ -58,34 +58,16 @@ static void on_fp(int sig)
     got[SIGUSR1] = (int)s;
 }
 
-static void set(int sig, void (*h)(int), int flags)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = h;
-    sa.sa_flags = flags;
-    CHECK(sigaction(sig, &sa, NULL) == 0);
-}
-
-static void set_info(int sig, void (*h)(int, siginfo_t *, void *), int flags)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = h;
-    sa.sa_flags = SA_SIGINFO | flags;
-    CHECK(sigaction(sig, &sa, NULL) == 0);
-}
-
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     /* raise = tgkill to self: SI_TKILL, runs before raise returns */
-    set_info(SIGUSR1, on_info, 0);
+    set_info_handler(SIGUSR1, on_info, 0);
     CHECK(raise(SIGUSR1) == 0);
     printf("raise: got %d code %d pid-ok %d\n", got[SIGUSR1], last_code, last_pid == getpid());
     CHECK(got[SIGUSR1] == 1 && last_code == SI_TKILL);
     /* kill to self: SI_USER */
-    set_info(SIGUSR2, on_info, 0);
+    set_info_handler(SIGUSR2, on_info, 0);
     CHECK(kill(getpid(), SIGUSR2) == 0);
     printf("kill: got %d code %d\n", got[SIGUSR2], last_code);
     CHECK(got[SIGUSR2] == 1 && last_code == SI_USER);
@@ -110,14 +92,14 @@ int main(void)
     CHECK(got[SIGUSR1] == 2);
 
     /* the handler's own signal is blocked while it runs; SA_NODEFER lifts that */
-    set(SIGUSR1, on_nodefer, SA_NODEFER);
+    set_handler(SIGUSR1, on_nodefer, SA_NODEFER);
     raise(SIGUSR1);
     printf("nodefer: max depth %d\n", max_depth);
     CHECK(max_depth == 3);
 
     /* a different signal nests inside a handler */
-    set(SIGUSR1, on_nested_outer, 0);
-    set(SIGUSR2, on_plain, 0);
+    set_handler(SIGUSR1, on_nested_outer, 0);
+    set_handler(SIGUSR2, on_plain, 0);
     norder = 0;
     raise(SIGUSR1);
     printf("nested: %d %d %d\n", order[0], order[1], order[2]);
@@ -125,7 +107,7 @@ int main(void)
 
     /* two pending signals delivered on unblock, the lower number first */
     norder = 0;
-    set(SIGUSR1, on_plain, 0);
+    set_handler(SIGUSR1, on_plain, 0);
     sigaddset(&s, SIGUSR2);
     sigprocmask(SIG_BLOCK, &s, NULL);
     raise(SIGUSR2);
@@ -135,7 +117,7 @@ int main(void)
     CHECK(norder == 2);
 
     /* SA_RESETHAND: one run, then SIG_DFL */
-    set(SIGUSR1, on_plain, SA_RESETHAND);
+    set_handler(SIGUSR1, on_plain, SA_RESETHAND);
     raise(SIGUSR1);
     struct sigaction now;
     sigaction(SIGUSR1, NULL, &now);
@@ -143,7 +125,7 @@ int main(void)
     CHECK(now.sa_handler == SIG_DFL);
 
     /* the handler's FP registers and rounding mode are the frame's, not ours */
-    set(SIGUSR1, on_fp, 0);
+    set_handler(SIGUSR1, on_fp, 0);
     fesetround(FE_UPWARD);
     volatile double x = 1.0, y = 3.0;
     double before = x / y;
@@ -155,7 +137,7 @@ int main(void)
     fesetround(FE_TONEAREST);
 
     /* sigsuspend: the handler runs under the temporary mask; the old one comes back */
-    set(SIGUSR1, on_plain, 0);
+    set_handler(SIGUSR1, on_plain, 0);
     sigemptyset(&s);
     sigaddset(&s, SIGUSR1);
     sigprocmask(SIG_BLOCK, &s, &old);

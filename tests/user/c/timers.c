@@ -34,15 +34,6 @@ static void on_chld(int sig, siginfo_t *si, void *uc)
     chld_pid_ok = si->si_pid == child && si->si_code == CLD_EXITED;
 }
 
-static void set(int sig, void (*h)(int), int flags)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = h;
-    sa.sa_flags = flags;
-    CHECK(sigaction(sig, &sa, NULL) == 0);
-}
-
 static void every(long usec)
 {
     struct itimerval it = {{0, usec}, {0, usec}};
@@ -53,7 +44,7 @@ int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     /* alarm + pause */
-    set(SIGALRM, on_alrm, 0);
+    set_handler(SIGALRM, on_alrm, 0);
     alarm(1);
     while (ticks == 0)
         pause();
@@ -73,7 +64,7 @@ int main(void)
 
     /* with SA_RESTART: the read goes on across ticks until the third tick's
      * handler writes a byte */
-    set(SIGALRM, on_alrm, SA_RESTART);
+    set_handler(SIGALRM, on_alrm, SA_RESTART);
     ticks = 0;
     wfd = fds[1];
     every(20000);
@@ -84,7 +75,7 @@ int main(void)
     CHECK(n == 1 && c == 'x' && ticks >= 3);
 
     /* nanosleep is never restarted: EINTR with the time left */
-    set(SIGALRM, on_alrm, SA_RESTART);
+    set_handler(SIGALRM, on_alrm, SA_RESTART);
     every(20000);
     struct timespec req = {30, 0}, rem = {0, 0};
     int r = nanosleep(&req, &rem);
