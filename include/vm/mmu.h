@@ -80,6 +80,10 @@ struct vm_mmu_config {
     unsigned adaptive_probe_intervals;  /* intervals between two trials; default 1024 */
 
     bool hw_ad_update; /* Svadu: set A/D in hardware (default true); false: fault (Svade) */
+
+    /* Count L1 hits too (default false): an increment on every memory
+     * access, so off unless asked for (-accel tcg,l1-hits=on). */
+    bool count_l1_hits;
 };
 
 void vm_mmu_config_default(struct vm_mmu_config *cfg);
@@ -88,7 +92,7 @@ int vm_mmu_config_check(const struct vm_mmu_config *cfg);
 
 /* Statistics of one hart (or their sum). Hit-path counters are plain. */
 struct vm_mmu_stats {
-    uint64_t l1_hits[VM_ACCESS_KINDS]; /* counted only with VM_MMU_COUNT_L1_HITS */
+    uint64_t l1_hits[VM_ACCESS_KINDS]; /* counted only with config.count_l1_hits */
     uint64_t l1_misses[VM_ACCESS_KINDS];
     uint64_t l2_hits, l2_misses;
     uint64_t l3_hits, l3_misses;

@@ -87,6 +87,7 @@ static struct vm_mmu_hart *hart_alloc(struct vm_mmu *mmu, unsigned hart_id)
     adaptive_init(h);
     l1_update_context(h);
     h->rules = (struct vm_mmu_pte_rules){.hw_ad_update = cfg->hw_ad_update};
+    h->count_hits = cfg->count_l1_hits;
     return h;
 }
 
@@ -335,6 +336,8 @@ struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum v
                                                           ((va >> 8) & h->l1_offset_mask));
     struct tlb_entry e;
     if (l1_tag(le) == (va & ~0xfffULL)) {
+        if (h->count_hits)
+            h->stats.l1_hits[acc]++;
         e = h->shadow[le - h->l1];
     } else {
         h->stats.l1_misses[acc]++;

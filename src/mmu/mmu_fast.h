@@ -13,11 +13,13 @@
 
 #define VM_LIKELY(x) __builtin_expect(!!(x), 1)
 
-#ifdef VM_MMU_COUNT_L1_HITS
-#define VM_MMU_COUNT_HIT(h, kind) ((h)->stats.l1_hits[kind]++)
-#else
-#define VM_MMU_COUNT_HIT(h, kind) ((void)0)
-#endif
+/* Hits are counted only when asked for (config.count_l1_hits): off, this
+ * is a test of a flag on a cache line the probe has just read. */
+#define VM_MMU_COUNT_HIT(h, kind)                                                                 \
+    do {                                                                                          \
+        if (__builtin_expect((h)->count_hits, 0))                                                 \
+            (h)->stats.l1_hits[kind]++;                                                           \
+    } while (0)
 
 static inline const struct l1_entry *vm_mmu_l1_slot(const struct vm_mmu_hart *h,
                                                     enum vm_access kind, uint64_t va)

@@ -231,6 +231,7 @@ struct vm_mmu_hart {
      * with one load from its own structure (the JIT's generated code). */
     struct l1_entry **cur_copy;
     uint64_t l1_offset_mask;               /* (entries - 1) << 4 */
+    bool count_hits;                       /* config's count_l1_hits */
     struct vm_mmu_stats stats;
 
     struct vm_mmu *mmu;

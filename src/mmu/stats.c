@@ -38,7 +38,7 @@ size_t vm_mmu_report(char *buf, size_t size, const char *in, const struct vm_mmu
         snprintf(l1, sizeof(l1), "hits %" PRIu64 "/%" PRIu64 "/%" PRIu64 ", ", s->l1_hits[0],
                  s->l1_hits[1], s->l1_hits[2]);
     else
-        snprintf(l1, sizeof(l1), "hits not counted (a build with VM_MMU_COUNT_L1_HITS does), ");
+        snprintf(l1, sizeof(l1), "hits not counted (-accel tcg,l1-hits=on counts them), ");
     return (size_t)snprintf(
         buf, size,
         "%spolicy: %s\n"

@@ -367,7 +367,7 @@ static struct json_object *mmu_object(const struct vm_mmu_stats *s, const char *
     if (policy)
         json_object_object_add(o, "policy", json_object_new_string(policy));
     json_object_object_add(o, "l1-misses", l1);
-    json_object_object_add(o, "l1-hits", l1h); /* 0 unless built with VM_MMU_COUNT_L1_HITS */
+    json_object_object_add(o, "l1-hits", l1h); /* 0 unless -accel tcg,l1-hits=on */
     const struct { const char *name; uint64_t v; } f[] = {
         {"l2-hits", s->l2_hits}, {"l2-misses", s->l2_misses},
         {"l3-hits", s->l3_hits}, {"l3-misses", s->l3_misses},

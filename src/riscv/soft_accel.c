@@ -49,7 +49,7 @@ static int mmu_preset(const char *name, struct vm_mmu_config *mc)
     return vm_error(VM_EINVAL, "accel soft: mmu='%s': adaptive, all, l1l2 or l1", name);
 }
 
-/* jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET */
+/* jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET, l1-hits=on|off */
 static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dcache_pages,
                        struct vm_mmu_config *mc)
 {
@@ -92,6 +92,10 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
             if (i == sizeof(names) / sizeof(names[0]))
                 return vm_error(VM_EINVAL, "accel soft: test-mutate='%s'", val);
             jc->mutate = i;
+        } else if (!strcmp(key, "l1-hits")) {
+            if (!on && !off)
+                return vm_error(VM_EINVAL, "accel soft: l1-hits='%s': on or off", val);
+            mc->count_l1_hits = on;
         } else if (!strcmp(key, "mmu")) {
             int rc = mmu_preset(val, mc);
             if (rc < 0)
@@ -113,7 +117,7 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
             *dcache_pages = (unsigned)n;
         } else {
             return vm_error(VM_EINVAL, "accel soft: unknown property '%s' (jit, tb-size, "
-                            "dcache-pages, perfmap, mmu)", key);
+                            "dcache-pages, perfmap, mmu, l1-hits)", key);
         }
         props = end ? end + 1 : NULL;
     }

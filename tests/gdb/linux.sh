@@ -8,7 +8,8 @@
 # guest is then told to `poweroff -f` on its console, and must power off
 # cleanly: gdb sees the end (W00) and vm exits with status 0. Meanwhile
 # the MMU's figures of a paging guest: HMP info mmu (gdb's monitor
-# command) and QMP's x-query-mmu (-qmp, qmp_mmu.py).
+# command) and QMP's x-query-mmu (-qmp, qmp_mmu.py), L1 hits counted
+# (-accel tcg,l1-hits=on).
 set -u
 [ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 VM SECONDS [ACCEL]" >&2; exit 2; }
 VM=$1 limit=$2 accel=${3:-tcg}
@@ -29,7 +30,7 @@ fail() {
     echo "---- console (last 30 lines) ----"; tr -d '\r' <"$log" | tail -n 30
     exit 1
 }
-console_start "$log" run -M virt -accel "$accel" -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
+console_start "$log" run -M virt -accel "$accel,l1-hits=on" -smp 2 -m 256M -bios "$ASSETS/fw_dynamic.bin" \
     -kernel "$ASSETS/Image" -initrd "$ASSETS/initramfs.cpio.gz" -append console=ttyS0 \
     -gdb "unix:$sock" -qmp "unix:$qmp,server=on,wait=off" --timeout "$limit"
 console_wait '^GUEST-SHELL' "$limit" || fail "no shell"

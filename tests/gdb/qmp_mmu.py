@@ -4,7 +4,8 @@
 vm's x-query-mmu on a guest that pages (Debian's Linux, in gdb.linux):
 a QMP session on the unix socket SOCK (greeting, qmp_capabilities), then
 x-query-mmu must give HARTS harts that each walked page tables and read
-PTEs, and a total that is their sum. Prints the total; exit 0 on success."""
+PTEs and whose loads and stores mostly hit L1 (the test runs with
+-accel tcg,l1-hits=on), and a total that is their sum. Prints the total; exit 0 on success."""
 import json
 import socket
 import sys
@@ -45,6 +46,16 @@ def main():
     for k in ("walks", "pte-reads", "l2-hits", "l2-misses", "faults", "flushes"):
         if total[k] != sum(h[k] for h in mmu["harts"]):
             sys.exit("FAIL: total %s is not the harts' sum" % k)
+    # -accel tcg,l1-hits=on: a kernel's loads and stores mostly hit L1
+    for h in mmu["harts"]:
+        for kind in ("load", "store"):
+            if not h["l1-hits"][kind] > h["l1-misses"][kind] > 0:
+                sys.exit("FAIL: hart %d: L1 %s hits %d, misses %d" %
+                         (h["hart"], kind, h["l1-hits"][kind], h["l1-misses"][kind]))
+    for group in ("l1-hits", "l1-misses"):
+        for kind in ("fetch", "load", "store"):
+            if total[group][kind] != sum(h[group][kind] for h in mmu["harts"]):
+                sys.exit("FAIL: total %s %s is not the harts' sum" % (group, kind))
     print("x-query-mmu: OK")
 
 

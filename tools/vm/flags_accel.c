@@ -45,7 +45,8 @@ static int prop_thread(struct vm_cli *cli, const char *v)
 }
 
 /* The soft engine's own properties, handed to the accelerator as they are
- * (it checks them): jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET. */
+ * (it checks them): jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET,
+ * l1-hits=on|off. */
 static int append_prop(struct vm_cli *cli, const char *key, const char *v)
 {
     size_t n = strlen(cli->accel_props);
@@ -54,13 +55,6 @@ static int append_prop(struct vm_cli *cli, const char *key, const char *v)
     if (w < 0 || (size_t)w >= sizeof(cli->accel_props) - n)
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel: too many properties");
     return 0;
-}
-
-static int prop_jit(struct vm_cli *cli, const char *v)
-{
-    if (strcmp(v, "on") && strcmp(v, "off"))
-        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,jit='%s': on or off", v);
-    return append_prop(cli, "jit", v);
 }
 
 static int prop_tb_size(struct vm_cli *cli, const char *v)
@@ -83,11 +77,29 @@ static int prop_dcache_pages(struct vm_cli *cli, const char *v)
     return append_prop(cli, "dcache-pages", v);
 }
 
-static int prop_perfmap(struct vm_cli *cli, const char *v)
+/* perfmap=on|off, l1-hits=on|off: switches handed on as they are. */
+static int prop_switch(struct vm_cli *cli, const char *key, const char *v)
 {
     if (strcmp(v, "on") && strcmp(v, "off"))
-        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,perfmap='%s': on or off", v);
-    return append_prop(cli, "perfmap", v);
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,%s='%s': on or off", key, v);
+    return append_prop(cli, key, v);
+}
+
+static int prop_jit(struct vm_cli *cli, const char *v)
+{
+    return prop_switch(cli, "jit", v);
+}
+
+static int prop_perfmap(struct vm_cli *cli, const char *v)
+{
+    return prop_switch(cli, "perfmap", v);
+}
+
+/* Count the MMU's L1 hits (info mmu, x-query-mmu, -v): off by default, it
+ * costs an increment per memory access. */
+static int prop_l1_hits(struct vm_cli *cli, const char *v)
+{
+    return prop_switch(cli, "l1-hits", v);
 }
 
 /* The MMU's levels fixed (for measurements; default: adaptive). */
@@ -121,6 +133,7 @@ static const struct accel_prop accel_props[] = {
     {"dcache-pages", "soft", prop_dcache_pages},
     {"perfmap", "soft", prop_perfmap},
     {"mmu", "soft", prop_mmu},
+    {"l1-hits", "soft", prop_l1_hits},
 };
 #define NR_PROPS (sizeof(accel_props) / sizeof(accel_props[0]))
 
@@ -162,7 +175,7 @@ static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
 static const struct vm_cli_flag accel_flags[] = {
     {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on][,mmu=P]",
      "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg; "
-     "mmu=l1|l1l2|all fixes the soft MMU's levels (default adaptive)",
+     "mmu=l1|l1l2|all fixes the soft MMU's levels (default adaptive); l1-hits=on counts L1 hits",
      VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
     {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,
      flag_enable_kvm},

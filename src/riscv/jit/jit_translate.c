@@ -533,6 +533,11 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
     x86_alu_rm(b, ALU_CMP, X_RDX, X_RCX, X_NONE, 1, 0);
     uint8_t *slow = x86_jcc(b, CC_NE);
     x86_alu_rm(b, ALU_ADD, X_RAX, X_RCX, X_NONE, 1, 8);
+    if (t->h->mmu->count_hits) { /* -accel tcg,l1-hits=on: rcx is free again */
+        x86_load(b, X_RCX, X_RBP, JIT_HOFF(mmu));
+        x86_alu_mi(b, ALU_ADD, X_RCX,
+                   (int32_t)(offsetof(struct vm_mmu_hart, stats.l1_hits) + 8 * (unsigned)kind), 1);
+    }
     return slow;
 }
 
