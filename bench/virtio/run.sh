@@ -6,7 +6,8 @@
 # -nographic), alternately RUNS times (default 1), each VMM booting its own
 # copy of the image with a 1 GiB scratch disk (/dev/vdb, raw) and user
 # networking. Measured in the guest, as a user would:
-#   boot       seconds from start to `vmguest login:`
+#   boot       seconds from start to `vmguest login:`, and the host CPU
+#              seconds the VMM used until then (steadier on a loaded machine)
 #   dd write   dd if=/dev/zero of=/dev/vdb bs=1M count=COUNT oflag=direct (MB/s)
 #   dd read    dd if=/dev/vdb of=/dev/null bs=1M count=COUNT iflag=direct (MB/s)
 #   randread   fio 4 KiB random reads, O_DIRECT, libaio, iodepth 1, SECONDS (IOPS)
@@ -83,6 +84,8 @@ one() {
         -drive "file=$WORK/scratch.img,format=raw,if=virtio"
     console_wait 'vmguest login:' 900 || { echo "run.sh: $name: no login prompt" >&2; exit 1; }
     boot=$(( ($(date +%s%N) - t0) / 1000000 ))
+    # utime + stime of the VMM (all its threads), in ms
+    boot_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$VM_PID/stat")
     console_type 'root\r'
     console_wait 'Password:' 60
     console_type 'root\r'
@@ -113,9 +116,9 @@ one() {
     mbs() { echo "$1" | awk '{ for (i = 1; i < NF; i++) if ($(i+1) ~ /B\/s$/) { v = $i; u = $(i+1) } }
         END { if (u == "GB/s") v *= 1000; if (u == "kB/s") v /= 1000; printf "%.1f", v }'; }
     iops=$(value IOPS | awk '{ v = $1; if (v ~ /k$/) { sub(/k$/, "", v); v *= 1000 } print v }')
-    echo "$name $boot $(mbs "$(value DDW)") $(mbs "$(value DDR)") $iops $(value G2H) $(value H2G)" \
+    echo "$name $boot $(mbs "$(value DDW)") $(mbs "$(value DDR)") $iops $(value G2H) $(value H2G) $boot_cpu" \
         >> "$WORK/results"
-    echo "$name: boot $((boot / 1000)) s, dd write $(mbs "$(value DDW)") MB/s, read $(mbs "$(value DDR)") MB/s, randread $iops IOPS, tcp g->h $(value G2H) h->g $(value H2G) Mbit/s" >&2
+    echo "$name: boot $((boot / 1000)) s (CPU $((boot_cpu / 1000)) s), dd write $(mbs "$(value DDW)") MB/s, read $(mbs "$(value DDR)") MB/s, randread $iops IOPS, tcp g->h $(value G2H) h->g $(value H2G) Mbit/s" >&2
 }
 
 for i in $(seq "$runs"); do
@@ -132,6 +135,7 @@ row() {
     printf '%-28s %12s %12s %10s\n' "$1" "$a" "$b" "$r"
 }
 row "boot to login: (ms)" 2
+row "  host CPU until then (ms)" 8
 row "dd write 1M direct (MB/s)" 3
 row "dd read 1M direct (MB/s)" 4
 row "4K randread (IOPS)" 5

@@ -290,6 +290,24 @@ def case_monitor_socket():
     vm.wait(0)
 
 
+def case_monitor_tcp():
+    """-monitor tcp:127.0.0.1:PORT,server=on,wait=off: the monitor on a TCP
+    socket (what QEMU users script with nc or telnet)."""
+    port = free_port()
+    vm = Vm(["-monitor", "tcp:127.0.0.1:%d,server=on,wait=off" % port])
+    vm.expect("ECHO-READY")
+    s = connect_tcp(port)
+    read = sock_reader(s)
+    read_until(read, r"\(qemu\) ")
+    s.sendall(b"info status\r\n")
+    read_until(read, "VM status: running")
+    s.sendall(b"stop\r\n")
+    s.sendall(b"info status\r\n")
+    read_until(read, "VM status: paused")
+    s.sendall(b"quit\r\n")
+    vm.wait(0)
+
+
 def case_chardev_mux():
     """-chardev socket,...,mux=on shared by -serial chardev:ID and -mon chardev=ID."""
     path = os.path.join(TMP, "mux.sock")
