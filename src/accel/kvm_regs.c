@@ -12,38 +12,32 @@
 
 /* ---- core: GPRs, rip, rflags, segments, control registers -------------- */
 
+/* KVM's segment and ours have the same fields under the same names. */
+#define SEG_COPY(d, s)                                                                            \
+    do {                                                                                          \
+        memset((d), 0, sizeof(*(d)));                                                             \
+        (d)->base = (s)->base;                                                                    \
+        (d)->limit = (s)->limit;                                                                  \
+        (d)->selector = (s)->selector;                                                            \
+        (d)->type = (s)->type;                                                                    \
+        (d)->present = (s)->present;                                                              \
+        (d)->dpl = (s)->dpl;                                                                      \
+        (d)->db = (s)->db;                                                                        \
+        (d)->s = (s)->s;                                                                          \
+        (d)->l = (s)->l;                                                                          \
+        (d)->g = (s)->g;                                                                          \
+        (d)->avl = (s)->avl;                                                                      \
+        (d)->unusable = (s)->unusable;                                                            \
+    } while (0)
+
 static void seg_from_kvm(struct vm_x86_segment *d, const struct kvm_segment *s)
 {
-    memset(d, 0, sizeof(*d));
-    d->base = s->base;
-    d->limit = s->limit;
-    d->selector = s->selector;
-    d->type = s->type;
-    d->present = s->present;
-    d->dpl = s->dpl;
-    d->db = s->db;
-    d->s = s->s;
-    d->l = s->l;
-    d->g = s->g;
-    d->avl = s->avl;
-    d->unusable = s->unusable;
+    SEG_COPY(d, s);
 }
 
 static void seg_to_kvm(struct kvm_segment *d, const struct vm_x86_segment *s)
 {
-    memset(d, 0, sizeof(*d));
-    d->base = s->base;
-    d->limit = s->limit;
-    d->selector = s->selector;
-    d->type = s->type;
-    d->present = s->present;
-    d->dpl = s->dpl;
-    d->db = s->db;
-    d->s = s->s;
-    d->l = s->l;
-    d->g = s->g;
-    d->avl = s->avl;
-    d->unusable = s->unusable;
+    SEG_COPY(d, s);
 }
 
 static int get_core(struct kvm_vcpu *kv, struct vm_x86_core_regs *r)
