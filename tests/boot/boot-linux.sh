@@ -40,12 +40,7 @@ if [ -n "${HWPROBE:-}" ]; then
     initrd=$WORK/initrd
 fi
 log=$WORK/console.log
-fail() {
-    echo "FAIL: $*"
-    echo "---- console (last 40 lines) ----"
-    tr -d '\r' <"$log" | tail -n 40
-    exit 1
-}
+fail() { console_fail "$@"; }
 
 start=$(date +%s)
 console_start "$log" run ${VM_ACCEL:+--accel "$VM_ACCEL"} -v -M virt -smp "$smp" -m 256M -bios "$ASSETS/fw_dynamic.bin" \
@@ -71,12 +66,7 @@ console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
 console_type 'grep -m1 ^isa /proc/cpuinfo\r'
 console_type 'echo SELFTEST-FAILS=$(dmesg | grep -ciE "alg: .*(fail|error)|self-?tests? .*fail")\r'
 [ -z "${HWPROBE:-}" ] || console_type '/hwprobe\r'
-console_type 'poweroff -f\r'
-console_finish 60
-echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
-
-out=$(tr -d '\r' <"$log")
-[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+console_poweroff
 echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp harts"
 echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
 isa=$(echo "$out" | grep -E -m1 '^isa[[:space:]]*:')

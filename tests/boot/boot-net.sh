@@ -26,13 +26,7 @@ WORK=$(mktemp -d)
 HTTP_PID=""
 trap '[ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 log=$WORK/console.log
-fail() {
-    echo "FAIL: $*"
-    console_vm_state
-    echo "---- console (last 40 lines) ----"
-    tr -d '\r' <"$log" | tail -n 40
-    exit 1
-}
+fail() { console_fail "$@"; }
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -86,12 +80,7 @@ console_wait '^STREAMING' 30 || fail "no streaming listener"
 python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30).close()' "$fwd_port"
 console_type 'sleep 5; echo STILL-UP\r'
 console_wait '^STILL-UP' 60 || fail "vm did not survive a host client closing a forwarded connection"
-console_type 'poweroff -f\r'
-console_finish 60
-echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
-
-out=$(tr -d '\r' <"$log")
-[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+console_poweroff
 echo "$out" | grep -qx "ADDR=10.0.2.15/24" || fail "eth0 did not get 10.0.2.15/24"
 echo "$out" | grep -qx "ROUTE=10.0.2.2" || fail "no default route through 10.0.2.2"
 echo "$out" | grep -qx "PING-OK" || fail "no ping answer from 10.0.2.2"

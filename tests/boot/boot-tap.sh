@@ -31,13 +31,7 @@ trap '[ -z "$HTTP_PID" ] || kill "$HTTP_PID" 2>/dev/null; ip link del "$tap" 2>/
 ip addr add $net.1/24 dev "$tap"
 ip link set "$tap" up
 log=$WORK/console.log
-fail() {
-    echo "FAIL: $*"
-    console_vm_state
-    echo "---- console (last 40 lines) ----"
-    tr -d '\r' <"$log" | tail -n 40
-    exit 1
-}
+fail() { console_fail "$@"; }
 mkdir "$WORK/www"
 head -c 2000000 /dev/urandom > "$WORK/www/data.bin"
 sha=$(sha256sum < "$WORK/www/data.bin" | cut -d' ' -f1)
@@ -71,12 +65,7 @@ for _ in range(20):
         time.sleep(1)
 EOF
 )
-console_type 'poweroff -f\r'
-console_finish 60
-echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
-
-out=$(tr -d '\r' <"$log")
-[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+console_poweroff
 echo "$out" | grep -qx "PING-OK" || fail "the guest could not ping the host over TAP"
 echo "$out" | grep -q "^WGET=$sha " || fail "the file fetched over TAP differs"
 [ "$got" = "hello-over-tap" ] || fail "the host read '$got' from the guest's listener"

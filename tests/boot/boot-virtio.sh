@@ -25,12 +25,7 @@ command -v mke2fs >/dev/null && command -v debugfs >/dev/null ||
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 log=$WORK/console.log
-fail() {
-    echo "FAIL: $*"
-    echo "---- console (last 40 lines) ----"
-    tr -d '\r' <"$log" | tail -n 40
-    exit 1
-}
+fail() { console_fail "$@"; }
 
 mkdir "$WORK/root" "$WORK/ro"
 echo "hello from vm's virtio-blk" > "$WORK/root/hello.txt"
@@ -62,12 +57,7 @@ console_wait '^UNMOUNTED' 60 || fail "no unmount"
 console_type 'mount -o ro /dev/vdb /ro && cat /ro/ro.txt; echo x > /ro/y || echo RO-WRITE-FAILED\r'
 console_type 'echo "RO-FLAG=$(cat /sys/block/vdb/ro)"; umount /ro\r'
 console_type 'echo "RNG=$(cat /sys/class/misc/hw_random/rng_current) $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n")"\r'
-console_type 'poweroff -f\r'
-console_finish 60
-echo "exit after $(($(date +%s) - start)) s, status $VM_STATUS"
-
-out=$(tr -d '\r' <"$log")
-[ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
+console_poweroff
 echo "$out" | grep -qx "hello from vm's virtio-blk" || fail "hello.txt not read"
 echo "$out" | grep -q "^SHA=$data_sha " || fail "data.bin's sha256 differs in the guest"
 echo "$out" | grep -qx "SERIAL=vm-test-disk" || fail "no serial number"

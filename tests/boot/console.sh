@@ -8,6 +8,11 @@
 #   console_finish SECONDS         wait for vm to exit; sets VM_STATUS
 #   console_vm_state               prints one line: vm running, or how it
 #                                  ended (sets VM_STATUS; not in a $(...))
+#   console_fail MESSAGE           FAIL: MESSAGE, vm's state, the console's
+#                                  last 40 lines; exit 1
+#   console_poweroff               types `poweroff -f`, waits 60 s for vm to
+#                                  end; fails unless with status 0; sets out
+#                                  (the whole console, without CRs)
 # Uses WORK (a scratch folder the caller made) and VM (the binary).
 
 console_start() {
@@ -18,6 +23,7 @@ console_start() {
     VM_STATUS=""
     "$VM" "$@" <"$WORK/in" >"$LOG" 2>&1 &
     VM_PID=$!
+    CONSOLE_T0=$(date +%s)
     exec 9>"$WORK/in" # keep the console open (no EOF) until the end
 }
 
@@ -37,12 +43,24 @@ console_type() {
     # FIFO) printf fails with EPIPE instead of killing the test silently.
     # shellcheck disable=SC2059 # the caller's text is the format
     if ! (trap '' PIPE; printf "$1" >&9) 2>/dev/null; then
-        echo "FAIL: cannot type '$1': the console is closed"
-        console_vm_state
-        echo "---- console (last 30 lines) ----"
-        tr -d '\r' <"$LOG" | tail -n 30
-        exit 1
+        console_fail "cannot type '$1': the console is closed"
     fi
+}
+
+console_fail() {
+    echo "FAIL: $*"
+    console_vm_state
+    echo "---- console (last 40 lines) ----"
+    tr -d '\r' <"$LOG" | tail -n 40
+    exit 1
+}
+
+console_poweroff() {
+    console_type 'poweroff -f\r'
+    console_finish 60
+    echo "exit after $(($(date +%s) - CONSOLE_T0)) s, status $VM_STATUS"
+    out=$(tr -d '\r' <"$LOG")
+    [ "$VM_STATUS" -eq 0 ] || console_fail "vm exited with status $VM_STATUS"
 }
 
 console_vm_state() {
