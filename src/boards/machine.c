@@ -206,6 +206,12 @@ static void *vcpu_main(void *arg)
 {
     struct vcpu_slot *s = arg;
     struct vm_machine *m = s->m;
+    /* Named by itself (prctl): naming another thread opens
+     * /proc/self/task/TID/comm for writing, which -sandbox on forbids (the
+     * vCPU threads of a reboot start under the filter). */
+    char name[16];
+    snprintf(name, sizeof(name), "vcpu%u", s->index);
+    pthread_setname_np(pthread_self(), name);
     pthread_mutex_lock(&m->lock);
     __atomic_store_n(&s->tid, (int)gettid(), __ATOMIC_RELEASE);
     pthread_cond_broadcast(&m->cond);
@@ -307,9 +313,6 @@ static enum vm_stop_reason run_once(struct vm_machine *m, double seconds_left)
             vm_machine_stop(m, VM_STOP_ERROR, 0, msg);
             break;
         }
-        char name[16];
-        snprintf(name, sizeof(name), "vcpu%u", i);
-        pthread_setname_np(s->thread, name);
         s->started = true;
     }
     pthread_mutex_lock(&m->lock);

@@ -422,6 +422,7 @@ static int wait_with_hooks(struct vm_event_loop *l, struct epoll_event *evs)
 static void *loop_main(void *arg)
 {
     struct vm_event_loop *l = arg;
+    pthread_setname_np(pthread_self(), l->name); /* itself: see vcpu_main */
     current_loop = l;
     struct epoll_event evs[MAX_EVENTS];
     while (!l->stop) {
@@ -456,10 +457,8 @@ struct vm_event_loop *vm_event_loop_create(const char *name)
     if (l->epfd < 0 || l->wake.fd < 0) {
         vm_error(VM_EIO, "event loop: %s", strerror(errno));
     } else if (add_entry(l, &l->wake, EPOLLIN) == 0) {
-        if ((rc = pthread_create(&l->thread, NULL, loop_main, l)) == 0) {
-            pthread_setname_np(l->thread, l->name);
+        if ((rc = pthread_create(&l->thread, NULL, loop_main, l)) == 0)
             return l;
-        }
         vm_error(VM_ENOMEM, "event loop: cannot start its thread: %s", strerror(rc));
     }
     if (l->epfd >= 0)

@@ -201,6 +201,9 @@ static void serve_queue(struct vm_virtio_blk *b)
 static void *io_main(void *arg)
 {
     struct vm_virtio_blk *b = arg;
+    /* itself (prctl): naming it from outside opens /proc/self/task/TID/comm
+     * for writing, which -sandbox on forbids (a reboot makes a new one) */
+    pthread_setname_np(pthread_self(), "virtio-blk");
     pthread_mutex_lock(&b->lock);
     for (;;) {
         while (!b->quit && !(b->running && b->kick))
@@ -319,7 +322,6 @@ struct vm_virtio_blk *vm_virtio_blk_create(struct vm_mem *mem, const struct vm_i
         vm_virtio_destroy(b->v);
         goto fail;
     }
-    pthread_setname_np(b->thread, "virtio-blk");
     return b;
 fail:
     pthread_cond_destroy(&b->cond);
