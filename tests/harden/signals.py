@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """vm on a terminal (a pty) restores it on every way out (issue 12, defects
-1 and 2): TERM, INT, HUP, QUIT, USR1, USR2, ALRM at random moments, a
-closed output (the console piped into a reader that goes away: EPIPE, vm
-keeps running, Ctrl-A x quits), SIGPIPE from outside (ignored, as QEMU),
-and a signal that was ignored when vm started stays ignored.
+1 and 2): TERM, INT, HUP, QUIT, USR1, USR2, ALRM at random moments (some
+before the terminal is raw), sent to the process or to one of its threads
+(a vCPU, the event loop: the handler runs there), one alone or two
+different ones back to back; PIPE at random moments (ignored, as QEMU;
+only one that comes before vm ignores it may end vm); a closed output (the
+console piped into a reader that goes away: EPIPE, vm keeps running,
+Ctrl-A x quits), and a signal that was ignored when vm started stays
+ignored. Every wait is bounded generously (60 s): the checks do not
+depend on timing, only the moments the signals land do.
 
 usage: signals.py VM CHATTER.elf [ROUNDS] [SEED]"""
-import os, pty, random, select, signal, subprocess, sys, termios, time
+import ctypes, os, pty, random, select, signal, subprocess, sys, termios, time
 
 VM, ELF = sys.argv[1], sys.argv[2]
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 2
@@ -14,6 +19,24 @@ SEED = int(sys.argv[4]) if len(sys.argv) > 4 else int(time.time())
 rng = random.Random(SEED)
 CMD = [VM, "run", "-M", "virt", "-bios", "none", "-kernel", ELF, "--timeout", "120"]
 failures = []
+LIBC = ctypes.CDLL(None, use_errno=True)
+SYS_TGKILL = 234  # x86-64
+
+
+def tgkill(pid, sig):
+    """sig to one thread of pid, chosen at random; the thread's name."""
+    try:
+        tids = sorted(int(t) for t in os.listdir(f"/proc/{pid}/task"))
+    except OSError:
+        return None
+    tid = rng.choice(tids)
+    try:
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            name = f.read().strip()
+    except OSError:
+        name = "?"
+    LIBC.syscall(SYS_TGKILL, pid, tid, int(sig))
+    return name
 
 
 def check(cond, what):
@@ -53,7 +76,7 @@ class Term:
             except OSError:
                 return
 
-    def wait_raw(self, proc, timeout=20):
+    def wait_raw(self, proc, timeout=60):
         end = time.time() + timeout
         while time.time() < end and proc.poll() is None:
             self.drain()
@@ -62,7 +85,7 @@ class Term:
             time.sleep(0.01)
         return False
 
-    def wait_exit(self, proc, timeout=20):
+    def wait_exit(self, proc, timeout=60):
         end = time.time() + timeout
         while time.time() < end:
             self.drain()
@@ -81,7 +104,8 @@ class Term:
         os.close(self.slave)
 
 
-def fatal_signal(sig, early):
+def fatal_signal(sig, early, second=None, thread=False):
+    """sig (then `second`, at once) to vm, or to one of its threads."""
     t = Term()
     p = t.spawn()
     if not early:
@@ -89,11 +113,38 @@ def fatal_signal(sig, early):
         time.sleep(rng.uniform(0, 0.3))
     else:
         time.sleep(rng.uniform(0, 0.05))  # maybe before the terminal is raw
-    p.send_signal(sig)
+    what = sig.name + (" (early)" if early else "")
+    if thread:
+        name = tgkill(p.pid, sig)
+        what += f" to thread {name}"
+    else:
+        p.send_signal(sig)
+    if second is not None:
+        p.send_signal(second)
+        what += f" then {second.name}"
     rc = t.wait_exit(p)
-    check(rc == -sig, f"{sig.name}{' (early)' if early else ''}: vm ended by the signal "
+    ok = (-sig, -second) if second is not None else (-sig,)
+    check(rc in ok, f"{what}: vm ended by the signal (status {rc})")
+    check(t.restored(), f"{what}: terminal restored")
+    t.close()
+
+
+def pipe_signal():
+    """PIPE at a random moment: ignored once vm runs (as QEMU); one that
+    lands before vm ignores it may end vm. Either way the terminal is
+    restored after a TERM."""
+    t = Term()
+    p = t.spawn()
+    time.sleep(rng.uniform(0, 0.3))
+    p.send_signal(signal.SIGPIPE)
+    if p.poll() is None:
+        t.wait_raw(p)
+    time.sleep(0.1)
+    p.send_signal(signal.SIGTERM)
+    rc = t.wait_exit(p)
+    check(rc in (-signal.SIGTERM, -signal.SIGPIPE), f"PIPE at a random moment, then TERM "
           f"(status {rc})")
-    check(t.restored(), f"{sig.name}{' (early)' if early else ''}: terminal restored")
+    check(t.restored(), "PIPE at a random moment, then TERM: terminal restored")
     t.close()
 
 
@@ -149,7 +200,17 @@ SIGS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIG
         signal.SIGUSR2, signal.SIGALRM]
 for _ in range(ROUNDS):
     for s in rng.sample(SIGS, len(SIGS)):
-        fatal_signal(s, early=rng.random() < 0.25)
+        r = rng.random()
+        if r < 0.25:
+            fatal_signal(s, early=True)
+        elif r < 0.5:
+            fatal_signal(s, early=False, thread=True)
+        elif r < 0.7:
+            fatal_signal(s, early=rng.random() < 0.3,
+                         second=rng.choice([x for x in SIGS if x != s]))
+        else:
+            fatal_signal(s, early=False)
+    pipe_signal()
 closed_output()
 sigpipe_from_outside()
 inherited_ignore()
