@@ -52,7 +52,9 @@ console_type 'echo "ROUTE=$(ip route | awk "/^default/ {print \\$3}")"; ping -c 
 console_type 'echo "MAC=$(cat /sys/class/net/eth0/address)"\r'
 console_type "wget -q -O /tmp/data.bin http://10.0.2.2:$http_port/data.bin && echo \"WGET=\$(sha256sum /tmp/data.bin)\"\r"
 console_wait '^WGET=' 120 || fail "wget did not finish"
-console_type '(echo hello-from-guest; sleep 5) | nc -l -p 7777 > /tmp/from-host & sleep 1; echo LISTENING\r'
+# The listener's input stays open until the host's line has arrived (at
+# most 60 s), not a fixed 5 s: under load the host may connect later.
+console_type '(echo hello-from-guest; i=0; while [ ! -s /tmp/from-host ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done; sleep 1) | nc -l -p 7777 > /tmp/from-host & sleep 1; echo LISTENING\r'
 console_wait '^LISTENING' 30 || fail "no listener"
 got=$(python3 - "$fwd_port" <<'EOF'
 import socket, sys, time
@@ -71,8 +73,8 @@ for _ in range(30):
     time.sleep(1)
 EOF
 )
-console_type 'sleep 5; echo "FROM-HOST=$(cat /tmp/from-host)"\r'
-console_wait '^FROM-HOST=' 30 || fail "no report of what the host sent"
+console_type 'i=0; while [ ! -s /tmp/from-host ] && [ $i -lt 300 ]; do sleep 0.2; i=$((i+1)); done; echo "FROM-HOST=$(cat /tmp/from-host)"\r'
+console_wait '^FROM-HOST=' 90 || fail "no report of what the host sent"
 # The host connects to a forwarded port and closes at once; then the guest
 # sends, so libslirp sends to a socket the host has closed (EPIPE).
 console_type '(nc -l -p 7777 -e yes >/dev/null 2>&1; echo STREAM-ENDED) & sleep 1; echo STREAMING\r'
