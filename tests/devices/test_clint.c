@@ -132,15 +132,20 @@ static void test_timer_fires_and_rearms(void **state)
     assert_false(atomic_load(&fx.mtip[0]));
     uint64_t now = vm_clint_mtime(fx.c);
     wr(mtimecmp(0), 8, now + 10000); /* 1 ms ahead */
-    assert_true(wait_mtip(0, true, 200));
+    assert_true(wait_mtip(0, true, 10000)); /* bounds for a loaded machine */
     assert_false(atomic_load(&fx.mtip[1]));
     /* Moving mtimecmp to the future lowers MTIP before the write returns. */
     wr(mtimecmp(0), 8, vm_clint_mtime(fx.c) + 100000000ULL); /* 10 s */
     assert_false(atomic_load(&fx.mtip[0]));
-    /* And re-arms the thread for an earlier deadline. */
-    wr(mtimecmp(0), 8, vm_clint_mtime(fx.c) + 500000); /* 50 ms */
-    assert_false(atomic_load(&fx.mtip[0]));
-    assert_true(wait_mtip(0, true, 1000));
+    /* And re-arms the thread for an earlier deadline. (MTIP read before
+     * the time: if this thread stalled past the deadline, which a loaded
+     * machine can do, high is right and there is nothing to check.) */
+    uint64_t cmp = vm_clint_mtime(fx.c) + 500000; /* 50 ms */
+    wr(mtimecmp(0), 8, cmp);
+    bool high = atomic_load(&fx.mtip[0]);
+    if (vm_clint_mtime(fx.c) < cmp)
+        assert_false(high);
+    assert_true(wait_mtip(0, true, 10000));
     /* A deadline in the past raises MTIP synchronously. */
     wr(mtimecmp(1), 8, 0);
     assert_true(atomic_load(&fx.mtip[1]));
