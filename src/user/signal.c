@@ -335,6 +335,27 @@ static int64_t sys_sigpending(struct user_proc *p, const uint64_t a[6])
     return 0;
 }
 
+bool user_sigmask_begin(struct user_thread *t, uint64_t tmp, void *host_sigset)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* a signal now waits for the host call */
+    tmp &= ~UNBLOCKABLE;
+    t->sig_tmp = tmp;
+    t->sig_tmp_valid = true;
+    if (__atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) & ~tmp)
+        return false;
+    host_set(host_sigset, host_mask_bits(t, tmp));
+    return true;
+}
+
+void user_sigmask_end(struct user_thread *t, int64_t ret)
+{
+    if (ret != -EINTR) /* as Linux: the old mask is back before any delivery */
+        t->sig_tmp_valid = false;
+    apply_host_mask(t);
+}
+
 /* rt_sigsuspend: wait with a temporary mask; the handler runs under it and
  * rt_sigreturn restores the mask of before (the frame keeps that one). */
 static int64_t sys_sigsuspend(struct user_proc *p, const uint64_t a[6])
@@ -346,17 +367,10 @@ static int64_t sys_sigsuspend(struct user_proc *p, const uint64_t a[6])
         return -EFAULT;
     uint64_t tmp;
     memcpy(&tmp, user_g2h(&p->as, a[0], 8), 8);
-    tmp &= ~UNBLOCKABLE;
-    sigset_t all, wait;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL); /* a signal now stays pending for sigsuspend */
-    t->sig_tmp = tmp;
-    t->sig_tmp_valid = true;
-    if (!(__atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) & ~tmp)) {
-        host_set(&wait, host_mask_bits(t, tmp));
+    sigset_t wait;
+    if (user_sigmask_begin(t, tmp, &wait))
         sigsuspend(&wait);
-    }
-    apply_host_mask(t);
+    user_sigmask_end(t, -EINTR);
     return -EINTR;
 }
 

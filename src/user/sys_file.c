@@ -146,27 +146,41 @@ static int64_t sys_readlinkat(struct user_proc *p, const uint64_t a[6])
                             gp(p, a[2], a[3]), (size_t)a[3]));
 }
 
+const uint64_t *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov)
+{
+    if (!user_as_check(&p->as, addr, cnt * 16, USER_PROT_R))
+        return NULL;
+    const uint64_t *g = user_g2h(&p->as, addr, cnt * 16);
+    for (uint64_t i = 0; i < cnt; i++) {
+        iov[i].iov_base = gp(p, g[2 * i], g[2 * i + 1]);
+        iov[i].iov_len = g[2 * i + 1];
+    }
+    return g;
+}
+
+void user_iov_written(struct user_proc *p, const uint64_t *g, const struct iovec *iov,
+                      uint64_t cnt, int64_t r)
+{
+    for (uint64_t i = 0, left = r > 0 ? (uint64_t)r : 0; i < cnt && left; i++) {
+        uint64_t n = iov[i].iov_len < left ? iov[i].iov_len : left;
+        user_as_written(&p->as, g[2 * i], n);
+        left -= n;
+    }
+}
+
 /* readv/writev/preadv/pwritev: the iovec array is read from the guest. */
 static int64_t sys_vec(struct user_proc *p, long host_nr, const uint64_t a[6], bool reading)
 {
     uint64_t cnt = a[2];
     if (cnt > MAX_IOV)
         return -EINVAL;
-    if (!user_as_check(&p->as, a[1], cnt * 16, USER_PROT_R))
-        return -EFAULT;
     struct iovec iov[cnt ? cnt : 1];
-    const uint64_t *g = user_g2h(&p->as, a[1], cnt * 16);
-    for (uint64_t i = 0; i < cnt; i++) {
-        iov[i].iov_base = gp(p, g[2 * i], g[2 * i + 1]);
-        iov[i].iov_len = g[2 * i + 1];
-    }
+    const uint64_t *g = user_iov(p, a[1], cnt, iov);
+    if (!g)
+        return -EFAULT;
     int64_t r = user_ret(syscall(host_nr, (int)a[0], iov, (int)cnt, a[3], a[4]));
-    if (reading && r > 0)
-        for (uint64_t i = 0, left = (uint64_t)r; i < cnt && left; i++) {
-            uint64_t n = iov[i].iov_len < left ? iov[i].iov_len : left;
-            user_as_written(&p->as, g[2 * i], n);
-            left -= n;
-        }
+    if (reading)
+        user_iov_written(p, g, iov, cnt, r);
     return r;
 }
 
@@ -339,12 +353,6 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 166: return (int64_t)umask((mode_t)a[0]);
     case 71: /* sendfile */
         return user_ret(syscall(SYS_sendfile, (int)a[0], (int)a[1], gp(p, a[2], 8), a[3]));
-    case 72: /* pselect6: the signal mask (6th argument) is not applied */
-        return user_ret(syscall(SYS_pselect6, (int)a[0], gp(p, a[1], 128), gp(p, a[2], 128),
-                                gp(p, a[3], 128), gp(p, a[4], 16), NULL));
-    case 73: /* ppoll: pollfd and timespec are alike; the signal mask is not applied */
-        return user_ret(syscall(SYS_ppoll, gp(p, a[0], a[1] * 8), (unsigned)a[1],
-                                gp(p, a[2], 16), NULL, 0));
     /* sockets: sockaddr and the option values are the same on both */
     case 198: return user_ret(syscall(SYS_socket, (int)a[0], (int)a[1], (int)a[2]));
     case 199: return user_ret(syscall(SYS_socketpair, (int)a[0], (int)a[1], (int)a[2],

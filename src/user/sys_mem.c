@@ -3,6 +3,7 @@
  * riscv64 and x86-64 (asm-generic). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 
 #include "user/user_internal.h"
@@ -33,6 +34,9 @@ static int64_t sys_mmap(struct user_proc *p, const uint64_t a[6])
     if (len == 0 || off & USER_PAGE_MASK || (type != MAP_PRIVATE && type != MAP_SHARED &&
                                              type != MAP_SHARED_VALIDATE))
         return -EINVAL;
+    bool anon = flags & MAP_ANONYMOUS;
+    if (!anon && (fd < 0 || fcntl(fd, F_GETFD) < 0))
+        return -EBADF; /* before anything is replaced (user_as_map takes fd < 0 as anonymous) */
     len = USER_ALIGN_UP(len);
     if (len == 0)
         return -ENOMEM;
@@ -49,7 +53,6 @@ static int64_t sys_mmap(struct user_proc *p, const uint64_t a[6])
         if (!addr)
             return -ENOMEM;
     }
-    bool anon = flags & MAP_ANONYMOUS;
     int rc = user_as_map(&p->as, addr, len, prot, type != MAP_PRIVATE, anon ? -1 : fd,
                          anon ? 0 : off, NULL);
     return rc < 0 ? rc : (int64_t)addr;

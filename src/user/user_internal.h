@@ -209,10 +209,25 @@ int64_t user_sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_signal(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 
 /* A host call's result as the guest sees it: -errno on failure (the
  * errno numbers are the same on x86-64 and riscv64: both asm-generic). */
 int64_t user_ret(int64_t r);
+
+/* A guest iovec array as host iovecs (cnt <= 1024); the guest's array, or
+ * NULL if it is not readable. After a read of r bytes into them:
+ * user_iov_written (translated code of those bytes is dropped). */
+struct iovec;
+const uint64_t *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov);
+void user_iov_written(struct user_proc *p, const uint64_t *g, const struct iovec *iov,
+                      uint64_t cnt, int64_t r);
+/* Calls with a temporary signal mask (ppoll, pselect6, epoll_pwait; signal.c):
+ * begin returns false if a signal is deliverable under it already (the
+ * call returns -EINTR at once), else *host is the mask for the host call;
+ * end with the call's result (-EINTR: the handler runs under the mask). */
+bool user_sigmask_begin(struct user_thread *t, uint64_t tmp, void *host_sigset);
+void user_sigmask_end(struct user_thread *t, int64_t ret);
 
 /* Path translation (-L): the host path for a guest path, in buf. */
 const char *user_path(struct user_proc *p, const char *guest, char *buf, size_t size);
