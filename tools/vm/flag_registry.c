@@ -26,17 +26,6 @@ void vm_cli_register_flags(const struct vm_cli_flag *flags, unsigned count)
     }
 }
 
-int vm_cli_error(int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("vm: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return status;
-}
-
 /* "-name", "--name", "-name=VALUE" or "--name=VALUE" (the last two for
  * vm's own long options such as --timeout=5). *inline_value is set for the
  * '=' forms. */

@@ -1,0 +1,77 @@
+#!/bin/sh
+# vm-binfmt.sh: make vm the kernel's handler for riscv64 Linux programs
+# (binfmt_misc), as Debian's qemu-user-static does for qemu-riscv64.
+#
+#   scripts/vm-binfmt.sh register [--handler PATH] [--name NAME] [--flags FLAGS]
+#   scripts/vm-binfmt.sh unregister [--name NAME]
+#   scripts/vm-binfmt.sh status [--name NAME]
+#
+# The handler is vm-user (built next to vm; statically linked when the
+# host's libraries allow, which a foreign chroot needs: check with `file`).
+# FLAGS default to FPC, as Debian's qemu-user-static:
+#   F  the kernel opens the handler now, so it is found inside chroots;
+#   P  the program's own argv[0] is kept (vm-user reads AT_FLAGS);
+#   C  setuid/setgid programs get their credentials (implies O: the kernel
+#      passes the program as an open descriptor, which vm-user closes and
+#      reads the program by path).
+# Entries are checked newest first, so a registration here takes over from
+# an older qemu-riscv64 one until it is removed. Needs root and a mounted
+# binfmt_misc (mounted here if it is not).
+set -eu
+dir=/proc/sys/fs/binfmt_misc
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+name=vm-riscv64 handler= flags=FPC
+while [ $# -gt 0 ]; do
+    case $1 in
+        --handler) handler=$2; shift 2 ;;
+        --name) name=$2; shift 2 ;;
+        --flags) flags=$2; shift 2 ;;
+        *) echo "vm-binfmt.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+case $name in *[!A-Za-z0-9_.-]* | "") echo "vm-binfmt.sh: bad name '$name'" >&2; exit 2 ;; esac
+
+mounted() {
+    [ -e "$dir/register" ] && return 0
+    mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null && [ -e "$dir/register" ]
+}
+
+# The riscv64 ELF header: class 64, little-endian, version 1, e_type
+# EXEC or DYN (the mask's \xfe), e_machine 243 (EM_RISCV).
+magic='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xf3\x00'
+mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+
+case $cmd in
+register)
+    if [ -z "$handler" ]; then
+        here=$(cd "$(dirname "$0")/.." && pwd)
+        for h in "$here/build/vm-user" "$(command -v vm-user 2>/dev/null || true)"; do
+            [ -n "$h" ] && [ -x "$h" ] && { handler=$h; break; }
+        done
+    fi
+    [ -n "$handler" ] && [ -x "$handler" ] || { echo "vm-binfmt.sh: no vm-user found (--handler PATH)" >&2; exit 1; }
+    case $handler in /*) ;; *) handler=$(cd "$(dirname "$handler")" && pwd)/$(basename "$handler") ;; esac
+    case $flags in *[!FPCO]*) echo "vm-binfmt.sh: flags are F, P, C, O" >&2; exit 2 ;; esac
+    mounted || { echo "vm-binfmt.sh: binfmt_misc is not mounted and cannot be (root?)" >&2; exit 1; }
+    [ ! -e "$dir/$name" ] || { echo "vm-binfmt.sh: '$name' is registered already (unregister first)" >&2; exit 1; }
+    if ! file -L "$handler" 2>/dev/null | grep -q 'statically linked'; then
+        echo "vm-binfmt.sh: note: $handler is dynamically linked: it will not run inside a foreign chroot" >&2
+    fi
+    printf '%s' ":$name:M::$magic:$mask:$handler:$flags" > "$dir/register"
+    echo "registered $name: $handler (flags $flags)"
+    ;;
+unregister)
+    [ -e "$dir/$name" ] || { echo "vm-binfmt.sh: '$name' is not registered" >&2; exit 1; }
+    echo -1 > "$dir/$name"
+    echo "unregistered $name"
+    ;;
+status)
+    [ -e "$dir/$name" ] || { echo "$name: not registered"; exit 1; }
+    cat "$dir/$name"
+    ;;
+*)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
