@@ -82,10 +82,30 @@ void user_as_unlock(struct user_as *as)
     pthread_mutex_unlock(&as->lock);
 }
 
+/* A second record of a mapping (a split, a move): its own name, the same
+ * file. */
+static struct user_vma vma_copy(const struct user_vma *v)
+{
+    struct user_vma c = *v;
+    c.name = v->name ? strdup(v->name) : NULL;
+    if (c.file)
+        c.file->refs++;
+    return c;
+}
+
+static void vma_release(struct user_vma *v)
+{
+    free(v->name);
+    if (v->file && --v->file->refs == 0) {
+        close(v->file->fd);
+        free(v->file);
+    }
+}
+
 void user_as_fini(struct user_as *as)
 {
     for (unsigned i = 0; i < as->nvma; i++)
-        free(as->vma[i].name);
+        vma_release(&as->vma[i]);
     free(as->vma);
     as->vma = NULL;
     as->nvma = as->cap = 0;
@@ -218,14 +238,13 @@ static int vma_split(struct user_as *as, uint64_t addr)
     unsigned i = vma_index(as, addr);
     if (i == as->nvma || as->vma[i].start >= addr)
         return 0;
-    struct user_vma hi = as->vma[i];
+    struct user_vma hi = vma_copy(&as->vma[i]);
     hi.offset += addr - hi.start;
     hi.start = addr;
-    hi.name = hi.name ? strdup(hi.name) : NULL;
     as->vma[i].end = addr;
     int rc = vma_insert_at(as, i + 1, &hi);
     if (rc < 0)
-        free(hi.name);
+        vma_release(&hi);
     return rc;
 }
 
@@ -238,7 +257,7 @@ static int vma_remove(struct user_as *as, uint64_t a, uint64_t b)
         return rc;
     unsigned i = vma_index(as, a), j = i;
     while (j < as->nvma && as->vma[j].end <= b)
-        free(as->vma[j++].name);
+        vma_release(&as->vma[j++]);
     if (j > i) {
         memmove(&as->vma[i], &as->vma[j], (as->nvma - j) * sizeof(as->vma[0]));
         as->nvma -= j - i;
@@ -257,13 +276,13 @@ static void vma_merge_around(struct user_as *as, unsigned i)
 {
     if (i + 1 < as->nvma && vma_mergeable(&as->vma[i], &as->vma[i + 1])) {
         as->vma[i].end = as->vma[i + 1].end;
-        free(as->vma[i + 1].name);
+        vma_release(&as->vma[i + 1]);
         memmove(&as->vma[i + 1], &as->vma[i + 2], (as->nvma - i - 2) * sizeof(as->vma[0]));
         as->nvma--;
     }
     if (i > 0 && vma_mergeable(&as->vma[i - 1], &as->vma[i])) {
         as->vma[i - 1].end = as->vma[i].end;
-        free(as->vma[i].name);
+        vma_release(&as->vma[i]);
         memmove(&as->vma[i], &as->vma[i + 1], (as->nvma - i - 1) * sizeof(as->vma[0]));
         as->nvma--;
     }
@@ -360,6 +379,13 @@ int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool 
             v.dev = st.st_dev;
             v.ino = st.st_ino;
         }
+        /* kept to tell the file's end at faults (the name may go: unlink);
+         * high, out of the way of the guest's own numbers */
+        int keep = fcntl(fd, F_DUPFD_CLOEXEC, 512);
+        if (keep >= 0 && !(v.file = malloc(sizeof(*v.file))))
+            close(keep);
+        else if (keep >= 0)
+            *v.file = (struct user_file){.fd = keep, .refs = 1};
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
         ssize_t n = readlink(link, path, sizeof(path) - 1);
         if (n > 0) {
@@ -372,7 +398,7 @@ int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool 
     note_code(as, addr, addr + len, prot);
     unsigned i = vma_index(as, addr);
     if ((rc = vma_insert_at(as, i, &v)) < 0) {
-        free(v.name);
+        vma_release(&v);
         return rc;
     }
     vma_merge_around(as, i);
@@ -465,7 +491,9 @@ int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64
         if (user_g2h(as, tail, grow) && (i == as->nvma || as->vma[i].start >= tail + grow)) {
             struct user_vma cur = *v;
             int fd = -1;
-            if (cur.ino && cur.name)
+            if (cur.ino && cur.file)
+                fd = dup(cur.file->fd); /* user_as_map may drop cur's record */
+            else if (cur.ino && cur.name)
                 fd = open(cur.name, cur.prot & USER_PROT_W && cur.shared ? O_RDWR : O_RDONLY);
             int rc = user_as_map(as, tail, grow, cur.prot, cur.shared, cur.ino ? fd : -1,
                                  cur.offset + (tail - cur.start), NULL);
@@ -486,54 +514,74 @@ int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64
         user_as_unmap(as, new_addr, new_len);
     }
     /* Move: the host moves the pages (anonymous or file-backed alike). */
-    struct user_vma moved = *v;
+    struct user_vma moved = vma_copy(v);
     drop_range(as, old, old + old_len);
     void *r = mremap(as->host + old, old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
                      as->host + new_addr);
-    if (r == MAP_FAILED)
-        return -errno;
+    if (r == MAP_FAILED) {
+        int e = errno;
+        vma_release(&moved);
+        return -e;
+    }
     mmap(as->host + old, old_len, PROT_NONE,
          MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     moved.offset += old - moved.start;
     moved.start = new_addr;
     moved.end = new_addr + new_len;
-    moved.name = moved.name ? strdup(moved.name) : NULL;
     vma_remove(as, old, old + old_len);
     note_code(as, new_addr, new_addr + new_len, moved.prot);
     unsigned i = vma_index(as, new_addr);
     if (vma_insert_at(as, i, &moved) < 0) {
-        free(moved.name);
+        vma_release(&moved);
         return -ENOMEM;
     }
     return (int64_t)new_addr;
 }
 
-bool user_as_fault(struct user_as *as, uint64_t addr, int kind)
+/* The end of the part of file mapping v that its file backs now: a page
+ * wholly past the end of the file is a SIGBUS on Linux (and on the host,
+ * where it would kill vm). v->end if that cannot be told (vm's descriptor
+ * of the file was closed by the guest). */
+static uint64_t file_backed_end(const struct user_vma *v)
+{
+    struct stat st;
+    if (!v->file || fstat(v->file->fd, &st) != 0 || st.st_ino != v->ino || st.st_dev != v->dev)
+        return v->end;
+    uint64_t size = USER_ALIGN_UP((uint64_t)st.st_size);
+    if (size <= v->offset)
+        return v->start;
+    return size - v->offset < v->end - v->start ? v->start + (size - v->offset) : v->end;
+}
+
+int user_as_fault(struct user_as *as, uint64_t addr, int kind)
 {
     const struct user_vma *v = user_as_find(as, addr);
     static const int need[3] = {USER_PROT_X, USER_PROT_R, USER_PROT_W};
     if (!v)
-        return false;
+        return 0;
     int have = v->prot & USER_PROT_W ? v->prot | USER_PROT_R : v->prot;
     if (!(have & need[kind]))
-        return false;
+        return 0;
+    uint64_t fend = v->ino ? file_backed_end(v) : v->end;
+    if (addr >= fend)
+        return -1;
     uint64_t bits = pte_bits(v->prot);
     uint64_t *e = pte_slot(as, addr, true);
     if (!e || *e == (bits | ((addr >> 12) << 10)))
-        return false; /* no table space, or already so: a fault of its own */
+        return 0; /* no table space, or already so: a fault of its own */
     /* A few pages around it at once (sequential code and data). */
     uint64_t lo = USER_ALIGN_DOWN(addr) & ~(FILL_PAGES * USER_PAGE - 1);
     uint64_t hi = lo + FILL_PAGES * USER_PAGE;
     if (lo < v->start)
         lo = v->start;
-    if (hi > v->end)
-        hi = v->end;
+    if (hi > fend)
+        hi = fend;
     for (uint64_t a = lo; a < hi; a += USER_PAGE) {
         uint64_t *s = pte_slot(as, a, true);
         if (s)
             *s = bits | ((a >> 12) << 10); /* guest physical = guest virtual */
     }
-    return true;
+    return 1;
 }
 
 char *user_as_maps_text(const struct user_as *as)

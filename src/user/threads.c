@@ -122,10 +122,14 @@ static void handle_exception(struct user_thread *t, const struct vm_exit *e)
     int kind = cause == 12 ? 0 : cause == 13 ? 1 : cause == 15 ? 2 : -1;
     if (kind >= 0) {
         user_as_lock(&p->as);
-        bool filled = user_as_fault(&p->as, tval, kind);
+        int filled = user_as_fault(&p->as, tval, kind);
         user_as_unlock(&p->as);
-        if (filled)
+        if (filled > 0)
             return; /* demand-filled: run the instruction again */
+        if (filled < 0) {
+            user_signal_fault(t, SIGBUS, 2 /* BUS_ADRERR */, tval);
+            return;
+        }
     }
     int code;
     uint64_t addr;

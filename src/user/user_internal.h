@@ -23,6 +23,12 @@
 #define USER_PROT_W 2
 #define USER_PROT_X 4
 
+/* A mapped file, shared by the records of its mapping's pieces. */
+struct user_file {
+    int fd; /* vm's own descriptor (close-on-exec, >= 512) */
+    unsigned refs;
+};
+
 /* One mapping, as /proc/self/maps shows it. */
 struct user_vma {
     uint64_t start, end; /* [start, end), page aligned */
@@ -31,6 +37,7 @@ struct user_vma {
     uint64_t offset;     /* file offset of start */
     uint64_t dev, ino;   /* 0 for anonymous memory */
     char *name;          /* file path, "[stack]", "[heap]" or NULL (owned) */
+    struct user_file *file; /* file mappings: NULL if it could not be kept */
 };
 
 /* Guest virtual = guest physical = offset into one host reservation. The
@@ -87,8 +94,10 @@ int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot);
 int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64_t new_len,
                       int flags, uint64_t new_addr);
 /* A page fault at addr for an access of kind (0 fetch, 1 load, 2 store):
- * true if the mappings allow it (its PTEs are filled now: run again). */
-bool user_as_fault(struct user_as *as, uint64_t addr, int kind);
+ * 1 if the mappings allow it (its PTEs are filled now: run again), 0 if
+ * not (SIGSEGV), -1 for a file mapping's page past the end of its file
+ * (SIGBUS). */
+int user_as_fault(struct user_as *as, uint64_t addr, int kind);
 /* Bytes the guest's code may live in were rewritten by the host (read()
  * into them, a new mapping): drop translated code of them. */
 void user_as_written(struct user_as *as, uint64_t addr, uint64_t len);

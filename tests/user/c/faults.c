@@ -1,9 +1,10 @@
 /* Synchronous signals and what handlers do with them: SIGSEGV's si_addr and
  * si_code, recovery with siglongjmp (twice: the mask comes back), SIGILL
  * skipped by moving the pc in the ucontext, SIGTRAP from ebreak, a handler
- * on an alternate stack (sigaltstack), and death when the signal is
- * blocked. */
+ * on an alternate stack (sigaltstack), SIGBUS from a file mapping past the
+ * end of its file, and death when the signal is blocked. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -106,6 +107,32 @@ int main(void)
     asm volatile(".option push\n.option norvc\nebreak\n.option pop" ::: "a0", "memory");
     printf("sigtrap: sig %d code %d\n", fault_sig, fault_code);
     CHECK(fault_sig == SIGTRAP && fault_code == TRAP_BRKPT);
+
+    /* a shared file mapping of two pages over a 100-byte file: the tail of
+     * the first page reads as zeroes, the second page is SIGBUS */
+    char path[] = "/tmp/vm-user-bus-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10 && ftruncate(fd, 100) == 0);
+    unlink(path);
+    char *fm = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(fm != MAP_FAILED);
+    set_info_handler(SIGBUS, on_segv, 0);
+    fault_sig = 0;
+    volatile char in = fm[5], tail = fm[4095];
+    if (sigsetjmp(jb, 1) == 0) {
+        volatile char past = ((volatile char *)fm)[4096 + 10];
+        (void)past;
+        CHECK(!"a load past the end of the file went through");
+    }
+    printf("file mapping: in '%c' tail %d; past end: sig %d code %d offset %ld\n", in, tail,
+           fault_sig, fault_code, (long)(fault_addr - (uintptr_t)fm));
+    CHECK(fault_sig == SIGBUS && fault_code == BUS_ADRERR && fault_addr == (uintptr_t)fm + 4106);
+    /* the file grows: the page is backed now */
+    CHECK(ftruncate(fd, 8192) == 0);
+    fm[4096] = 'z';
+    printf("after growing: %c\n", fm[4096]);
+    munmap(fm, 8192);
+    close(fd);
 
     /* a fault with its signal blocked kills, whatever the handler */
     fflush(stdout);
