@@ -18,6 +18,7 @@
 
 #include "user/layouts.h"
 #include "user/user_internal.h"
+#include "vm/riscv_isa.h"
 
 #define AT_FDCWD_G (-100)
 #define MAX_IOV 1024
@@ -75,6 +76,25 @@ static bool is_self(const char *path, const char *what)
     return !strcmp(path, buf);
 }
 
+/* /proc/cpuinfo as Linux riscv64 prints it (arch/riscv/kernel/cpu.c), one
+ * entry per host CPU (guest threads run on them) for the default hart. */
+static char *cpuinfo_text(void)
+{
+    struct vm_riscv_isa isa;
+    char s[1024];
+    vm_riscv_isa_default(&isa);
+    vm_riscv_isa_string(&isa, s, sizeof(s));
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t cap = (size_t)(n > 0 ? n : 1) * (2 * sizeof(s) + 160), len = 0;
+    char *text = malloc(cap);
+    for (long i = 0; text && i < (n > 0 ? n : 1); i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "processor\t: %ld\nhart\t\t: %ld\nisa\t\t: %s\nmmu\t\t: sv48\n"
+                                "mvendorid\t: 0x0\nmarchid\t\t: 0x0\nmimpid\t\t: 0x0\n"
+                                "hart isa\t: %s\n\n", i, i, s, s);
+    return text;
+}
+
 /* /proc files that must show the guest's view: a memory file with it. */
 static int open_proc_view(struct user_proc *p, const char *path)
 {
@@ -83,6 +103,10 @@ static int open_proc_view(struct user_proc *p, const char *path)
     size_t len = 0;
     if (is_self(path, "maps")) {
         text = user_as_maps_text(&p->as);
+        data = text;
+        len = text ? strlen(text) : 0;
+    } else if (!strcmp(path, "/proc/cpuinfo")) {
+        text = cpuinfo_text();
         data = text;
         len = text ? strlen(text) : 0;
     } else if (is_self(path, "auxv")) {
