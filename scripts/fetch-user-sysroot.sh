@@ -12,11 +12,14 @@
 #     xz-utils liblzma5          /usr/bin/xz (dynamic)
 #     sqlite3 libsqlite3-0 libreadline8t64 libtinfo6 zlib1g
 #                                /usr/bin/sqlite3 (dynamic)
+#     python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
+#     libexpat1 libffi8 libbz2-1.0 libssl3t64 libncursesw6 libuuid1
+#     libmpdec4 libcrypt1        /usr/bin/python3.13 (dynamic)
 #   VERSIONS     the packages and versions
 #   debs/        the downloaded .deb files (kept: re-running is cheap)
 #
 # EXTRA_PKGS adds packages by name (dependencies are not resolved), e.g.
-#   EXTRA_PKGS="python3.13-minimal libpython3.13-minimal libexpat1"
+#   EXTRA_PKGS="perl-base"
 # Cached: with VERSIONS present and the same package list, nothing is done.
 # Usage afterwards:
 #   vm user -L DIR/sysroot DIR/sysroot/usr/bin/xz --version
@@ -44,7 +47,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 suite=${SUITE:-trixie}
 pkgs="libc6 libgcc-s1 busybox-static xz-utils liblzma5 sqlite3 libsqlite3-0
-      libreadline8t64 libtinfo6 zlib1g ${EXTRA_PKGS:-}"
+      libreadline8t64 libtinfo6 zlib1g
+      python3.13-minimal libpython3.13-minimal libpython3.13-stdlib libexpat1 libffi8
+      libbz2-1.0 libssl3t64 libncursesw6 libuuid1 libmpdec4 libcrypt1 ${EXTRA_PKGS:-}"
 want=$(echo "suite $suite arch $arch" $pkgs)
 if [ -s "$out/VERSIONS" ] && [ -x "$out/sysroot/usr/bin/busybox" ] &&
    [ "$(head -n 1 "$out/VERSIONS")" = "$want" ]; then

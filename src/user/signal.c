@@ -62,6 +62,7 @@
 static const uint32_t sigtramp_code[2] = {0x08b00893, 0x00000073};
 
 static void host_handler(int sig, siginfo_t *si, void *ucv);
+extern const char user_safe_syscall_start[], user_safe_syscall_end[], user_safe_syscall_eintr[];
 
 /* ---- the host's side --------------------------------------------------------- */
 
@@ -127,6 +128,13 @@ static void host_handler(int sig, siginfo_t *si, void *ucv)
     memcpy(t->sig_info[sig], si, SI_BYTES);
     __atomic_or_fetch(&t->sig_pending, BIT(sig), __ATOMIC_SEQ_CST);
     sigaddset(&uc->uc_sigmask, sig); /* held on the host until the guest takes it */
+    if (!(BIT(sig) & t->sig_blocked)) {
+        /* a blocking call about to start returns -EINTR instead (safe_syscall.c) */
+        __atomic_store_n(&t->sig_interrupt, 1, __ATOMIC_SEQ_CST);
+        greg_t *rip = &uc->uc_mcontext.gregs[REG_RIP];
+        if (*rip >= (greg_t)user_safe_syscall_start && *rip < (greg_t)user_safe_syscall_end)
+            *rip = (greg_t)user_safe_syscall_eintr;
+    }
     vm_riscv_vcpu_kick_async(t->vcpu);
 }
 
@@ -400,8 +408,8 @@ static int64_t sys_sigtimedwait(struct user_proc *p, const uint64_t a[6])
     }
     sigset_t hs;
     host_set(&hs, set);
-    return user_ret(syscall(SYS_rt_sigtimedwait, &hs, user_gp(&p->as, a[1], SI_BYTES),
-                            user_gp(&p->as, a[2], 16), 8));
+    return user_block(SYS_rt_sigtimedwait, &hs, user_gp(&p->as, a[1], SI_BYTES),
+                      user_gp(&p->as, a[2], 16), 8);
 }
 
 /* ---- delivery ---------------------------------------------------------------------- */
@@ -511,6 +519,15 @@ void user_signal_deliver(struct user_thread *t, const struct user_sc *sc)
     struct user_proc *p = t->p;
     bool from_syscall = sc && !t->sig_returned;
     t->sig_returned = false;
+    __atomic_store_n(&t->sig_interrupt, 0, __ATOMIC_SEQ_CST); /* a later signal sets it again */
+    if (from_syscall && sc->ret == -USER_ERESTART) {
+        /* the call did not start: the handler first, then the call again */
+        uint64_t pc;
+        vm_riscv_vcpu_get_x(t->vcpu, VM_RISCV_REG_PC, &pc);
+        vm_riscv_vcpu_set_x(t->vcpu, VM_RISCV_REG_PC, pc - 4);
+        vm_riscv_vcpu_set_x(t->vcpu, 10, sc->a0);
+        from_syscall = false;
+    }
     for (;;) {
         if (t->exit_now)
             return;

@@ -268,11 +268,11 @@ int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 220: return sys_clone(p, a);
     case 221: return sys_execve(p, a);
     case 260: /* wait4: status and rusage have the same layout */
-        return user_ret(syscall(SYS_wait4, (pid_t)a[0], user_gp(&p->as, a[1], 4), (int)a[2],
-                                user_gp(&p->as, a[3], 144)));
+        return user_block(SYS_wait4, (pid_t)a[0], user_gp(&p->as, a[1], 4), (int)a[2],
+                          user_gp(&p->as, a[3], 144));
     case 95: /* waitid: siginfo has the same layout */
-        return user_ret(syscall(SYS_waitid, (int)a[0], (pid_t)a[1], user_gp(&p->as, a[2], 128),
-                                (int)a[3], user_gp(&p->as, a[4], 144)));
+        return user_block(SYS_waitid, (int)a[0], (pid_t)a[1], user_gp(&p->as, a[2], 128),
+                          (int)a[3], user_gp(&p->as, a[4], 144));
     }
     return USER_UNKNOWN;
 }

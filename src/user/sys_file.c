@@ -202,7 +202,7 @@ static int64_t sys_vec(struct user_proc *p, long host_nr, const uint64_t a[6], b
     const uint64_t *g = user_iov(p, a[1], cnt, iov);
     if (!g)
         return -EFAULT;
-    int64_t r = user_ret(syscall(host_nr, (int)a[0], iov, (int)cnt, a[3], a[4]));
+    int64_t r = user_block(host_nr, (int)a[0], iov, cnt, a[3], a[4]);
     if (reading)
         user_iov_written(p, g, iov, cnt, r);
     return r;
@@ -256,7 +256,7 @@ static int64_t sys_fcntl(struct user_proc *p, const uint64_t a[6])
     case F_GETLK: case F_SETLK: case F_SETLKW:  /* struct flock: same layout */
     case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
     case F_GETOWN_EX: case F_SETOWN_EX:
-        return user_ret(syscall(SYS_fcntl, (int)a[0], cmd, gp(p, a[2], 32)));
+        return user_block(SYS_fcntl, (int)a[0], cmd, gp(p, a[2], 32)); /* SETLKW waits */
     case F_DUPFD: case F_DUPFD_CLOEXEC: case F_GETFD: case F_SETFD: case F_GETFL:
     case F_SETFL: case F_GETOWN: case F_SETOWN: case F_GETSIG: case F_SETSIG:
     case F_SETPIPE_SZ: case F_GETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS:
@@ -282,19 +282,19 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     char b1[4096], b2[4096];
     switch (nr) {
     case 63: /* read */ {
-        int64_t r = user_ret(read((int)a[0], gp(p, a[1], a[2]), (size_t)a[2]));
+        int64_t r = user_block(SYS_read, (int)a[0], gp(p, a[1], a[2]), a[2]);
         if (r > 0)
             user_as_written(&p->as, a[1], (uint64_t)r);
         return r;
     }
-    case 64: return user_ret(write((int)a[0], gp(p, a[1], a[2]), (size_t)a[2]));
+    case 64: return user_block(SYS_write, (int)a[0], gp(p, a[1], a[2]), a[2]);
     case 67: /* pread64 */ {
-        int64_t r = user_ret(pread((int)a[0], gp(p, a[1], a[2]), (size_t)a[2], (off_t)a[3]));
+        int64_t r = user_block(SYS_pread64, (int)a[0], gp(p, a[1], a[2]), a[2], a[3]);
         if (r > 0)
             user_as_written(&p->as, a[1], (uint64_t)r);
         return r;
     }
-    case 68: return user_ret(pwrite((int)a[0], gp(p, a[1], a[2]), (size_t)a[2], (off_t)a[3]));
+    case 68: return user_block(SYS_pwrite64, (int)a[0], gp(p, a[1], a[2]), a[2], a[3]);
     case 65: return sys_vec(p, SYS_readv, a, true);
     case 66: return sys_vec(p, SYS_writev, a, false);
     case 69: return sys_vec(p, SYS_preadv, a, true);
@@ -373,7 +373,7 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 81: sync(); return 0;
     case 82: return user_ret(fsync((int)a[0]));
     case 83: return user_ret(fdatasync((int)a[0]));
-    case 32: return user_ret(syscall(SYS_flock, (int)a[0], (int)a[1]));
+    case 32: return user_block(SYS_flock, (int)a[0], (int)a[1]);
     case 166: return (int64_t)umask((mode_t)a[0]);
     case 71: /* sendfile */
         return user_ret(syscall(SYS_sendfile, (int)a[0], (int)a[1], gp(p, a[2], 8), a[3]));
@@ -384,17 +384,17 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 200: return user_ret(syscall(SYS_bind, (int)a[0], gp(p, a[1], a[2]), (int)a[2]));
     case 201: return user_ret(syscall(SYS_listen, (int)a[0], (int)a[1]));
     case 202: case 242:
-        return user_ret(syscall(SYS_accept4, (int)a[0], gp(p, a[1], 128), gp(p, a[2], 4),
-                                nr == 242 ? (int)a[3] : 0));
-    case 203: return user_ret(syscall(SYS_connect, (int)a[0], gp(p, a[1], a[2]), (int)a[2]));
+        return user_block(SYS_accept4, (int)a[0], gp(p, a[1], 128), gp(p, a[2], 4),
+                          nr == 242 ? (int)a[3] : 0);
+    case 203: return user_block(SYS_connect, (int)a[0], gp(p, a[1], a[2]), (int)a[2]);
     case 204: case 205:
         return user_ret(syscall(nr == 204 ? SYS_getsockname : SYS_getpeername, (int)a[0],
                                 gp(p, a[1], 128), gp(p, a[2], 4)));
-    case 206: return user_ret(syscall(SYS_sendto, (int)a[0], gp(p, a[1], a[2]), a[2], (int)a[3],
-                                      gp(p, a[4], a[5]), (int)a[5]));
+    case 206: return user_block(SYS_sendto, (int)a[0], gp(p, a[1], a[2]), a[2], (int)a[3],
+                                gp(p, a[4], a[5]), (int)a[5]);
     case 207: {
-        int64_t r = user_ret(syscall(SYS_recvfrom, (int)a[0], gp(p, a[1], a[2]), a[2],
-                                     (int)a[3], gp(p, a[4], 128), gp(p, a[5], 4)));
+        int64_t r = user_block(SYS_recvfrom, (int)a[0], gp(p, a[1], a[2]), a[2], (int)a[3],
+                               gp(p, a[4], 128), gp(p, a[5], 4));
         if (r > 0)
             user_as_written(&p->as, a[1], (uint64_t)r);
         return r;

@@ -43,7 +43,7 @@ static int64_t with_mask(struct user_proc *p, long nr, long args[6], int mi, uin
 {
     if (!maddr) {
         args[mi] = 0;
-        return user_ret(syscall(nr, args[0], args[1], args[2], args[3], args[4], args[5]));
+        return user_block(nr, args[0], args[1], args[2], args[3], args[4], args[5]);
     }
     uint64_t mask;
     int64_t r = read_mask(p, maddr, msize, &mask);
@@ -78,7 +78,7 @@ static int64_t sys_pselect6(struct user_proc *p, const uint64_t a[6])
     long args[6] = {(long)a[0], (long)gp(p, a[1], 128), (long)gp(p, a[2], 128),
                     (long)gp(p, a[3], 128), (long)gp(p, a[4], 16), (long)&hm};
     if (!ms[0])
-        return user_ret(syscall(SYS_pselect6, args[0], args[1], args[2], args[3], args[4], &hm));
+        return user_block(SYS_pselect6, args[0], args[1], args[2], args[3], args[4], &hm);
     uint64_t mask;
     int64_t r = read_mask(p, ms[0], ms[1], &mask);
     if (r < 0)
@@ -176,7 +176,7 @@ static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
     const uint64_t *giov = NULL;
     int64_t r = msg_in(p, a[1], &g, &h, iov, &giov);
     if (r == 0) {
-        r = user_ret(recv ? recvmsg((int)a[0], &h, (int)a[2]) : sendmsg((int)a[0], &h, (int)a[2]));
+        r = user_block(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
         if (recv && r >= 0) {
             user_iov_written(p, giov, iov, g.iovlen, r);
             g.namelen = h.msg_namelen;

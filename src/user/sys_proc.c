@@ -128,9 +128,9 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 113: return user_ret(syscall(SYS_clock_gettime, (clockid_t)a[0], gp(p, a[1], 16)));
     case 114: return user_ret(syscall(SYS_clock_getres, (clockid_t)a[0], gp(p, a[1], 16)));
     case 169: return user_ret(syscall(SYS_gettimeofday, gp(p, a[0], 16), gp(p, a[1], 8)));
-    case 101: return user_ret(syscall(SYS_nanosleep, gp(p, a[0], 16), gp(p, a[1], 16)));
-    case 115: return user_ret(syscall(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1],
-                                      gp(p, a[2], 16), gp(p, a[3], 16)));
+    case 101: return user_block(SYS_nanosleep, gp(p, a[0], 16), gp(p, a[1], 16));
+    case 115: return user_block(SYS_clock_nanosleep, (clockid_t)a[0], (int)a[1], gp(p, a[2], 16),
+                                gp(p, a[3], 16));
     case 153: return user_ret(syscall(SYS_times, gp(p, a[0], 32)));
     case 165: return user_ret(syscall(SYS_getrusage, (int)a[0], gp(p, a[1], 144)));
     case 179: return user_ret(syscall(SYS_sysinfo, gp(p, a[0], 112)));
@@ -147,10 +147,9 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         unsigned cmd = (unsigned)a[1] & 127;
         bool timeout = cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13;
         bool addr2 = cmd == 3 || cmd == 4 || cmd == 5 || cmd == 11 || cmd == 12;
-        return user_ret(syscall(SYS_futex, gp(p, a[0], 4), (int)a[1], (uint32_t)a[2],
-                                timeout ? gp(p, a[3], 16) : (void *)(uintptr_t)a[3],
-                                addr2 ? gp(p, a[4], 4) : (void *)(uintptr_t)a[4],
-                                (uint32_t)a[5]));
+        return user_block(SYS_futex, gp(p, a[0], 4), (int)a[1], (uint32_t)a[2],
+                          timeout ? gp(p, a[3], 16) : (void *)(uintptr_t)a[3],
+                          addr2 ? gp(p, a[4], 4) : (void *)(uintptr_t)a[4], (uint32_t)a[5]);
     }
     }
     return USER_UNKNOWN;

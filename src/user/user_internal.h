@@ -127,6 +127,7 @@ struct user_thread {
     uint64_t sig_tmp;       /* rt_sigsuspend's mask, until a delivery */
     bool sig_tmp_valid;
     bool sig_returned;      /* the last syscall was rt_sigreturn */
+    int sig_interrupt;      /* a signal to deliver came: blocking calls return -EINTR */
     uint64_t ss_sp, ss_size; /* sigaltstack */
     uint32_t ss_flags;       /* SS_AUTODISARM */
     uint8_t sig_info[65][128]; /* siginfo of each pending signal */
@@ -237,6 +238,17 @@ void user_iov_written(struct user_proc *p, const uint64_t *g, const struct iovec
  * end with the call's result (-EINTR: the handler runs under the mask). */
 bool user_sigmask_begin(struct user_thread *t, uint64_t tmp, void *host_sigset);
 void user_sigmask_end(struct user_thread *t, int64_t ret);
+
+/* A blocking host call a signal interrupts (safe_syscall.c): the raw
+ * result, or -USER_ERESTART if a signal came before it started (the run
+ * loop runs the handler, then the call again). user_block(SYS_x, args...). */
+#define USER_ERESTART 513 /* Linux's ERESTARTNOINTR */
+long user_safe_syscall(const int *interrupt, long nr, long a1, long a2, long a3, long a4, long a5,
+                       long a6);
+#define USER_BLOCK_(nr, a1, a2, a3, a4, a5, a6, ...)                                          \
+    user_safe_syscall(&user_self->sig_interrupt, (nr), (long)(a1), (long)(a2), (long)(a3),     \
+                      (long)(a4), (long)(a5), (long)(a6))
+#define user_block(...) USER_BLOCK_(__VA_ARGS__, 0, 0, 0, 0, 0, 0, 0)
 
 /* Path translation (-L): the host path for a guest path, in buf. */
 const char *user_path(struct user_proc *p, const char *guest, char *buf, size_t size);
