@@ -39,5 +39,7 @@ int main(int argc, char **argv)
     while (i < argc)
         nv[k++] = argv[i++];
     nv[k] = NULL;
-    return vm_cli_cmd_user(k, nv);
+    int rc = vm_cli_cmd_user(k, nv);
+    free(nv);
+    return rc;
 }
