@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -553,10 +554,35 @@ static uint64_t file_backed_end(const struct user_vma *v)
     return size - v->offset < v->end - v->start ? v->start + (size - v->offset) : v->end;
 }
 
+/* A fault below the stack grows it down to the page, as Linux's
+ * VM_GROWSDOWN: within RLIMIT_STACK (the host's, which the guest's
+ * getrlimit/setrlimit reach), above the mmap area, and keeping Linux's
+ * guard gap (256 pages) from the mapping below. */
+#define STACK_GUARD_GAP (256 * USER_PAGE)
+static const struct user_vma *grow_stack(struct user_as *as, uint64_t addr)
+{
+    unsigned i = vma_index(as, addr);
+    if (i == as->nvma || addr < as->mmap_top || !as->vma[i].name ||
+        strcmp(as->vma[i].name, "[stack]") != 0)
+        return NULL;
+    uint64_t lo = USER_ALIGN_DOWN(addr), end = as->vma[i].start;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) != 0 ||
+        (rl.rlim_cur != RLIM_INFINITY && as->vma[i].end - lo > rl.rlim_cur))
+        return NULL;
+    if (i > 0 && as->vma[i - 1].end + STACK_GUARD_GAP > lo)
+        return NULL;
+    if (user_as_map(as, lo, end - lo, as->vma[i].prot, false, -1, 0, "[stack]") < 0)
+        return NULL;
+    return user_as_find(as, addr);
+}
+
 int user_as_fault(struct user_as *as, uint64_t addr, int kind)
 {
     const struct user_vma *v = user_as_find(as, addr);
     static const int need[3] = {USER_PROT_X, USER_PROT_R, USER_PROT_W};
+    if (!v)
+        v = grow_stack(as, addr);
     if (!v)
         return 0;
     int have = v->prot & USER_PROT_W ? v->prot | USER_PROT_R : v->prot;
