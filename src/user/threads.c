@@ -315,8 +315,14 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* the new thread starts with every host signal blocked (a signal it took
+     * before it knows its user_thread would be lost) and sets its own mask */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     if (rc == 0 && pthread_create(&th, &attr, thread_main, &s) != 0)
         rc = -1;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (rc < 0) {
         t->done = true;
