@@ -57,6 +57,13 @@ enum vm_mmu_strategy { VM_MMU_MULTILEVEL = 0, VM_MMU_CONCURRENT = 1, VM_MMU_HYBR
 struct vm_mmu_config {
     enum vm_mmu_strategy strategy; /* default HYBRID */
     unsigned l1_entries;           /* per access kind and context; default 256 */
+    /* 0: L1 tables keep l1_entries. Else a table that refills more than
+     * twice its size between clears grows (x4) up to this many entries, and
+     * shrinks again at a full flush that finds it mostly unused, so a large
+     * working set is reached without paying for big tables at every
+     * address-space switch (as QEMU's dynamic TLB). Default 0; the soft
+     * accelerator uses 65536. */
+    unsigned l1_max_entries;
     unsigned l2_sets, l2_ways;     /* default 256 x 4 */
     unsigned l3_entries;           /* shared, in all shards; default 8192 */
     unsigned l3_shards;            /* default 16 */
@@ -105,6 +112,7 @@ struct vm_mmu_stats {
     uint64_t walk_pbmt_nc, walk_pbmt_io, walk_napot;
     uint64_t flushes;        /* SFENCE.VMA and satp-triggered flushes */
     uint64_t remote_flushes; /* flush requests served for other harts */
+    uint64_t l1_resizes;     /* L1 tables grown or shrunk (l1_max_entries) */
     uint64_t adaptive_prefetch_off, adaptive_level_skips; /* toggles kept by the policy */
 };
 

@@ -44,6 +44,10 @@ int vm_mmu_config_check(const struct vm_mmu_config *c)
           (int)c->strategy);
     CHECK(pow2(c->l1_entries) && c->l1_entries <= (1u << 16),
           "l1_entries %u must be a power of two up to 65536", c->l1_entries);
+    CHECK(c->l1_max_entries == 0 || (pow2(c->l1_max_entries) && c->l1_max_entries <= (1u << 16) &&
+                                     c->l1_max_entries >= c->l1_entries),
+          "l1_max_entries %u must be 0 or a power of two from l1_entries (%u) up to 65536",
+          c->l1_max_entries, c->l1_entries);
     CHECK((c->l2_sets == 0) == (c->l2_ways == 0), "l2_sets and l2_ways must both be 0 or both set");
     CHECK(c->l2_sets == 0 || (pow2(c->l2_sets) && c->l2_ways <= 64),
           "l2_sets %u must be a power of two, l2_ways (%u) at most 64", c->l2_sets, c->l2_ways);

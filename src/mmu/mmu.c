@@ -333,7 +333,7 @@ struct vm_mmu_result vm_mmu_translate(struct vm_mmu_hart *h, uint64_t va, enum v
 {
     struct vm_mmu_result res = {.fault = VM_FAULT_NONE, .tval = 0};
     const struct l1_entry *le = (const struct l1_entry *)((const char *)h->cur[acc] +
-                                                          ((va >> 8) & h->l1_offset_mask));
+                                                          ((va >> 8) & h->cur_mask[acc]));
     struct tlb_entry e;
     if (l1_tag(le) == (va & ~0xfffULL)) {
         if (h->count_hits)

@@ -24,7 +24,7 @@
 static inline const struct l1_entry *vm_mmu_l1_slot(const struct vm_mmu_hart *h,
                                                     enum vm_access kind, uint64_t va)
 {
-    return (const struct l1_entry *)((const char *)h->cur[kind] + ((va >> 8) & h->l1_offset_mask));
+    return (const struct l1_entry *)((const char *)h->cur[kind] + ((va >> 8) & h->cur_mask[kind]));
 }
 
 /* Host pointer for a size-byte access at va, or NULL (take the slow path). */

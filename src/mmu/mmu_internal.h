@@ -230,7 +230,11 @@ struct vm_mmu_hart {
     /* NULL, or a copy of cur[] kept up to date for a client that reads it
      * with one load from its own structure (the JIT's generated code). */
     struct l1_entry **cur_copy;
-    uint64_t l1_offset_mask;               /* (entries - 1) << 4 */
+    /* Byte offset mask of each current table: (its entries - 1) << 4. Tables
+     * grow and shrink (tlb_l1.c), so this moves with cur[]; cur_mask_copy
+     * is to it what cur_copy is to cur[]. */
+    uint64_t cur_mask[VM_ACCESS_KINDS];
+    uint64_t *cur_mask_copy;
     bool count_hits;                       /* config's count_l1_hits */
     struct vm_mmu_stats stats;
 
@@ -249,8 +253,15 @@ struct vm_mmu_hart {
     uint64_t mstatus;
     unsigned ctx[VM_ACCESS_KINDS]; /* context index per kind */
 
-    unsigned l1_entries;
-    struct l1_entry *l1;      /* [kind][context][entries] */
+    /* Each table holds between l1_min and l1_cap entries (l1_size: now; a
+     * power of two), in a slot of l1_cap entries that is reserved, not
+     * touched, beyond what the table has used. Entries past l1_size are
+     * stale and never read. l1_fills counts fills since the table was last
+     * cleared: it decides growth and shrinking. */
+    unsigned l1_min, l1_cap;
+    uint32_t l1_size[VM_ACCESS_KINDS][L1_CONTEXTS]; /* atomic: other threads read it */
+    uint32_t l1_fills[VM_ACCESS_KINDS][L1_CONTEXTS];
+    struct l1_entry *l1;      /* [kind][context][l1_cap] */
     struct tlb_entry *shadow; /* same shape: the full translation of each slot */
     uint32_t l1_used[VM_ACCESS_KINDS]; /* bit per context: tables with entries */
     uint64_t super_lo, super_hi;       /* VA range of superpages in L1 */
@@ -450,7 +461,7 @@ bool mmu_code_watched_sync(struct vm_mmu *mmu, uint64_t pa);
 
 static inline uint64_t l1_total_entries(const struct vm_mmu_hart *h)
 {
-    return (uint64_t)VM_ACCESS_KINDS * L1_CONTEXTS * h->l1_entries;
+    return (uint64_t)VM_ACCESS_KINDS * L1_CONTEXTS * h->l1_cap;
 }
 
 #endif

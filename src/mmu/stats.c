@@ -49,7 +49,7 @@ size_t vm_mmu_report(char *buf, size_t size, const char *in, const struct vm_mmu
         "%swalk cache: hits %" PRIu64 ", misses %" PRIu64 " (%.1f%% hit)\n"
         "%sprefetch: issued %" PRIu64 ", useful %" PRIu64 ", wasted %" PRIu64
         ", PTE reads %" PRIu64 "\n"
-        "%sflushes: %" PRIu64 " (for other harts %" PRIu64 "); adaptive kept prefetch off %" PRIu64
+        "%sflushes: %" PRIu64 " (for other harts %" PRIu64 "), L1 tables resized %" PRIu64 "; adaptive kept prefetch off %" PRIu64
         " times, skipped levels %" PRIu64 " times\n",
         in, policy ? policy : "-", in, l1, s->l1_misses[0], s->l1_misses[1], s->l1_misses[2], in,
         s->l2_hits, s->l2_misses, 100 * ratio(s->l2_hits, s->l2_hits + s->l2_misses), in,
@@ -57,5 +57,5 @@ size_t vm_mmu_report(char *buf, size_t size, const char *in, const struct vm_mmu
         s->walks, s->pte_reads, ratio(s->pte_reads, s->walks), s->faults, in, s->ptc_hits,
         s->ptc_misses, 100 * ratio(s->ptc_hits, s->ptc_hits + s->ptc_misses), in,
         s->prefetch_issued, s->prefetch_useful, s->prefetch_wasted, s->prefetch_walk_reads, in,
-        s->flushes, s->remote_flushes, s->adaptive_prefetch_off, s->adaptive_level_skips);
+        s->flushes, s->remote_flushes, s->l1_resizes, s->adaptive_prefetch_off, s->adaptive_level_skips);
 }

@@ -376,6 +376,7 @@ static struct json_object *mmu_object(const struct vm_mmu_stats *s, const char *
         {"prefetch-issued", s->prefetch_issued}, {"prefetch-useful", s->prefetch_useful},
         {"prefetch-wasted", s->prefetch_wasted}, {"prefetch-pte-reads", s->prefetch_walk_reads},
         {"faults", s->faults}, {"flushes", s->flushes}, {"remote-flushes", s->remote_flushes},
+        {"l1-resizes", s->l1_resizes},
         {"adaptive-prefetch-off", s->adaptive_prefetch_off},
         {"adaptive-level-skips", s->adaptive_level_skips},
     };

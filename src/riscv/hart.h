@@ -206,6 +206,7 @@ struct rv_hart {
     uint64_t jit_page; /* translated code: virtual base of the page it runs */
     uint32_t jit_mxcsr[2]; /* translated FP: a clean host MXCSR, and the status read */
     void *jit_l1[VM_ACCESS_KINDS]; /* the MMU's current L1 tables (vm_mmu_hart.cur_copy) */
+    uint64_t jit_l1_mask[VM_ACCESS_KINDS]; /* and their index masks (cur_mask_copy) */
     /* Tag of valid jump-cache entries: flush generation << 2 | privilege
      * (fetch permissions depend on both). */
     uint64_t jc_tag;
@@ -216,6 +217,10 @@ struct rv_hart {
     const uint8_t *jit_patch;
     uint64_t jit_exits[RV_JIT_EXIT_KINDS]; /* why translated code returned to C */
     uint64_t jc_flushes; /* jump-cache generations dropped (-v) */
+    /* Counted by translated code only when built to count (-v): jumps
+     * that left a block by a direct jump (chained or not yet), and inline
+     * jump-cache look-ups that hit. */
+    uint64_t jit_direct_jumps, jit_lookup_hits;
     uint64_t code_seq; /* entries of the code map's log already seen */
     struct rv_debug dbg;
     struct rv_trig trig;

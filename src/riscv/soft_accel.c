@@ -28,6 +28,7 @@ struct soft_accel {
 /* Translated code on hosts with a code generator (x86-64); the
  * interpreter elsewhere and with jit=off. */
 #define JIT_DEFAULT true
+#define SOFT_L1_MAX_ENTRIES 65536 /* 256 MiB of reach per table */
 
 /* mmu=NAME: the MMU's levels fixed for measurements (docs/PERFORMANCE.md);
  * the default is the adaptive policy over all of them (docs/MMU.md). */
@@ -154,6 +155,10 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
     int rc = parse_props(cfg->props, &jc, &dcache_pages, &mc);
     if (rc < 0)
         return rc;
+    /* L1 tables that grow with the working set: a program that walks a
+     * large heap at random (xz's match finder) would otherwise miss in L1
+     * on most accesses, and translated code makes those misses dear. */
+    mc.l1_max_entries = SOFT_L1_MAX_ENTRIES;
     struct vm_mmu *mmu = vm_mmu_create(cfg->mem, &mc);
     if (!mmu)
         return -VM_ENOMEM;
@@ -161,6 +166,7 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
         vm_mmu_destroy(mmu);
         return rc;
     }
+    jc.count_jumps = cfg->verbose; /* -v prints the hit rates */
     sa->plat.jit = jc;
     sa->plat.time_offset = cfg->riscv_time_offset;
     sa->plat.dcache_pages = dcache_pages;

@@ -154,18 +154,21 @@ struct phase_cfg {
     bool no_l2; /* L2 turned off (size 0) */
     unsigned nharts;
     unsigned weight; /* share of the translations */
+    bool l1_grow;    /* L1 tables grow and shrink (l1_max_entries) */
 };
 
 static const struct phase_cfg phases[] = {
-    {"hybrid/default/svadu", VM_MMU_HYBRID, false, true, false, false, 2, 24},
-    {"hybrid/tiny/svadu", VM_MMU_HYBRID, true, true, false, false, 3, 20},
-    {"hybrid/default/svade", VM_MMU_HYBRID, false, false, false, false, 2, 10},
-    {"hybrid/tiny/svade", VM_MMU_HYBRID, true, false, false, false, 3, 8},
-    {"concurrent/tiny/svadu", VM_MMU_CONCURRENT, true, true, false, false, 2, 8},
-    {"multilevel/tiny/svadu", VM_MMU_MULTILEVEL, true, true, false, false, 2, 6},
-    {"hybrid/tiny/no-l2/svadu", VM_MMU_HYBRID, true, true, false, true, 2, 6},
-    {"hybrid/default/local-asids", VM_MMU_HYBRID, false, true, true, false, 3, 9},
-    {"concurrent/tiny/local-asids", VM_MMU_CONCURRENT, true, true, true, false, 3, 9},
+    {"hybrid/default/svadu", VM_MMU_HYBRID, false, true, false, false, 2, 24, false},
+    {"hybrid/tiny/svadu", VM_MMU_HYBRID, true, true, false, false, 3, 20, false},
+    {"hybrid/default/svade", VM_MMU_HYBRID, false, false, false, false, 2, 10, false},
+    {"hybrid/tiny/svade", VM_MMU_HYBRID, true, false, false, false, 3, 8, false},
+    {"concurrent/tiny/svadu", VM_MMU_CONCURRENT, true, true, false, false, 2, 8, false},
+    {"multilevel/tiny/svadu", VM_MMU_MULTILEVEL, true, true, false, false, 2, 6, false},
+    {"hybrid/tiny/no-l2/svadu", VM_MMU_HYBRID, true, true, false, true, 2, 6, false},
+    {"hybrid/default/local-asids", VM_MMU_HYBRID, false, true, true, false, 3, 9, false},
+    {"concurrent/tiny/local-asids", VM_MMU_CONCURRENT, true, true, true, false, 3, 9, false},
+    {"hybrid/tiny/l1-grow/svadu", VM_MMU_HYBRID, true, true, false, false, 3, 12, true},
+    {"concurrent/tiny/l1-grow/local-asids", VM_MMU_CONCURRENT, true, true, true, false, 2, 6, true},
 };
 #define NPHASES (sizeof(phases) / sizeof(phases[0]))
 
@@ -1515,6 +1518,8 @@ static void make_config(const struct phase_cfg *pc, struct vm_mmu_config *cfg)
     }
     if (pc->no_l2)
         cfg->l2_sets = cfg->l2_ways = 0;
+    if (pc->l1_grow)
+        cfg->l1_max_entries = 64;
 }
 
 static double now_sec(void)
@@ -1671,13 +1676,19 @@ static void run_phase(unsigned ph, uint64_t budget)
     printf("    mmu stats: l1 misses %" PRIu64 ", l2 hits %" PRIu64 "/%" PRIu64 ", l3 hits %" PRIu64
            "/%" PRIu64 ", walks %" PRIu64 ", ptc hits %" PRIu64 "/%" PRIu64
            ", prefetch issued %" PRIu64 " useful %" PRIu64 ", faults %" PRIu64
-           ", flushes %" PRIu64 ", adaptive off/skips %" PRIu64 "/%" PRIu64 "\n",
+           ", flushes %" PRIu64 ", L1 resizes %" PRIu64 ", adaptive off/skips %" PRIu64 "/%" PRIu64
+           "\n",
            sum.l1_misses[0] + sum.l1_misses[1] + sum.l1_misses[2], sum.l2_hits,
            sum.l2_hits + sum.l2_misses, sum.l3_hits, sum.l3_hits + sum.l3_misses, sum.walks,
            sum.ptc_hits, sum.ptc_hits + sum.ptc_misses, sum.prefetch_issued,
-           sum.prefetch_useful, sum.faults, sum.flushes, sum.adaptive_prefetch_off,
+           sum.prefetch_useful, sum.faults, sum.flushes, sum.l1_resizes, sum.adaptive_prefetch_off,
            sum.adaptive_level_skips);
     fflush(stdout);
+    /* A growing phase that never grew would compare nothing new. */
+    if (T.pc->l1_grow && sum.l1_resizes == 0) {
+        fprintf(stderr, "phase %u (%s): no L1 table grew or shrank\n", ph, T.pc->name);
+        exit(1);
+    }
     add_counters(&T.total, &T.c);
 
     for (unsigned i = 0; i < T.nharts; i++)

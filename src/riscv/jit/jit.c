@@ -96,13 +96,16 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
         return rc < 0 ? rc : vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
     }
     host_features(j);
-    j->l1_mask = (uint32_t)h->mmu->l1_offset_mask;
-    /* The MMU keeps a copy of its current L1 table pointers in the hart:
-     * generated code reaches them with one load. */
+    /* The MMU keeps a copy of its current L1 table pointers and index
+     * masks in the hart: generated code reaches each with one load. */
     _Static_assert(sizeof(h->jit_l1) == sizeof(h->mmu->cur), "one pointer per access kind");
+    _Static_assert(sizeof(h->jit_l1_mask) == sizeof(h->mmu->cur_mask), "one mask per access kind");
     memcpy(h->jit_l1, h->mmu->cur, sizeof(h->jit_l1));
+    memcpy(h->jit_l1_mask, h->mmu->cur_mask, sizeof(h->jit_l1_mask));
     h->mmu->cur_copy = (struct l1_entry **)h->jit_l1;
+    h->mmu->cur_mask_copy = h->jit_l1_mask;
     j->mutate = cfg->mutate;
+    j->count_jumps = cfg->count_jumps;
     if (cfg->perfmap)
         j->perfmap = jit_perfmap_open();
     /* Cold code (slow paths, exits) gets the top quarter. */
@@ -122,6 +125,7 @@ void rv_jit_fini(struct rv_hart *h)
     if (!j)
         return;
     h->mmu->cur_copy = NULL;
+    h->mmu->cur_mask_copy = NULL;
     free(j->hash);
     free(j->pages);
     free(j->blocks);
@@ -335,6 +339,9 @@ void rv_jit_get_stats(const struct rv_hart *h, struct rv_jit_stats *out)
         for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
             out->exits[k] = h->jit_exits[k];
         out->jc_flushes = h->jc_flushes;
+        out->direct_jumps = h->jit_direct_jumps;
+        out->lookup_hits = h->jit_lookup_hits;
+        out->jumps_counted = h->jit->count_jumps;
     }
 #else
     (void)h;
@@ -354,6 +361,9 @@ void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s)
     sum->exits_lookup_miss += s->exits_lookup_miss;
     sum->exits_chain += s->exits_chain;
     sum->chains_patched += s->chains_patched;
+    sum->direct_jumps += s->direct_jumps;
+    sum->lookup_hits += s->lookup_hits;
+    sum->jumps_counted |= s->jumps_counted;
     sum->jc_flushes += s->jc_flushes;
     sum->fallback_insns += s->fallback_insns;
     for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
@@ -372,7 +382,7 @@ void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
             (unsigned long long)s->fallback_insns, (double)s->translate_ns * 1e-9,
             (double)s->code_bytes / 1024, (double)s->cache_used_max / (1024 * 1024),
             s->cache_size >> 20, (unsigned long long)s->flushes);
-    fprintf(f, "vm: jit: %llu entries from the dispatcher; exits: %llu budget/poke at a block entry, "
+    fprintf(f, "vm: jit: %llu entries from the dispatcher; exits: %llu budget/poke (at a block entry or a loop's back edge), "
             "%llu jump-cache misses, %llu unchained jumps (%llu chained since), %llu from helpers "
             "(traps, system ops, events); %llu pages / %llu blocks invalidated; jump cache dropped "
             "%llu times\n",
@@ -382,4 +392,16 @@ void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
             (unsigned long long)s->exits[RV_JIT_EXIT_HELPER],
             (unsigned long long)s->invalidated_pages, (unsigned long long)s->invalidated_blocks,
             (unsigned long long)s->jc_flushes);
+    if (!s->jumps_counted)
+        return;
+    /* Every direct jump that left a block either followed its patched
+     * jump (a chain hit) or went to the dispatcher unchained. */
+    uint64_t chained = s->direct_jumps - s->exits[RV_JIT_EXIT_CHAIN];
+    uint64_t looked = s->lookup_hits + s->exits[RV_JIT_EXIT_LOOKUP];
+    fprintf(f, "vm: jit: direct jumps between blocks %llu, chained %.2f%%; jump-cache look-ups "
+            "(indirect and cross-page) %llu, hit inline %.2f%%\n",
+            (unsigned long long)s->direct_jumps,
+            s->direct_jumps ? 100.0 * (double)chained / (double)s->direct_jumps : 0.0,
+            (unsigned long long)looked,
+            looked ? 100.0 * (double)s->lookup_hits / (double)looked : 0.0);
 }

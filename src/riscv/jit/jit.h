@@ -16,6 +16,9 @@ struct rv_jit_config {
     bool enabled;      /* jit=on */
     size_t cache_size; /* code cache per hart, bytes (tb-size) */
     bool perfmap;      /* write /tmp/perf-PID.map */
+    /* Count direct jumps between blocks and inline look-up hits (-v): one
+     * memory increment per such jump, so only when asked. */
+    bool count_jumps;
     /* Tests only (negative controls of the differential test): translate
      * one thing wrongly on purpose. Never set by users. */
     enum {
@@ -50,6 +53,8 @@ struct rv_jit_stats {
     uint64_t exits_lookup_miss;    /* indirect/cross-page look-ups that missed inline */
     uint64_t exits_chain;          /* direct jumps not yet chained (then patched) */
     uint64_t chains_patched;
+    uint64_t direct_jumps, lookup_hits; /* with count_jumps: taken (chained or not), inline hits */
+    bool jumps_counted;
     uint64_t jc_flushes;           /* jump-cache generations dropped (satp, SFENCE.VMA, invalidation) */
     uint64_t fallback_insns;       /* distinct instructions translated as interpreter calls */
     size_t cache_size, cache_used_max;

@@ -65,8 +65,8 @@ struct rv_jit {
 
     /* Host features. */
     bool bmi1, bmi2, lzcnt, popcnt, fma3;
-    uint32_t l1_mask; /* the MMU's L1 index mask (entries - 1) << 4 */
     unsigned mutate;  /* rv_jit_config.mutate (tests) */
+    bool count_jumps; /* rv_jit_config.count_jumps (-v) */
 
     struct rv_jit_stats stats;
     FILE *perfmap;

@@ -440,6 +440,8 @@ static void emit_lookup(struct tr *t, struct x86_buf *b)
     x86_mov_rr(b, X_RCX, X_RAX);
     x86_alu_ri(b, ALU_AND, X_RCX, -4096);
     x86_store(b, X_RBP, JIT_HOFF(jit_page), X_RCX);
+    if (t->j->count_jumps)
+        x86_alu_mi(b, ALU_ADD, X_RBP, JIT_HOFF(jit_lookup_hits), 1);
     x86_jmp_m(b, X_RDX, 16);
 }
 
@@ -453,6 +455,8 @@ static void emit_goto(struct tr *t, struct x86_buf *b, int64_t target, unsigned 
     if (retired)
         x86_alu_ri(b, ALU_SUB, X_R15, (int32_t)retired);
     if (target >= 0 && target < RV_PAGE_SIZE) {
+        if (t->j->count_jumps)
+            x86_alu_mi(b, ALU_ADD, X_RBP, JIT_HOFF(jit_direct_jumps), 1);
         uint8_t *site = x86_jmp(b);
         /* Not chained yet: tell the dispatcher where to patch. */
         uint8_t *stub = t->c.p;
@@ -497,9 +501,14 @@ static void emit_exit_to(struct tr *t, struct x86_buf *b, int64_t target)
         b->fuse = b->p;
         x86_alu_rm(b, ALU_CMP, X_R15, X_RBP, X_NONE, 1, JIT_HOFF(jit_limit));
         x86_jcc_to(b, CC_G, t->label[m]);
-        /* out of budget: leave with the count exact (r15 now counts from m) */
+        /* out of budget: leave with the count exact (r15 now counts from
+         * m), as a block entry would (no chaining site: the dispatcher
+         * would only find the budget spent) */
         write_back(t, b, dirty_now(t));
-        emit_goto(t, b, target, (unsigned)m);
+        if (m)
+            x86_alu_ri(b, ALU_SUB, X_R15, m);
+        guest_addr(b, X_RAX, target);
+        x86_jmp_to(b, rw_of(t, t->j->exit_limit));
         return;
     }
     write_back(t, b, dirty_now(t));
@@ -525,7 +534,7 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
         x86_mov_rr(b, X_RCX, X_RAX);
         x86_shift_ri(b, SH_SHR, X_RCX, 8, true);
     }
-    x86_alu_ri32(b, ALU_AND, X_RCX, (int32_t)t->j->l1_mask);
+    x86_alu_rm(b, ALU_AND, X_RCX, X_RBP, X_NONE, 1, JIT_HOFF(jit_l1_mask) + 8 * (int32_t)kind);
     x86_alu_rm(b, ALU_ADD, X_RCX, X_RBP, X_NONE, 1, JIT_HOFF(jit_l1) + 8 * (int32_t)kind);
     x86_mov_rr(b, X_RDX, X_RAX);
     x86_alu_ri(b, ALU_AND, X_RDX, (int32_t)(-4096 | (int32_t)(size - 1)));
