@@ -48,7 +48,7 @@ console_start "$log" run ${VM_ACCEL:+--accel "$VM_ACCEL"} -v -M virt -smp "$smp"
     --timeout "$limit"
 console_wait '^GUEST-BOOT-OK' "$limit" || fail "no GUEST-BOOT-OK marker"
 echo "marker after $(($(date +%s) - start)) s"
-console_wait '^GUEST-SHELL' 60 || fail "no shell"
+console_wait '^GUEST-SHELL' "$limit" || fail "no shell"
 sleep 1 # let the shell reach its prompt
 if [ "$reboot" = reboot ]; then
     console_type 'reboot -f\r'
@@ -66,7 +66,7 @@ console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
 console_type 'grep -m1 ^isa /proc/cpuinfo\r'
 console_type 'echo SELFTEST-FAILS=$(dmesg | grep -ciE "alg: .*(fail|error)|self-?tests? .*fail")\r'
 [ -z "${HWPROBE:-}" ] || console_type '/hwprobe\r'
-console_poweroff
+console_poweroff "$limit"
 echo "$out" | grep -qx "CPUS=$smp" || fail "/proc/cpuinfo does not show $smp harts"
 echo "$out" | grep -Eq '^isa[[:space:]]*: rv64imafdc' || fail "/proc/cpuinfo has no rv64imafdc isa line"
 isa=$(echo "$out" | grep -E -m1 '^isa[[:space:]]*:')

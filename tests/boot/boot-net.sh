@@ -82,7 +82,7 @@ console_wait '^STREAMING' 30 || fail "no streaming listener"
 python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30).close()' "$fwd_port"
 console_type 'sleep 5; echo STILL-UP\r'
 console_wait '^STILL-UP' 60 || fail "vm did not survive a host client closing a forwarded connection"
-console_poweroff
+console_poweroff "$limit"
 echo "$out" | grep -qx "ADDR=10.0.2.15/24" || fail "eth0 did not get 10.0.2.15/24"
 echo "$out" | grep -qx "ROUTE=10.0.2.2" || fail "no default route through 10.0.2.2"
 echo "$out" | grep -qx "PING-OK" || fail "no ping answer from 10.0.2.2"

@@ -65,7 +65,7 @@ for _ in range(20):
         time.sleep(1)
 EOF
 )
-console_poweroff
+console_poweroff "$limit"
 echo "$out" | grep -qx "PING-OK" || fail "the guest could not ping the host over TAP"
 echo "$out" | grep -q "^WGET=$sha " || fail "the file fetched over TAP differs"
 [ "$got" = "hello-over-tap" ] || fail "the host read '$got' from the guest's listener"

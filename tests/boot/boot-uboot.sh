@@ -33,7 +33,7 @@ echo "prompt after $(($(date +%s) - start)) s"
 console_type 'echo UBOOT-${arch}-OK\r'
 console_wait '^UBOOT-riscv-OK' 30 || fail "U-Boot did not run the command"
 console_type 'poweroff\r'
-console_finish 30
+console_finish "$limit" # vm ends itself by then (--timeout): a generous bound costs nothing
 [ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
 tr -d '\r' <"$log" | grep -E '^(U-Boot 20|Model|DRAM|UBOOT-)'
 echo "PASS"

@@ -57,7 +57,7 @@ console_wait '^UNMOUNTED' 60 || fail "no unmount"
 console_type 'mount -o ro /dev/vdb /ro && cat /ro/ro.txt; echo x > /ro/y || echo RO-WRITE-FAILED\r'
 console_type 'echo "RO-FLAG=$(cat /sys/block/vdb/ro)"; umount /ro\r'
 console_type 'echo "RNG=$(cat /sys/class/misc/hw_random/rng_current) $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d " \\n")"\r'
-console_poweroff
+console_poweroff "$limit"
 echo "$out" | grep -qx "hello from vm's virtio-blk" || fail "hello.txt not read"
 echo "$out" | grep -q "^SHA=$data_sha " || fail "data.bin's sha256 differs in the guest"
 echo "$out" | grep -qx "SERIAL=vm-test-disk" || fail "no serial number"

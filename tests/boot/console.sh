@@ -10,8 +10,11 @@
 #                                  ended (sets VM_STATUS; not in a $(...))
 #   console_fail MESSAGE           FAIL: MESSAGE, vm's state, the console's
 #                                  last 40 lines; exit 1
-#   console_poweroff               types `poweroff -f`, waits 60 s for vm to
-#                                  end; fails unless with status 0; sets out
+#   console_poweroff [SECONDS]     types `poweroff -f`, waits SECONDS (60) for
+#                                  vm to end (give the test's limit: vm's own
+#                                  --timeout ends it by then, and a loaded
+#                                  machine may need more than 60 s); fails
+#                                  unless with status 0; sets out
 #                                  (the whole console, without CRs)
 # Uses WORK (a scratch folder the caller made) and VM (the binary).
 
@@ -57,7 +60,7 @@ console_fail() {
 
 console_poweroff() {
     console_type 'poweroff -f\r'
-    console_finish 60
+    console_finish "${1:-60}"
     echo "exit after $(($(date +%s) - CONSOLE_T0)) s, status $VM_STATUS"
     out=$(tr -d '\r' <"$LOG")
     [ "$VM_STATUS" -eq 0 ] || console_fail "vm exited with status $VM_STATUS"

@@ -56,7 +56,7 @@ sleep 1 # gdb is in its last continue
 console_type 'echo GDB-CONTINUED\r'
 console_wait '^GDB-CONTINUED' 60 || fail "the guest does not run after gdb's continue"
 console_type 'poweroff -f\r'
-console_finish 60
+console_finish "$limit" # vm ends itself by then (--timeout): a generous bound costs nothing
 wait $gdb_pid
 gdb_status=$?
 [ "$VM_STATUS" -eq 0 ] || fail "vm exited with status $VM_STATUS"
