@@ -36,7 +36,8 @@ class Vm:
                                   stderr=subprocess.STDOUT)
         self.out = b""
         self.lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         while True:
@@ -61,7 +62,7 @@ class Vm:
             if m:
                 return m
             if self.p.poll() is not None:
-                time.sleep(0.1)
+                self.reader.join(60)  # all of vm's output (a sleep could be outlasted)
                 m = re.search(regex, self.text()[start:])
                 if m:
                     return m
@@ -79,7 +80,7 @@ class Vm:
         except subprocess.TimeoutExpired:
             self.kill()
             fail("vm still running after %d s" % seconds, self.text())
-        time.sleep(0.1)
+        self.reader.join(60)  # all of vm's output has been read (EOF)
         if rc != status:
             fail("exit status %d, expected %d" % (rc, status), self.text())
 
