@@ -22,7 +22,14 @@ command -v python3 >/dev/null || { echo "SKIPPED: python3 missing (host HTTP ser
 command -v ip >/dev/null || { echo "SKIPPED: ip missing (iproute2)"; exit 77; }
 [ "$(id -u)" -eq 0 ] && [ -c /dev/net/tun ] || { echo "SKIPPED: needs root and /dev/net/tun"; exit 77; }
 tap=vmtap$$
-net=192.168.$((100 + $$ % 150))
+# A /24 no interface uses yet (two runs at once, e.g. CI and a landing,
+# must not share one: the routes would mix).
+net=""
+for i in $(seq 0 149); do
+    n=192.168.$((100 + ($$ + i) % 150))
+    ip -4 -o addr show | grep -q " inet $n\." || { net=$n; break; }
+done
+[ -n "$net" ] || { echo "SKIPPED: no free 192.168.100-249.0/24 for the TAP interface"; exit 77; }
 ip tuntap add dev "$tap" mode tap 2>/dev/null || { echo "SKIPPED: cannot make a TAP interface"; exit 77; }
 
 WORK=$(mktemp -d)
