@@ -62,6 +62,10 @@ if [ "$reboot" = reboot ]; then
     echo "rebooted to the shell after $(($(date +%s) - start)) s"
     sleep 1
 fi
+# Kernel messages off the console first (emergencies such as the power-off
+# line still come): on a loaded machine the kernel warns (hrtimer, RCU
+# stalls) and its lines could land inside the answers checked below.
+console_type 'dmesg -n 1\r'
 console_type 'echo CPUS=$(grep -c ^processor /proc/cpuinfo)\r'
 console_type 'grep -m1 ^isa /proc/cpuinfo\r'
 console_type 'echo SELFTEST-FAILS=$(dmesg | grep -ciE "alg: .*(fail|error)|self-?tests? .*fail")\r'
