@@ -33,7 +33,10 @@ int rv_fp_exec(struct rv_hart *h, const struct rv_slot *s)
         return -1;
     struct fp_fields f = unpack(s);
     uint64_t a = h->f[s->rs1], b = h->f[s->rs2];
-    uint32_t flags = 0;
+    /* NX already raised goes in: the host fast path needs no MXCSR loads
+     * then (fpu_host.c); flags only ever gain bits */
+    const uint32_t nx = h->fflags & RV_NX;
+    uint32_t flags = nx;
     uint64_t r;
     int rm = 0;
     bool to_x = false; /* result goes to x[rd] rather than f[rd] */
@@ -93,7 +96,7 @@ int rv_fp_exec(struct rv_hart *h, const struct rv_slot *s)
         h->f[s->rd] = r;
         h->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
     }
-    if (flags) {
+    if (flags != nx) {
         h->fflags |= (uint8_t)(flags & 0x1f);
         h->mstatus |= MSTATUS_FS_DIRTY | MSTATUS_SD;
     }

@@ -13,7 +13,18 @@
  * (RISC-V raises NV for inf*0+qNaN). x86 detects tininess after rounding
  * like RISC-V; the only result where before/after detection could differ
  * is an inexact smallest normal, which we hand to software rather than
- * trust every host CPU's reading of that rule. */
+ * trust every host CPU's reading of that rule.
+ *
+ * Loading MXCSR stalls until the FP operations before it are done, so the
+ * two loads around each operation made F/D code in the interpreter run at
+ * the latency of a pipeline drain. Most FP programs round something at
+ * once and never clear fflags, and once NX is set only a result out of
+ * the normal range can raise another flag: so in RNE with NX set, the
+ * operation runs in the thread's own MXCSR (if that is the default RNE,
+ * masked, no DAZ/FTZ) and its result alone decides (the JIT's argument,
+ * docs/JIT.md "F/D arithmetic"). With NX clear (exact arithmetic, e.g. on
+ * small integers) it runs there too, with the thread's flags cleared
+ * first when any is set, and they are then the operation's own. */
 #include "riscv/fpu_internal.h"
 
 #include <string.h>
@@ -22,7 +33,7 @@ bool fpu_host_enabled = true;
 
 #if defined(__x86_64__) && defined(__SSE2__)
 
-enum { MX_IE = 1, MX_ZE = 4, MX_OE = 8, MX_UE = 16, MX_PE = 32 };
+enum { MX_IE = 1, MX_ZE = 4, MX_OE = 8, MX_UE = 16, MX_PE = 32, MX_FLAGS = 0x3f };
 
 /* MXCSR images: exceptions masked (bits 7-12), rounding control (13-14). */
 static const uint32_t mxcsr_for_rm[4] = {
@@ -32,13 +43,19 @@ static const uint32_t mxcsr_for_rm[4] = {
     [RV_RUP] = 0x1f80 | 2u << 13,
 };
 
-/* One instruction between our MXCSR load and the status read. */
+/* One instruction between our MXCSR load and the status read; or, plain,
+ * the instruction alone in the thread's MXCSR (no status). */
 #define HOST_ASM(insn, ...)                                                                    \
-    __asm__ volatile("stmxcsr %[saved]\n\t"                                                    \
-                     "ldmxcsr %[mode]\n\t" insn "\n\t"                                         \
-                     "stmxcsr %[status]\n\t"                                                   \
-                     "ldmxcsr %[saved]"                                                        \
-                     : [saved] "=m"(saved), [status] "=m"(status), __VA_ARGS__)
+    do {                                                                                       \
+        if (plain)                                                                             \
+            __asm__ volatile(insn : __VA_ARGS__);                                              \
+        else                                                                                   \
+            __asm__ volatile("stmxcsr %[saved]\n\t"                                            \
+                             "ldmxcsr %[mode]\n\t" insn "\n\t"                                 \
+                             "stmxcsr %[status]\n\t"                                           \
+                             "ldmxcsr %[saved]"                                                \
+                             : [saved] "=m"(saved), [status] "=m"(status), __VA_ARGS__);       \
+    } while (0)
 
 static float f32(uint64_t x)
 {
@@ -69,9 +86,10 @@ static uint64_t bits64(double d)
     return u;
 }
 
-static uint32_t run_s(int op, uint64_t a, uint64_t b, uint64_t c, uint32_t mode, uint64_t *r)
+static uint32_t run_s(int op, uint64_t a, uint64_t b, uint64_t c, uint32_t mode, bool plain,
+                     uint64_t *r)
 {
-    uint32_t saved, status;
+    uint32_t saved, status = 0;
     float x = f32(a), y = f32(b), z = f32(c);
     switch (op) {
     case FPU_HOST_ADD:
@@ -96,9 +114,10 @@ static uint32_t run_s(int op, uint64_t a, uint64_t b, uint64_t c, uint32_t mode,
     return status;
 }
 
-static uint32_t run_d(int op, uint64_t a, uint64_t b, uint64_t c, uint32_t mode, uint64_t *r)
+static uint32_t run_d(int op, uint64_t a, uint64_t b, uint64_t c, uint32_t mode, bool plain,
+                     uint64_t *r)
 {
-    uint32_t saved, status;
+    uint32_t saved, status = 0;
     double x = f64(a), y = f64(b), z = f64(c);
     switch (op) {
     case FPU_HOST_ADD:
@@ -130,6 +149,21 @@ static uint32_t rv_flags(uint32_t status)
            (status & MX_PE ? RV_NX : 0);
 }
 
+/* The thread's own MXCSR: where it is the process default (RNE, every
+ * exception masked, no DAZ/FTZ; 0x1f80 but for the flags) RNE operations
+ * run in it. */
+static uint32_t thread_mxcsr(void)
+{
+    uint32_t m;
+    __asm__ volatile("stmxcsr %0" : "=m"(m));
+    return m;
+}
+
+static void set_thread_mxcsr(uint32_t m)
+{
+    __asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
+
 static bool have_fma3(void)
 {
     /* libgcc fills this in from CPUID before main; reading it is cheap. */
@@ -145,9 +179,30 @@ bool fpu_host(int fmt, int op, uint64_t a, uint64_t b, uint64_t c, int rm, uint6
                                fpu_is_inf_or_nan(fmt, b) || fpu_is_inf_or_nan(fmt, c)))
         return false;
     uint64_t r;
-    uint32_t status = fmt == RV_FD ? run_d(op, a, b, c, mxcsr_for_rm[rm], &r)
-                                   : run_s(op, a, b, c, mxcsr_for_rm[rm], &r);
+    uint32_t m = thread_mxcsr();
+    bool plain = rm == RV_RNE && (m & ~MX_FLAGS) == 0x1f80;
+    bool nx_set = *fflags & RV_NX;
+    if (plain && !nx_set && (m & MX_FLAGS)) /* rare: once per run of exact operations */
+        set_thread_mxcsr(m & ~MX_FLAGS);
+    uint32_t status = fmt == RV_FD ? run_d(op, a, b, c, mxcsr_for_rm[rm], plain, &r)
+                                   : run_s(op, a, b, c, mxcsr_for_rm[rm], plain, &r);
+    if (plain && !nx_set) /* its flags were clear: now they are this operation's */
+        status = thread_mxcsr();
     uint64_t min_normal = 1ull << fpu_frac_bits(fmt);
+    if (plain && nx_set) {
+        /* NX is set already. A finite sum or square root raised nothing
+         * else (tiny sums are exact; NaN and overflow are not finite); a
+         * product, quotient or fma did not if its result is normal (zero,
+         * subnormal and the smallest normal go to the other path). */
+        uint64_t mag = fpu_abs(fmt, r);
+        bool finite = mag < fpu_inf(fmt, 0);
+        bool ok = op == FPU_HOST_ADD || op == FPU_HOST_SQRT ? finite
+                                                             : finite && mag > min_normal;
+        if (!ok)
+            return false;
+        *result = r;
+        return true;
+    }
     if (fpu_abs(fmt, r) == min_normal && (status & MX_PE))
         return false;
     if (fpu_is_nan(fmt, r))

@@ -6,8 +6,11 @@
  * Vectors are special values crossed with each other plus pseudo-random
  * values shaped to hit rounding boundaries, tiny and huge results,
  * cancellation and integer limits; rounding ops run in all five modes.
- * Each vector is checked twice: with the host fast path and with the
- * software path alone. FPU_DIFF_SEED=n picks another seed. */
+ * Each vector is checked four times: with the host fast path (in RNE it
+ * runs in the thread's MXCSR), with it and NX already set in fflags (then
+ * only the result's class is tested), with it in a thread whose MXCSR is
+ * not the default (FTZ: it must load its own), and with the software path
+ * alone. FPU_DIFF_SEED=n picks another seed. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -74,10 +77,13 @@ static bool rounds(int kind)
     return kind <= K_FMA || kind >= K_TOINT;
 }
 
+/* fflags before each operation: 0, or NX (the host path's NX-sticky way) */
+static uint32_t flags_before;
+
 static struct fpu_res evaluate(const struct fpu_rec *r)
 {
     const struct op_desc *d = &ops[r->op];
-    uint32_t fl = 0;
+    uint32_t fl = flags_before;
     uint64_t v = 0;
     int rm = (int)r->rm;
     switch (d->kind) {
@@ -646,7 +652,7 @@ static size_t compare(const struct fpu_res *want, const char *path, size_t *per_
     for (size_t i = 0; i < nvec; i++) {
         const struct fpu_rec *r = &vec[i];
         struct fpu_res got = evaluate(r);
-        if (got.value == want[i].value && got.fflags == want[i].fflags)
+        if (got.value == want[i].value && got.fflags == (want[i].fflags | flags_before))
             continue;
         per_op[r->op]++;
         if (bad++ < 25) {
@@ -688,13 +694,26 @@ int main(int argc, char **argv)
         return 1;
     size_t per_op_bad[OP_COUNT] = { 0 };
     size_t bad = compare(want, "host+soft", per_op_bad);
+    flags_before = RV_NX; /* NX already set: the host path without MXCSR loads */
+    bad += compare(want, "host+soft, NX set", per_op_bad);
+    flags_before = 0;
+#if defined(__x86_64__)
+    /* A thread MXCSR that is not the default (an embedder's FTZ): the host
+     * path must load its own for every operation, RNE included. */
+    uint32_t mx, ftz;
+    __asm__ volatile("stmxcsr %0" : "=m"(mx));
+    ftz = mx | 0x8000;
+    __asm__ volatile("ldmxcsr %0" : : "m"(ftz));
+    bad += compare(want, "host+soft, FTZ thread", per_op_bad);
+    __asm__ volatile("ldmxcsr %0" : : "m"(mx));
+#endif
     fpu_host_enabled = false;
     bad += compare(want, "soft only", per_op_bad);
     fpu_host_enabled = true;
     for (int op = 0; op < OP_COUNT; op++)
         if (per_op_bad[op])
             printf("  %-10s %zu mismatches\n", ops[op].name, per_op_bad[op]);
-    printf("compared %zu operations x 2 paths against qemu-riscv64: %zu mismatches\n", nvec,
+    printf("compared %zu operations x 4 paths against qemu-riscv64: %zu mismatches\n", nvec,
            bad);
     free(want);
     free(vec);

@@ -815,8 +815,11 @@ static void test_flags_accumulate(void **state)
     assert_int_equal(fl, RV_OF | RV_NV);
 }
 
-/* The host's rounding mode and exception flags are left as they were, so
- * an interpreter thread's own FP code is unaffected. */
+/* The host's rounding mode is left as it was, so an interpreter thread's
+ * own FP code is unaffected. Its exception flags too where the host path
+ * loads an MXCSR of its own (a thread not in the default RNE); in the
+ * default mode RNE operations run in the thread's MXCSR (no pipeline
+ * drain per operation) and its sticky flags may change (fpu_host.c). */
 static void test_host_fenv_preserved(void **state)
 {
     static const int modes[] = { FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO };
@@ -834,15 +837,23 @@ static void test_host_fenv_preserved(void **state)
         assert_int_equal(rv_fsqrt(RV_FD, 0x4000000000000000, RV_RTZ, &fl), 0x3ff6a09e667f3bcc);
         assert_int_equal(fl, RV_NX | RV_OF);
         assert_int_equal(fegetround(), modes[i]);
-        assert_int_equal(fetestexcept(FE_ALL_EXCEPT), 0);
+        if (modes[i] != FE_TONEAREST)
+            assert_int_equal(fetestexcept(FE_ALL_EXCEPT), 0);
     }
     fesetround(FE_TONEAREST);
-    /* Host flags already raised stay raised. */
-    feraiseexcept(FE_DIVBYZERO);
+    /* Host flags already raised are not the guest's: an exact sum raises
+     * nothing, an inexact one NX alone, a division by zero DZ alone. */
+    feraiseexcept(FE_DIVBYZERO | FE_INEXACT | FE_OVERFLOW);
     uint32_t fl = 0;
     rv_fadd(RV_FD, D_ONE, D_ONE, RV_RNE, &fl);
     assert_int_equal(fl, 0);
-    assert_true(fetestexcept(FE_DIVBYZERO));
+    feraiseexcept(FE_DIVBYZERO | FE_OVERFLOW);
+    rv_fadd(RV_FD, D_ONE, 1, RV_RNE, &fl);
+    assert_int_equal(fl, RV_NX);
+    feraiseexcept(FE_OVERFLOW);
+    fl = 0;
+    rv_fdiv(RV_FD, D_ONE, 0, RV_RNE, &fl);
+    assert_int_equal(fl, RV_DZ);
     feclearexcept(FE_ALL_EXCEPT);
 }
 
