@@ -6,7 +6,8 @@
 # LeakSanitizer checks each exit), and the peak RSS of the runs must not
 # grow: the mean of the last 10 may exceed the mean of the first 10 by at
 # most 10%. Prints one line per cycle (peak RSS, wall time) and a summary.
-# Not a ctest test (minutes); docs/PERFORMANCE.md has the figures.
+# ctest runs it as harden.soak.poweroff (100 cycles optimised, 10 under
+# ASan); docs/PERFORMANCE.md has the figures.
 set -eu
 [ $# -ge 2 ] || { echo "usage: $0 VM N [SMP]" >&2; exit 2; }
 VM=$1 count=$2 smp=${3:-4}
