@@ -15,15 +15,7 @@ _start:
 1:
   j 1b
 
-  .section .tohost, "aw", @progbits
-  .balign 64
-  .globl tohost
-tohost: .dword 0
-  .size tohost, 8
-  .balign 64
-  .globl fromhost
-fromhost: .dword 0
-  .size fromhost, 8
+#include "../../tests/common/htif_tohost.S"
 
   .bss
   .balign 16

@@ -38,12 +38,4 @@ finish:
 4:
   j 4b
 
-  .section .tohost, "aw", @progbits
-  .balign 64
-  .globl tohost
-tohost: .dword 0
-  .size tohost, 8
-  .balign 64
-  .globl fromhost
-fromhost: .dword 0
-  .size fromhost, 8
+#include "../common/htif_tohost.S"

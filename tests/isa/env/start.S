@@ -265,15 +265,7 @@ trap_unexpected_s:
 
 /* ---- HTIF and stack ---------------------------------------------------- */
 
-  .section .tohost, "aw", @progbits
-  .balign 64
-  .globl tohost
-tohost: .dword 0
-  .size tohost, 8
-  .balign 64
-  .globl fromhost
-fromhost: .dword 0
-  .size fromhost, 8
+#include "../../common/htif_tohost.S"
 
   .bss
   .balign 16
