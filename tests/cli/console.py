@@ -276,28 +276,12 @@ def case_tcp_serial_wait():
     vm.wait(0)
 
 
-def case_monitor_socket():
-    """-monitor unix:PATH,server=on,wait=off next to the default serial."""
-    path = os.path.join(TMP, "mon.sock")
-    vm = Vm(["-monitor", "unix:%s,server=on,wait=off" % path])
+def monitor_dialogue(spec, connect):
+    """The HMP monitor on a socket chardev SPEC: prompt, info status, stop,
+    paused, quit; CONNECT() opens the client side."""
+    vm = Vm(["-monitor", spec])
     vm.expect("ECHO-READY")
-    s = connect_unix(path)
-    read = sock_reader(s)
-    read_until(read, r"\(qemu\) ")
-    s.sendall(b"info status\r\n")
-    read_until(read, "VM status: running")
-    s.sendall(b"info name\r\n")
-    s.sendall(b"quit\r\n")
-    vm.wait(0)
-
-
-def case_monitor_tcp():
-    """-monitor tcp:127.0.0.1:PORT,server=on,wait=off: the monitor on a TCP
-    socket (what QEMU users script with nc or telnet)."""
-    port = free_port()
-    vm = Vm(["-monitor", "tcp:127.0.0.1:%d,server=on,wait=off" % port])
-    vm.expect("ECHO-READY")
-    s = connect_tcp(port)
+    s = connect()
     read = sock_reader(s)
     read_until(read, r"\(qemu\) ")
     s.sendall(b"info status\r\n")
@@ -307,6 +291,19 @@ def case_monitor_tcp():
     read_until(read, "VM status: paused")
     s.sendall(b"quit\r\n")
     vm.wait(0)
+
+
+def case_monitor_socket():
+    """-monitor unix:PATH,server=on,wait=off next to the default serial."""
+    path = os.path.join(TMP, "mon.sock")
+    monitor_dialogue("unix:%s,server=on,wait=off" % path, lambda: connect_unix(path))
+
+
+def case_monitor_tcp():
+    """-monitor tcp:127.0.0.1:PORT,server=on,wait=off: the monitor on a TCP
+    socket (what QEMU users script with nc or telnet)."""
+    port = free_port()
+    monitor_dialogue("tcp:127.0.0.1:%d,server=on,wait=off" % port, lambda: connect_tcp(port))
 
 
 def case_chardev_mux():
