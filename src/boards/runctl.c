@@ -186,134 +186,135 @@ static int apply_everywhere(struct vm_machine *m)
 
 /* ---- breakpoints and watchpoints --------------------------------------------- */
 
-static int bp_index(const struct runctl *rc, uint64_t addr)
+/* The breakpoints and the watchpoints are two tables with one behaviour: an
+ * entry inserted twice (gdb inserts per thread) is counted, and goes only when
+ * every insert is removed. A table is seen through this descriptor. */
+struct dbg_table {
+    void *items; /* uint64_t[] or struct vm_watchpoint[] */
+    size_t item_size;
+    unsigned *nr, *refs, max;
+    bool (*same)(const void *a, const void *b);
+};
+
+static bool same_breakpoint(const void *a, const void *b)
 {
-    for (unsigned i = 0; i < rc->dbg.nr_breakpoints; i++)
-        if (rc->dbg.breakpoints[i] == addr)
+    return *(const uint64_t *)a == *(const uint64_t *)b;
+}
+
+static bool same_watchpoint(const void *a, const void *b)
+{
+    const struct vm_watchpoint *x = a, *y = b;
+    return x->addr == y->addr && x->len == y->len && x->kind == y->kind;
+}
+
+static struct dbg_table breakpoint_table(struct runctl *rc)
+{
+    return (struct dbg_table){rc->dbg.breakpoints, sizeof(rc->dbg.breakpoints[0]),
+                              &rc->dbg.nr_breakpoints, rc->bp_refs, VM_DEBUG_MAX_BREAKPOINTS,
+                              same_breakpoint};
+}
+
+static struct dbg_table watchpoint_table(struct runctl *rc)
+{
+    return (struct dbg_table){rc->dbg.watchpoints, sizeof(rc->dbg.watchpoints[0]),
+                              &rc->dbg.nr_watchpoints, rc->wp_refs, VM_DEBUG_MAX_WATCHPOINTS,
+                              same_watchpoint};
+}
+
+static void *table_item(const struct dbg_table *t, unsigned i)
+{
+    return (char *)t->items + (size_t)i * t->item_size;
+}
+
+static int table_find(const struct dbg_table *t, const void *item)
+{
+    for (unsigned i = 0; i < *t->nr; i++)
+        if (t->same(table_item(t, i), item))
             return (int)i;
     return -1;
 }
 
-static int wp_index(const struct runctl *rc, uint64_t addr, uint64_t len, enum vm_watch_kind kind)
-{
-    for (unsigned i = 0; i < rc->dbg.nr_watchpoints; i++) {
-        const struct vm_watchpoint *w = &rc->dbg.watchpoints[i];
-        if (w->addr == addr && w->len == len && w->kind == kind)
-            return (int)i;
-    }
-    return -1;
-}
-
-static void bp_drop(struct runctl *rc, unsigned i)
-{
-    unsigned last = --rc->dbg.nr_breakpoints;
-    rc->dbg.breakpoints[i] = rc->dbg.breakpoints[last];
-    rc->bp_refs[i] = rc->bp_refs[last];
-}
-
-static void wp_drop(struct runctl *rc, unsigned i)
-{
-    unsigned last = --rc->dbg.nr_watchpoints;
-    rc->dbg.watchpoints[i] = rc->dbg.watchpoints[last];
-    rc->wp_refs[i] = rc->wp_refs[last];
-}
-
-int vm_runctl_insert_breakpoint(struct vm_machine *m, uint64_t addr)
+/* Drop one reference to ITEM and apply the tables to every vCPU. WHAT and
+ * ADDR name it in errors. */
+static int table_remove(struct vm_machine *m, struct dbg_table (*view)(struct runctl *),
+                        const void *item, uint64_t addr, const char *what)
 {
     struct runctl *rc = &m->rc;
     pthread_mutex_lock(&m->lock);
-    int i = bp_index(rc, addr);
-    if (i >= 0) {
-        rc->bp_refs[i]++;
-        pthread_mutex_unlock(&m->lock);
-        return 0;
-    }
-    if (rc->dbg.nr_breakpoints == VM_DEBUG_MAX_BREAKPOINTS) {
-        pthread_mutex_unlock(&m->lock);
-        return vm_error(VM_EINVAL, "at most %d breakpoints", VM_DEBUG_MAX_BREAKPOINTS);
-    }
-    i = (int)rc->dbg.nr_breakpoints++;
-    rc->dbg.breakpoints[i] = addr;
-    rc->bp_refs[i] = 1;
-    rc->gen++;
-    pthread_mutex_unlock(&m->lock);
-    int r = apply_everywhere(m);
-    if (r < 0) {
-        char why[256];
-        snprintf(why, sizeof(why), "%s", vm_error_message());
-        vm_runctl_remove_breakpoint(m, addr);
-        return vm_error(VM_ENOTSUP, "breakpoint at 0x%llx: %s", (unsigned long long)addr, why);
-    }
-    return 0;
-}
-
-int vm_runctl_remove_breakpoint(struct vm_machine *m, uint64_t addr)
-{
-    struct runctl *rc = &m->rc;
-    pthread_mutex_lock(&m->lock);
-    int i = bp_index(rc, addr);
+    struct dbg_table t = view(rc);
+    int i = table_find(&t, item);
     if (i < 0) {
         pthread_mutex_unlock(&m->lock);
-        return vm_error(VM_ENOENT, "no breakpoint at 0x%llx", (unsigned long long)addr);
+        return vm_error(VM_ENOENT, "no %s at 0x%llx", what, (unsigned long long)addr);
     }
-    if (--rc->bp_refs[i] == 0) {
-        bp_drop(rc, (unsigned)i);
+    if (--t.refs[i] == 0) {
+        unsigned last = --(*t.nr);
+        memcpy(table_item(&t, (unsigned)i), table_item(&t, last), t.item_size);
+        t.refs[i] = t.refs[last];
         rc->gen++;
     }
     pthread_mutex_unlock(&m->lock);
     return apply_everywhere(m);
+}
+
+/* Insert ITEM (or count it again) and apply the tables to every vCPU; if a
+ * vCPU refuses it, the insert is undone. */
+static int table_insert(struct vm_machine *m, struct dbg_table (*view)(struct runctl *),
+                        const void *item, uint64_t addr, const char *what)
+{
+    struct runctl *rc = &m->rc;
+    pthread_mutex_lock(&m->lock);
+    struct dbg_table t = view(rc);
+    int i = table_find(&t, item);
+    if (i >= 0) {
+        t.refs[i]++;
+        pthread_mutex_unlock(&m->lock);
+        return 0;
+    }
+    if (*t.nr == t.max) {
+        pthread_mutex_unlock(&m->lock);
+        return vm_error(VM_EINVAL, "at most %u %ss", t.max, what);
+    }
+    i = (int)(*t.nr)++;
+    memcpy(table_item(&t, (unsigned)i), item, t.item_size);
+    t.refs[i] = 1;
+    rc->gen++;
+    pthread_mutex_unlock(&m->lock);
+    if (apply_everywhere(m) < 0) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", vm_error_message());
+        table_remove(m, view, item, addr, what);
+        return vm_error(VM_ENOTSUP, "%s at 0x%llx: %s", what, (unsigned long long)addr, why);
+    }
+    return 0;
+}
+
+int vm_runctl_insert_breakpoint(struct vm_machine *m, uint64_t addr)
+{
+    return table_insert(m, breakpoint_table, &addr, addr, "breakpoint");
+}
+
+int vm_runctl_remove_breakpoint(struct vm_machine *m, uint64_t addr)
+{
+    return table_remove(m, breakpoint_table, &addr, addr, "breakpoint");
 }
 
 int vm_runctl_insert_watchpoint(struct vm_machine *m, uint64_t addr, uint64_t len,
                                 enum vm_watch_kind kind)
 {
-    struct runctl *rc = &m->rc;
-    if (len == 0 || addr + len < addr || (kind != VM_WATCH_WRITE && kind != VM_WATCH_READ &&
-                                          kind != VM_WATCH_ACCESS))
+    if (len == 0 || addr + len < addr ||
+        (kind != VM_WATCH_WRITE && kind != VM_WATCH_READ && kind != VM_WATCH_ACCESS))
         return vm_error(VM_EINVAL, "watchpoint 0x%llx+%llu: empty or wrapping",
                         (unsigned long long)addr, (unsigned long long)len);
-    pthread_mutex_lock(&m->lock);
-    int i = wp_index(rc, addr, len, kind);
-    if (i >= 0) {
-        rc->wp_refs[i]++;
-        pthread_mutex_unlock(&m->lock);
-        return 0;
-    }
-    if (rc->dbg.nr_watchpoints == VM_DEBUG_MAX_WATCHPOINTS) {
-        pthread_mutex_unlock(&m->lock);
-        return vm_error(VM_EINVAL, "at most %d watchpoints", VM_DEBUG_MAX_WATCHPOINTS);
-    }
-    i = (int)rc->dbg.nr_watchpoints++;
-    rc->dbg.watchpoints[i] = (struct vm_watchpoint){addr, len, kind};
-    rc->wp_refs[i] = 1;
-    rc->gen++;
-    pthread_mutex_unlock(&m->lock);
-    int r = apply_everywhere(m);
-    if (r < 0) {
-        char why[256];
-        snprintf(why, sizeof(why), "%s", vm_error_message());
-        vm_runctl_remove_watchpoint(m, addr, len, kind);
-        return vm_error(VM_ENOTSUP, "watchpoint at 0x%llx: %s", (unsigned long long)addr, why);
-    }
-    return 0;
+    struct vm_watchpoint w = {addr, len, kind};
+    return table_insert(m, watchpoint_table, &w, addr, "watchpoint");
 }
 
 int vm_runctl_remove_watchpoint(struct vm_machine *m, uint64_t addr, uint64_t len,
                                 enum vm_watch_kind kind)
 {
-    struct runctl *rc = &m->rc;
-    pthread_mutex_lock(&m->lock);
-    int i = wp_index(rc, addr, len, kind);
-    if (i < 0) {
-        pthread_mutex_unlock(&m->lock);
-        return vm_error(VM_ENOENT, "no such watchpoint at 0x%llx", (unsigned long long)addr);
-    }
-    if (--rc->wp_refs[i] == 0) {
-        wp_drop(rc, (unsigned)i);
-        rc->gen++;
-    }
-    pthread_mutex_unlock(&m->lock);
-    return apply_everywhere(m);
+    struct vm_watchpoint w = {addr, len, kind};
+    return table_remove(m, watchpoint_table, &w, addr, "watchpoint");
 }
 
 void vm_runctl_clear_debug(struct vm_machine *m)

@@ -238,6 +238,22 @@ static void script_breakpoints(struct ctl *c)
      * one can be a stop kept from before. The rounds together guarantee
      * nothing more (a kick may park it before its first instruction). */
     CHECK(t0 >= 1 && t0 <= 7, "hart 0 went round %llu times", (unsigned long long)t0);
+    /* Inserted twice (gdb inserts per thread), removed once: still there. */
+    CHECK(vm_runctl_insert_breakpoint(c->m, LOOP) == 0, "insert again");
+    CHECK(vm_runctl_remove_breakpoint(c->m, LOOP) == 0, "remove one of two");
+    vm_runctl_cont(c->m);
+    struct vm_run_event kept = next_event(c);
+    if (kept.state == VM_RUN_RUNNING)
+        kept = expect(c, VM_RUN_DEBUG);
+    CHECK(kept.state == VM_RUN_DEBUG && kept.debug.pc == LOOP, "gone after one of two removes");
+    vm_runctl_wait_stopped(c->m);
+    /* The table is bounded: the first one past the limit is refused. */
+    unsigned added = 0;
+    while (vm_runctl_insert_breakpoint(c->m, RAM_BASE + 0x10000 + 4 * added) == 0)
+        added++;
+    CHECK(added == VM_DEBUG_MAX_BREAKPOINTS - 1, "%u more breakpoints taken", added);
+    for (unsigned i = 0; i < added; i++)
+        CHECK(vm_runctl_remove_breakpoint(c->m, RAM_BASE + 0x10000 + 4 * i) == 0, "remove %u", i);
     /* removed: runs freely */
     CHECK(vm_runctl_remove_breakpoint(c->m, LOOP) == 0, "remove");
     CHECK(vm_runctl_remove_breakpoint(c->m, LOOP) == -VM_ENOENT, "remove twice");
