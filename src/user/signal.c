@@ -171,6 +171,15 @@ void user_signals_after_fork(struct user_thread *t)
     apply_host_mask(t);
 }
 
+void user_signals_clear_handlers(struct user_proc *p)
+{
+    for (int sig = 1; sig <= 64; sig++)
+        if (p->sigact[sig].handler > 1) {
+            p->sigact[sig] = (struct user_sigaction){0};
+            mirror_action(p, sig);
+        }
+}
+
 /* Before execve: the new program's mask is the guest's, no held signals. */
 void user_signals_before_exec(struct user_thread *t)
 {

@@ -202,7 +202,7 @@ static int64_t sys_vec(struct user_proc *p, long host_nr, const uint64_t a[6], b
     const uint64_t *g = user_iov(p, a[1], cnt, iov);
     if (!g)
         return -EFAULT;
-    int64_t r = user_block(host_nr, (int)a[0], iov, cnt, a[3], a[4]);
+    int64_t r = user_block(host_nr, (int)a[0], iov, cnt, a[3], a[4], (int)a[5]); /* preadv2: flags */
     if (reading)
         user_iov_written(p, g, iov, cnt, r);
     return r;
@@ -299,6 +299,8 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 66: return sys_vec(p, SYS_writev, a, false);
     case 69: return sys_vec(p, SYS_preadv, a, true);
     case 70: return sys_vec(p, SYS_pwritev, a, false);
+    case 286: return sys_vec(p, SYS_preadv2, a, true);
+    case 287: return sys_vec(p, SYS_pwritev2, a, false);
     case 56: return sys_openat(p, a);
     case 57: return user_ret(close((int)a[0]));
     case 62: return user_ret(lseek((int)a[0], (off_t)a[1], (int)a[2]));

@@ -1,7 +1,8 @@
 /* Waiting and messages: ppoll, pselect6 and epoll_pwait with their signal
  * masks, epoll (struct epoll_event is 12 bytes, packed, on x86-64 and 16 on
  * riscv64), sendmsg/recvmsg (msghdr has the same layout on both, but its
- * pointers are guest addresses; cmsg payloads are alike), and the file
+ * pointers are guest addresses; cmsg payloads are alike; sendmmsg/recvmmsg
+ * are arrays of them), and the file
  * descriptors that carry events (eventfd, signalfd, timerfd: their structures
  * are alike). */
 #define _GNU_SOURCE
@@ -166,6 +167,20 @@ static int64_t msg_in(struct user_proc *p, uint64_t addr, struct g_msghdr *g, st
     return 0;
 }
 
+/* What recvmsg changed in the guest's msghdr at addr (and the bytes read). */
+static int64_t msg_out(struct user_proc *p, uint64_t addr, struct g_msghdr *g,
+                       const struct msghdr *h, const uint64_t *giov, int64_t got)
+{
+    user_iov_written(p, giov, h->msg_iov, g->iovlen, got);
+    g->namelen = h->msg_namelen;
+    g->controllen = h->msg_controllen;
+    g->flags = h->msg_flags;
+    if (!user_as_check(&p->as, addr, sizeof(*g), USER_PROT_W))
+        return -EFAULT;
+    memcpy(user_g2h(&p->as, addr, sizeof(*g)), g, sizeof(*g));
+    return 0;
+}
+
 static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
 {
     struct g_msghdr g;
@@ -177,18 +192,56 @@ static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
     int64_t r = msg_in(p, a[1], &g, &h, iov, &giov);
     if (r == 0) {
         r = user_block(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
-        if (recv && r >= 0) {
-            user_iov_written(p, giov, iov, g.iovlen, r);
-            g.namelen = h.msg_namelen;
-            g.controllen = h.msg_controllen;
-            g.flags = h.msg_flags;
-            if (user_as_check(&p->as, a[1], sizeof(g), USER_PROT_W))
-                memcpy(user_g2h(&p->as, a[1], sizeof(g)), &g, sizeof(g));
-            else
-                r = -EFAULT;
-        }
+        if (recv && r >= 0 && msg_out(p, a[1], &g, &h, giov, r) < 0)
+            r = -EFAULT;
     }
     free(iov);
+    return r;
+}
+
+/* sendmmsg/recvmmsg(fd, msgvec, vlen, flags[, timeout]): struct mmsghdr is
+ * a msghdr and the unsigned msg_len (64 bytes on both ABIs); each message's
+ * pointers are translated as sendmsg's. vlen is capped at UIO_MAXIOV, as
+ * Linux caps it. */
+#define G_MMSG 64
+static int64_t sys_mmsg(struct user_proc *p, bool recv, const uint64_t a[6])
+{
+    unsigned vlen = (unsigned)a[2] > MAX_IOV ? MAX_IOV : (unsigned)a[2];
+    if (vlen == 0)
+        return 0;
+    if (!user_as_check(&p->as, a[1], (uint64_t)vlen * G_MMSG, USER_PROT_R | USER_PROT_W))
+        return -EFAULT;
+    struct mmsghdr *hm = calloc(vlen, sizeof(*hm));
+    struct g_msghdr *g = calloc(vlen, sizeof(*g));
+    const uint64_t **giov = calloc(vlen, sizeof(*giov));
+    struct iovec **iov = calloc(vlen, sizeof(*iov));
+    int64_t r = hm && g && giov && iov ? 0 : -ENOMEM;
+    for (unsigned i = 0; i < vlen && r == 0; i++) {
+        uint64_t at = a[1] + (uint64_t)i * G_MMSG;
+        uint64_t n;
+        memcpy(&n, user_g2h(&p->as, at + 24, 8), 8); /* msg_iovlen */
+        if (n > MAX_IOV)
+            r = -EMSGSIZE;
+        else if (!(iov[i] = malloc((n ? n : 1) * sizeof(struct iovec))))
+            r = -ENOMEM;
+        else
+            r = msg_in(p, at, &g[i], &hm[i].msg_hdr, iov[i], &giov[i]);
+    }
+    if (r == 0)
+        r = recv ? user_block(SYS_recvmmsg, (int)a[0], hm, vlen, (int)a[3], gp(p, a[4], 16))
+                 : user_block(SYS_sendmmsg, (int)a[0], hm, vlen, (int)a[3]);
+    for (int64_t i = 0; i < r; i++) {
+        uint64_t at = a[1] + (uint64_t)i * G_MMSG;
+        if (recv)
+            msg_out(p, at, &g[i], &hm[i].msg_hdr, giov[i], hm[i].msg_len);
+        memcpy(user_g2h(&p->as, at + 56, 4), &hm[i].msg_len, 4);
+    }
+    for (unsigned i = 0; iov && i < vlen; i++)
+        free(iov[i]);
+    free(iov);
+    free(giov);
+    free(g);
+    free(hm);
     return r;
 }
 
@@ -202,6 +255,8 @@ int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 22: case 441: return sys_epoll_wait(p, nr, a);
     case 211: return sys_msg(p, false, a);
     case 212: return sys_msg(p, true, a);
+    case 269: return sys_mmsg(p, false, a);
+    case 243: return sys_mmsg(p, true, a);
     case 19: return user_ret(syscall(SYS_eventfd2, (unsigned)a[0], (int)a[1]));
     case 74: { /* signalfd4: the signals are blocked on the host as in the guest */
         uint64_t mask;

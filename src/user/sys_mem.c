@@ -107,7 +107,7 @@ static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
             return -ENOMEM;
         return user_ret(mincore(h, a[1], user_g2h(&p->as, a[2], 1)));
     }
-    case 228: case 229: case 230: case 231: /* mlock, munlock, mlockall, munlockall */
+    case 228: case 229: case 230: case 231: case 284: /* mlock, munlock, mlockall, munlockall, mlock2 */
         return 0;
     }
     return USER_UNKNOWN;

@@ -1,5 +1,5 @@
 /* The process: exit, identities, uname, limits, time, randomness,
- * riscv_hwprobe, futex (signals: signal.c). timespec, timeval, rlimit, rusage, tms,
+ * riscv_hwprobe (futex: futex.c, signals: signal.c). timespec, timeval, rlimit, rusage, tms,
  * sysinfo and utsname have the same layout on both 64-bit ABIs. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -90,6 +90,25 @@ static int64_t sys_hwprobe(struct user_proc *p, const uint64_t a[6])
     return 0;
 }
 
+/* prctl: the options whose arguments are integers or an int/name the
+ * kernel writes; the rest (PR_SET_MM, seccomp, ...) would act on vm. */
+static int64_t sys_prctl(struct user_proc *p, const uint64_t a[6])
+{
+    switch (a[0]) {
+    case PR_SET_NAME: case PR_GET_NAME:
+        return user_ret(prctl((int)a[0], gp(p, a[1], 16), 0, 0, 0));
+    case PR_GET_PDEATHSIG: case PR_GET_CHILD_SUBREAPER:
+        return user_ret(prctl((int)a[0], gp(p, a[1], 4), 0, 0, 0));
+    case PR_SET_PDEATHSIG: case PR_GET_DUMPABLE: case PR_SET_DUMPABLE:
+    case PR_GET_KEEPCAPS: case PR_SET_KEEPCAPS: case PR_CAPBSET_READ:
+    case PR_GET_TIMERSLACK: case PR_SET_TIMERSLACK: case PR_SET_CHILD_SUBREAPER:
+    case PR_SET_NO_NEW_PRIVS: case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE:
+    case PR_SET_THP_DISABLE: case PR_CAP_AMBIENT: case PR_GET_SECUREBITS:
+        return user_ret(prctl((int)a[0], a[1], a[2], a[3], a[4]));
+    }
+    return -EINVAL;
+}
+
 int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
@@ -112,8 +131,6 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 96: /* set_tid_address */
         user_self->clear_tid = a[0];
         return user_ret(syscall(SYS_gettid));
-    case 99: /* set_robust_list: nothing to clean up while there is one thread */
-        return a[1] == 24 ? 0 : -EINVAL;
     case 293: return -ENOSYS; /* rseq: glibc carries on without it */
     case 160: return sys_uname(p, a[0]);
     case 278: {
@@ -138,19 +155,55 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 123: return user_ret(syscall(SYS_sched_getaffinity, (pid_t)a[0], (size_t)a[1],
                                       gp(p, a[2], a[1])));
     case 168: return user_ret(syscall(SYS_getcpu, gp(p, a[0], 4), gp(p, a[1], 4), NULL));
-    case 167: /* prctl: the thread's name only */
-        if (a[0] == PR_SET_NAME || a[0] == PR_GET_NAME)
-            return user_ret(prctl((int)a[0], gp(p, a[1], 16), 0, 0, 0));
-        return -EINVAL;
+    case 167: return sys_prctl(p, a);
+    /* credentials: the raw calls change the calling thread only, as Linux's
+     * do (the guest's libc makes every thread call them: SIGSETXID) */
+    case 146: return user_ret(syscall(SYS_setuid, (uid_t)a[0]));
+    case 144: return user_ret(syscall(SYS_setgid, (gid_t)a[0]));
+    case 145: return user_ret(syscall(SYS_setreuid, (uid_t)a[0], (uid_t)a[1]));
+    case 143: return user_ret(syscall(SYS_setregid, (gid_t)a[0], (gid_t)a[1]));
+    case 147: return user_ret(syscall(SYS_setresuid, (uid_t)a[0], (uid_t)a[1], (uid_t)a[2]));
+    case 149: return user_ret(syscall(SYS_setresgid, (gid_t)a[0], (gid_t)a[1], (gid_t)a[2]));
+    case 151: return syscall(SYS_setfsuid, (uid_t)a[0]); /* the old id, never an error */
+    case 152: return syscall(SYS_setfsgid, (gid_t)a[0]);
+    case 159: return user_ret(syscall(SYS_setgroups, (int)a[0], gp(p, a[1], a[0] * 4)));
+    case 90: return user_ret(syscall(SYS_capget, gp(p, a[0], 8), gp(p, a[1], 24)));
+    case 91: return user_ret(syscall(SYS_capset, gp(p, a[0], 8), gp(p, a[1], 24)));
+    case 92: return syscall(SYS_personality, (unsigned long)(uint32_t)a[0]);
+    /* scheduling: sched_param is an int, sched_attr the same on both */
+    case 118: return user_ret(syscall(SYS_sched_setparam, (pid_t)a[0], gp(p, a[1], 4)));
+    case 119: return user_ret(syscall(SYS_sched_setscheduler, (pid_t)a[0], (int)a[1],
+                                      gp(p, a[2], 4)));
+    case 120: return user_ret(syscall(SYS_sched_getscheduler, (pid_t)a[0]));
+    case 121: return user_ret(syscall(SYS_sched_getparam, (pid_t)a[0], gp(p, a[1], 4)));
+    case 122: return user_ret(syscall(SYS_sched_setaffinity, (pid_t)a[0], (size_t)a[1],
+                                      gp(p, a[2], a[1])));
+    case 125: return user_ret(syscall(SYS_sched_get_priority_max, (int)a[0]));
+    case 126: return user_ret(syscall(SYS_sched_get_priority_min, (int)a[0]));
+    case 127: return user_ret(syscall(SYS_sched_rr_get_interval, (pid_t)a[0], gp(p, a[1], 16)));
+    case 274: return user_ret(syscall(SYS_sched_setattr, (pid_t)a[0], gp(p, a[1], 56), (unsigned)a[2]));
+    case 275: return user_ret(syscall(SYS_sched_getattr, (pid_t)a[0], gp(p, a[1], a[2]),
+                                      (unsigned)a[2], (unsigned)a[3]));
+    case 140: return user_ret(syscall(SYS_setpriority, (int)a[0], (id_t)a[1], (int)a[2]));
+    case 141: return user_ret(syscall(SYS_getpriority, (int)a[0], (id_t)a[1])); /* 20 - nice */
+    case 30: return user_ret(syscall(SYS_ioprio_set, (int)a[0], (int)a[1], (int)a[2]));
+    case 31: return user_ret(syscall(SYS_ioprio_get, (int)a[0], (int)a[1]));
+    /* host threads run the guest's: barriers and pidfds mean the same */
+    case 283: return user_ret(syscall(SYS_membarrier, (int)a[0], (unsigned)a[1], (int)a[2]));
+    case 434: return user_ret(syscall(SYS_pidfd_open, (pid_t)a[0], (unsigned)a[1]));
+    case 424: return user_ret(syscall(SYS_pidfd_send_signal, (int)a[0], (int)a[1],
+                                      gp(p, a[2], 128), (unsigned)a[3]));
+    case 438: return user_ret(syscall(SYS_pidfd_getfd, (int)a[0], (int)a[1], (unsigned)a[2]));
+    case 272: return user_ret(syscall(SYS_kcmp, (pid_t)a[0], (pid_t)a[1], (int)a[2], a[3], a[4]));
+    case 259: /* riscv_flush_icache: stores reach fetch already (both engines) */
+        return a[2] > 1 ? -EINVAL : 0;
+    case 116: return user_ret(syscall(SYS_syslog, (int)a[0], gp(p, a[1], a[2]), (int)a[2]));
+    case 161: case 162:
+        return user_ret(syscall(nr == 161 ? SYS_sethostname : SYS_setdomainname,
+                                gp(p, a[0], a[1]), (size_t)a[1]));
+    case 112: return user_ret(syscall(SYS_clock_settime, (clockid_t)a[0], gp(p, a[1], 16)));
+    case 170: return user_ret(syscall(SYS_settimeofday, gp(p, a[0], 16), gp(p, a[1], 8)));
     case 258: return sys_hwprobe(p, a);
-    case 98: /* futex on guest memory: host futexes on the same bytes */ {
-        unsigned cmd = (unsigned)a[1] & 127;
-        bool timeout = cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13;
-        bool addr2 = cmd == 3 || cmd == 4 || cmd == 5 || cmd == 11 || cmd == 12;
-        return user_block(SYS_futex, gp(p, a[0], 4), (int)a[1], (uint32_t)a[2],
-                          timeout ? gp(p, a[3], 16) : (void *)(uintptr_t)a[3],
-                          addr2 ? gp(p, a[4], 4) : (void *)(uintptr_t)a[4], (uint32_t)a[5]);
-    }
     }
     return USER_UNKNOWN;
 }

@@ -66,6 +66,7 @@ void user_threads_after_fork(struct user_proc *p)
         if (t != me)
             t->done = true; /* gone with the fork: never waited for */
     me->tid = (int)syscall(SYS_gettid);
+    me->robust_head = 0; /* as Linux's copy_process: the child registers its own */
     p->live = 1;
     user_signals_after_fork(me);
     /* the parent's thread held the (recursive) lock: its owner id is not ours */
@@ -196,6 +197,10 @@ void vm_user_die_of(int sig)
 void user_exit_group(struct user_proc *p, int status, int sig)
 {
     user_as_lock(&p->as);
+    /* every thread dies: its robust futexes (maybe shared with other processes) */
+    for (struct user_thread *t = p->threads; t; t = t->next)
+        if (!t->done)
+            user_robust_exit(t);
     bool alone = p->live == 1 && user_self == &p->main_thread;
     user_as_unlock(&p->as);
     if (alone) {
@@ -217,6 +222,7 @@ void user_exit_group(struct user_proc *p, int status, int sig)
 void user_thread_exit(struct user_proc *p, int status)
 {
     struct user_thread *t = user_self;
+    user_robust_exit(t); /* before clear_tid, as Linux's mm_release */
     if (t->clear_tid && user_as_check(&p->as, t->clear_tid, 4, USER_PROT_W)) {
         uint32_t *w = user_g2h(&p->as, t->clear_tid, 4);
         __atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
@@ -302,6 +308,7 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
     t->in_guest = 0;
     t->seen_gen = ~0ULL; /* flush before its first instruction */
     t->clear_tid = a[0] & CLONE_CHILD_CLEARTID_ ? a[4] : 0;
+    t->robust_head = 0;
     regs.x[2] = a[1];
     if (a[0] & CLONE_SETTLS_)
         regs.x[4] = a[3];

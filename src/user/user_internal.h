@@ -116,6 +116,7 @@ struct user_thread {
     struct vm_vcpu *vcpu;
     int tid;
     uint64_t clear_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t robust_head; /* set_robust_list (futex.c) */
     uint64_t seen_gen;    /* the flush generation its hart has applied */
     int in_guest;         /* running guest code now (atomic) */
     bool done;            /* exited: the struct and hart wait for reuse */
@@ -199,6 +200,8 @@ void user_signals_init(struct user_proc *p, struct user_thread *t);
 void user_signals_thread_start(struct user_thread *t, uint64_t blocked);
 void user_signals_after_fork(struct user_thread *t);
 void user_signals_before_exec(struct user_thread *t);
+/* clone3's CLONE_CLEAR_SIGHAND in the child: handled signals back to SIG_DFL. */
+void user_signals_clear_handlers(struct user_proc *p);
 void user_signals_after_exec_failed(struct user_thread *t);
 /* Map the page with the rt_sigreturn trampoline (handlers return to it). */
 int user_sigtramp_map(struct user_proc *p);
@@ -220,6 +223,13 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_signal(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+
+/* futex.c: at thread t's death, the futexes on its robust list that it
+ * still owns get FUTEX_OWNER_DIED and a waiter is woken (Linux's
+ * exit_robust_list); the list is forgotten. */
+void user_robust_exit(struct user_thread *t);
 
 /* A host call's result as the guest sees it: -errno on failure (the
  * errno numbers are the same on x86-64 and riscv64: both asm-generic). */
