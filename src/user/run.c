@@ -86,9 +86,8 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
     if ((rc = start_state(p, img.entry, sp)) < 0 || (rc = user_thread_loop(&p->main_thread)) < 0)
         goto out;
     if (!p->exited) { /* the main thread ended, others run on: the last one ends the process */
-        sigset_t all; /* signals for the process go to the threads still running */
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, NULL);
+        /* signals for the process go to the threads still running */
+        user_host_sigmask(SIG_SETMASK, ~0ULL, NULL);
         for (;;)
             pause();
     }

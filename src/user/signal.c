@@ -42,8 +42,12 @@
 /* Raised by the hart itself; never blocked on the host (a real fault of vm
  * with them blocked would hang or mislead). */
 #define SYNC_SIGS (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGFPE) | BIT(SIGTRAP))
-/* Host glibc's own (SIGCANCEL, SIGSETXID): vm does not take them over. */
-#define HOST_LIBC_SIGS (BIT(32) | BIT(33))
+/* Signals 32 and 33 are the host glibc's SIGCANCEL and SIGSETXID, which
+ * vm never uses (no pthread_cancel, no set*id() of its own: the guest's
+ * set*id calls are raw per-thread ones), and the guest's glibc uses the
+ * same numbers for the same jobs. So they are forwarded like the others,
+ * through raw system calls: glibc's sigaction, sigaddset and
+ * pthread_sigmask refuse or drop them. */
 
 /* struct rt_sigframe { siginfo_t info; struct ucontext uc; } */
 #define SI_BYTES 128
@@ -66,12 +70,46 @@ extern const char user_safe_syscall_start[], user_safe_syscall_end[], user_safe_
 
 /* ---- the host's side --------------------------------------------------------- */
 
-static void host_set(sigset_t *s, uint64_t bits)
+/* x86-64's rt_sigreturn, for actions installed with the raw call (the
+ * kernel wants SA_RESTORER there). */
+void user_host_restorer(void);
+__asm__(".text\n"
+        ".globl user_host_restorer\n"
+        ".type user_host_restorer, @function\n"
+        "user_host_restorer:\n"
+        "    mov $15, %rax\n" /* SYS_rt_sigreturn */
+        "    syscall\n"
+        ".size user_host_restorer, .-user_host_restorer\n");
+
+struct host_kaction { /* the x86-64 kernel's struct sigaction */
+    void *handler;
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+#define HOST_SA_RESTORER 0x04000000UL
+
+/* The host sigset_t (the kernel's layout: bit sig-1 of the first word). */
+void user_host_sigset(void *s, uint64_t bits)
 {
-    sigemptyset(s);
-    for (int sig = 1; sig <= 64; sig++)
-        if (bits & BIT(sig))
-            sigaddset(s, sig);
+    memset(s, 0, sizeof(sigset_t));
+    memcpy(s, &bits, 8);
+}
+
+void user_host_sigmask(int how, uint64_t set, uint64_t *old)
+{
+    syscall(SYS_rt_sigprocmask, how, &set, old, 8);
+}
+
+static int host_sigaction(int sig, const struct host_kaction *act, struct host_kaction *old)
+{
+    return (int)syscall(SYS_rt_sigaction, sig, act, old, 8);
+}
+
+void user_host_default(int sig)
+{
+    struct host_kaction sa = {.handler = (void *)SIG_DFL};
+    host_sigaction(sig, &sa, NULL);
 }
 
 /* The host mask of thread t: its guest mask, and the signals its handler
@@ -79,38 +117,44 @@ static void host_set(sigset_t *s, uint64_t bits)
 static uint64_t host_mask_bits(const struct user_thread *t, uint64_t guest)
 {
     uint64_t held = __atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST);
-    return (guest | held) & ~(SYNC_SIGS | UNBLOCKABLE | HOST_LIBC_SIGS);
+    return (guest | held) & ~(SYNC_SIGS | UNBLOCKABLE);
 }
 
 static void apply_host_mask(struct user_thread *t)
 {
-    sigset_t all, s;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL); /* no handler between computing and setting */
-    host_set(&s, host_mask_bits(t, t->sig_blocked));
-    pthread_sigmask(SIG_SETMASK, &s, NULL);
+    user_host_sigmask(SIG_BLOCK, ~0ULL, NULL); /* no handler between computing and setting */
+    user_host_sigmask(SIG_SETMASK, host_mask_bits(t, t->sig_blocked), NULL);
 }
 
 /* The host action for guest signal sig after its guest action changed. */
 static void mirror_action(struct user_proc *p, int sig)
 {
-    if (sig == SIGKILL || sig == SIGSTOP || (BIT(sig) & HOST_LIBC_SIGS))
+    if (sig == SIGKILL || sig == SIGSTOP)
         return;
     const struct user_sigaction *ga = &p->sigact[sig];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sigfillset(&sa.sa_mask);
+    struct host_kaction sa = {.mask = ~0ULL, .flags = HOST_SA_RESTORER,
+                              .restorer = user_host_restorer};
     if (ga->handler > 1) {
-        sa.sa_sigaction = host_handler;
-        sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: a blocking call must return to deliver */
+        sa.handler = (void *)host_handler;
+        sa.flags |= SA_SIGINFO; /* no SA_RESTART: a blocking call must return to deliver */
     } else if (BIT(sig) & SYNC_SIGS) {
-        sa.sa_handler = SIG_DFL; /* a guest fault is never a host one; kill() kills */
+        sa.handler = (void *)SIG_DFL; /* a guest fault is never a host one; kill() kills */
     } else {
-        sa.sa_handler = ga->handler == 1 ? SIG_IGN : SIG_DFL;
+        sa.handler = (void *)(ga->handler == 1 ? SIG_IGN : SIG_DFL);
     }
     if (sig == SIGCHLD)
-        sa.sa_flags |= (int)(ga->flags & (G_SA_NOCLDSTOP | G_SA_NOCLDWAIT));
-    sigaction(sig, &sa, NULL);
+        sa.flags |= ga->flags & (G_SA_NOCLDSTOP | G_SA_NOCLDWAIT);
+    host_sigaction(sig, &sa, NULL);
+}
+
+/* The host glibc installs its own SIGSETXID handler at the process's first
+ * pthread_create (late_init): the guest's action for 32 and 33 again. */
+void user_signals_host_thread_made(struct user_proc *p)
+{
+    user_as_lock(&p->as);
+    mirror_action(p, 32);
+    mirror_action(p, 33);
+    user_as_unlock(&p->as);
 }
 
 /* On the thread the host delivered sig to. */
@@ -127,7 +171,7 @@ static void host_handler(int sig, siginfo_t *si, void *ucv)
         return;
     memcpy(t->sig_info[sig], si, SI_BYTES);
     __atomic_or_fetch(&t->sig_pending, BIT(sig), __ATOMIC_SEQ_CST);
-    sigaddset(&uc->uc_sigmask, sig); /* held on the host until the guest takes it */
+    ((uint64_t *)(void *)&uc->uc_sigmask)[0] |= BIT(sig); /* held on the host until the guest takes it */
     if (!(BIT(sig) & t->sig_blocked)) {
         /* a blocking call about to start returns -EINTR instead (safe_syscall.c) */
         __atomic_store_n(&t->sig_interrupt, 1, __ATOMIC_SEQ_CST);
@@ -140,18 +184,14 @@ static void host_handler(int sig, siginfo_t *si, void *ucv)
 
 void user_signals_init(struct user_proc *p, struct user_thread *t)
 {
-    sigset_t cur;
-    pthread_sigmask(SIG_BLOCK, NULL, &cur); /* inherited across execve, as Linux's */
-    t->sig_blocked = 0;
+    uint64_t cur = 0;
+    user_host_sigmask(SIG_BLOCK, 0, &cur); /* inherited across execve, as Linux's */
+    t->sig_blocked = cur & ~UNBLOCKABLE;
     for (int sig = 1; sig <= 64; sig++) {
-        if (sigismember(&cur, sig) == 1)
-            t->sig_blocked |= BIT(sig);
-        struct sigaction old;
-        if (!(BIT(sig) & HOST_LIBC_SIGS) && sigaction(sig, NULL, &old) == 0 &&
-            old.sa_handler == SIG_IGN)
+        struct host_kaction old;
+        if (host_sigaction(sig, NULL, &old) == 0 && old.handler == (void *)SIG_IGN)
             p->sigact[sig].handler = 1; /* ignored stays ignored across execve */
     }
-    t->sig_blocked &= ~UNBLOCKABLE;
 }
 
 void user_signals_thread_start(struct user_thread *t, uint64_t blocked)
@@ -183,9 +223,7 @@ void user_signals_clear_handlers(struct user_proc *p)
 /* Before execve: the new program's mask is the guest's, no held signals. */
 void user_signals_before_exec(struct user_thread *t)
 {
-    sigset_t s;
-    host_set(&s, t->sig_blocked & ~(SYNC_SIGS | UNBLOCKABLE | HOST_LIBC_SIGS));
-    pthread_sigmask(SIG_SETMASK, &s, NULL);
+    user_host_sigmask(SIG_SETMASK, t->sig_blocked & ~(SYNC_SIGS | UNBLOCKABLE), NULL);
 }
 
 void user_signals_after_exec_failed(struct user_thread *t)
@@ -341,28 +379,22 @@ static int64_t sys_sigpending(struct user_proc *p, const uint64_t a[6])
         return -EINVAL;
     if (!user_as_check(&p->as, a[0], 8, USER_PROT_W))
         return -EFAULT;
-    sigset_t hs;
-    sigpending(&hs);
-    uint64_t bits = __atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST);
-    for (int sig = 1; sig <= 64; sig++)
-        if (sigismember(&hs, sig) == 1)
-            bits |= BIT(sig);
-    bits &= t->sig_blocked;
+    uint64_t host = 0;
+    syscall(SYS_rt_sigpending, &host, 8);
+    uint64_t bits = (__atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) | host) & t->sig_blocked;
     memcpy(user_g2h(&p->as, a[0], 8), &bits, 8);
     return 0;
 }
 
 bool user_sigmask_begin(struct user_thread *t, uint64_t tmp, void *host_sigset)
 {
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL); /* a signal now waits for the host call */
+    user_host_sigmask(SIG_BLOCK, ~0ULL, NULL); /* a signal now waits for the host call */
     tmp &= ~UNBLOCKABLE;
     t->sig_tmp = tmp;
     t->sig_tmp_valid = true;
     if (__atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) & ~tmp)
         return false;
-    host_set(host_sigset, host_mask_bits(t, tmp));
+    user_host_sigset(host_sigset, host_mask_bits(t, tmp));
     return true;
 }
 
@@ -386,7 +418,7 @@ static int64_t sys_sigsuspend(struct user_proc *p, const uint64_t a[6])
     memcpy(&tmp, user_g2h(&p->as, a[0], 8), 8);
     sigset_t wait;
     if (user_sigmask_begin(t, tmp, &wait))
-        sigsuspend(&wait);
+        syscall(SYS_rt_sigsuspend, &wait, 8);
     user_sigmask_end(t, -EINTR);
     return -EINTR;
 }
@@ -416,7 +448,7 @@ static int64_t sys_sigtimedwait(struct user_proc *p, const uint64_t a[6])
         return sig;
     }
     sigset_t hs;
-    host_set(&hs, set);
+    user_host_sigset(&hs, set);
     return user_block(SYS_rt_sigtimedwait, &hs, user_gp(&p->as, a[1], SI_BYTES),
                       user_gp(&p->as, a[2], 16), 8);
 }

@@ -186,11 +186,8 @@ void vm_user_die_of(int sig)
 {
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
-    signal(sig, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, sig);
-    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    user_host_default(sig);
+    user_host_sigmask(SIG_UNBLOCK, 1ULL << (sig - 1), NULL);
     raise(sig);
 }
 
@@ -324,12 +321,12 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     /* the new thread starts with every host signal blocked (a signal it took
      * before it knows its user_thread would be lost) and sets its own mask */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
+    uint64_t old;
+    user_host_sigmask(SIG_SETMASK, ~0ULL, &old);
     if (rc == 0 && pthread_create(&th, &attr, thread_main, &s) != 0)
         rc = -1;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    user_signals_host_thread_made(p);
+    user_host_sigmask(SIG_SETMASK, old, NULL);
     pthread_attr_destroy(&attr);
     if (rc < 0) {
         t->done = true;

@@ -203,6 +203,12 @@ void user_signals_before_exec(struct user_thread *t);
 /* clone3's CLONE_CLEAR_SIGHAND in the child: handled signals back to SIG_DFL. */
 void user_signals_clear_handlers(struct user_proc *p);
 void user_signals_after_exec_failed(struct user_thread *t);
+/* Host signal masks by raw calls (glibc's drop signals 32 and 33, which the
+ * guest's glibc uses and vm forwards): set/old in the kernel's layout. */
+void user_host_sigmask(int how, uint64_t set, uint64_t *old);
+void user_host_sigset(void *sigset, uint64_t bits);
+void user_host_default(int sig); /* SIG_DFL, for any signal */
+void user_signals_host_thread_made(struct user_proc *p); /* after a host pthread_create */
 /* Map the page with the rt_sigreturn trampoline (handlers return to it). */
 int user_sigtramp_map(struct user_proc *p);
 /* After each exit of the hart (sc: the syscall it ran, or NULL): run the
