@@ -5,6 +5,13 @@
 #   scripts/vm-binfmt.sh register [--handler PATH] [--name NAME] [--flags FLAGS]
 #   scripts/vm-binfmt.sh unregister [--name NAME]
 #   scripts/vm-binfmt.sh status [--name NAME]
+#   scripts/vm-binfmt.sh run [--handler PATH] [--flags FLAGS] -- CMD [ARGS...]
+#
+# run: registers the handler under a name of its own, disables every other
+# enabled riscv64 entry (qemu-user-static's qemu-riscv64), runs CMD, and
+# then restores both, whichever way CMD or this script ends (SIGKILL
+# aside); its status is CMD's. While it runs, every riscv64 program the
+# host starts goes through vm (other callers' newer registrations aside).
 #
 # The handler is vm-user (built next to vm; statically linked when the
 # host's libraries allow, which a foreign chroot needs: check with `file`).
@@ -27,6 +34,7 @@ while [ $# -gt 0 ]; do
         --handler) handler=$2; shift 2 ;;
         --name) name=$2; shift 2 ;;
         --flags) flags=$2; shift 2 ;;
+        --) shift; break ;;
         *) echo "vm-binfmt.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -42,8 +50,19 @@ mounted() {
 magic='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xf3\x00'
 mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
 
-case $cmd in
-register)
+# riscv64_entries: the enabled binfmt_misc entries (names) other than
+# $name that match riscv64 programs (qemu-riscv64's magic).
+riscv64_entries() {
+    m=$(printf '%s' "$magic" | sed 's/ELF/454c46/; s/\\x//g')
+    for e in "$dir"/*; do
+        case ${e##*/} in register | status | "$name") continue ;; esac
+        [ -f "$e" ] && grep -qx enabled "$e" 2>/dev/null && grep -qx "magic $m" "$e" 2>/dev/null &&
+            echo "${e##*/}"
+    done
+    return 0
+}
+
+register() {
     if [ -z "$handler" ]; then
         here=$(cd "$(dirname "$0")/.." && pwd)
         for h in "$here/build/vm-user" "$(command -v vm-user 2>/dev/null || true)"; do
@@ -60,6 +79,45 @@ register)
     fi
     printf '%s' ":$name:M::$magic:$mask:$handler:$flags" > "$dir/register"
     echo "registered $name: $handler (flags $flags)"
+}
+
+case $cmd in
+register)
+    register
+    ;;
+run)
+    [ $# -gt 0 ] || { echo "vm-binfmt.sh: run needs a command" >&2; exit 2; }
+    [ "$name" != vm-riscv64 ] || name=vm-riscv64-run-$$
+    disabled="" child=""
+    restore() {
+        # a signal ends the command too (it runs in the background so that
+        # the wait below is interruptible)
+        [ -z "$child" ] || { kill -TERM "$child" 2>/dev/null && wait "$child"; } || true
+        child=""
+        [ ! -e "$dir/$name" ] || echo -1 > "$dir/$name" || true
+        for e in $disabled; do [ ! -e "$dir/$e" ] || echo 1 > "$dir/$e" || true; done
+        [ -z "$disabled" ] || echo "vm-binfmt.sh: re-enabled$(printf ' %s' $disabled)" >&2
+        disabled=""
+    }
+    trap restore EXIT
+    trap 'exit 129' HUP
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    register >&2
+    for e in $(riscv64_entries); do
+        echo 0 > "$dir/$e"
+        disabled="$disabled $e"
+    done
+    [ -z "$disabled" ] || echo "vm-binfmt.sh: disabled$(printf ' %s' $disabled) while the command runs" >&2
+    exec 3<&0
+    "$@" <&3 3<&- &
+    child=$!
+    set +e
+    wait "$child"
+    st=$?
+    set -e
+    child=""
+    exit $st
     ;;
 unregister)
     [ -e "$dir/$name" ] || { echo "vm-binfmt.sh: '$name' is not registered" >&2; exit 1; }
@@ -71,7 +129,7 @@ status)
     cat "$dir/$name"
     ;;
 *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
