@@ -211,6 +211,18 @@ static unsigned vma_index(const struct user_as *as, uint64_t addr)
     return lo;
 }
 
+bool user_as_owns_fd(struct user_as *as, int fd)
+{
+    bool r = false;
+    if (fd < 512)
+        return false;
+    user_as_lock(as);
+    for (unsigned i = 0; i < as->nvma && !r; i++)
+        r = as->vma[i].file && as->vma[i].file->fd == fd;
+    user_as_unlock(as);
+    return r;
+}
+
 const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr)
 {
     unsigned i = vma_index(as, addr);

@@ -203,6 +203,29 @@ static int classify(const char *path, char *interp, size_t isize, char **arg)
     return HOST_PROGRAM;
 }
 
+/* Runs vm (self) on a riscv64 program. Inside a chroot (a binfmt_misc
+ * handler building a foreign root file system) self's path is usually not
+ * there: /proc/self/exe still opens vm when it is self, and without /proc
+ * the program itself is run, as qemu-user does, through the kernel's
+ * registered handler (vm's own options other than VM_USER_* are lost then).
+ * Returns only on failure, with errno set. */
+static void exec_self(const char *self, const char *path, char **nv, char **argv, char **envp)
+{
+    execve(self, nv, envp);
+    if (errno != ENOENT && errno != ENOTDIR)
+        return;
+    char me[4096];
+    ssize_t n = readlink("/proc/self/exe", me, sizeof(me) - 1);
+    size_t sl = strlen(self);
+    if (n > 0 && (size_t)n >= sl && !memcmp(me, self, sl) &&
+        ((size_t)n == sl || (n - sl == 10 && !memcmp(me + sl, " (deleted)", 10)))) {
+        execve("/proc/self/exe", nv, envp);
+        if (errno != ENOENT && errno != ENOTDIR)
+            return;
+    }
+    execve(path, argv, envp);
+}
+
 static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
 {
     char pbuf[4096], ibuf[4096], interp[256];
@@ -296,7 +319,10 @@ static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
     fflush(stdout);
     fflush(stderr);
     user_signals_before_exec(user_self);
-    execve(kind == RISCV_ELF ? p->cfg->self : prog, nv, envp);
+    if (kind == RISCV_ELF)
+        exec_self(p->cfg->self, path, nv, argv, envp);
+    else
+        execve(prog, nv, envp);
     r = -errno;
     user_signals_after_exec_failed(user_self);
     free(nv);

@@ -242,7 +242,22 @@ static int64_t sys_ioctl(struct user_proc *p, const uint64_t a[6])
     case 0x5409: case 0x540a: case 0x540b:              /* TCSBRK, TCXONC, TCFLSH: ints */
     case 0x540e: case 0x5422:                           /* TIOCSCTTY, TIOCNOTTY */
     case 0x5450: case 0x5451:                           /* FIONCLEX, FIOCLEX */
+    case 0x40049409:                                    /* FICLONE: a descriptor */
         return user_ret(syscall(SYS_ioctl, (int)a[0], req, (unsigned long)a[2]));
+    case 0x80086601: case 0x40086602:                   /* FS_IOC_[GS]ETFLAGS: an int */
+    case 0x4020940d:                                    /* FICLONERANGE: same struct */
+        return user_ret(syscall(SYS_ioctl, (int)a[0], req, gp(p, a[2], 32)));
+    case 0xc020660b: /* FS_IOC_FIEMAP: struct fiemap (32 bytes) + 56 per extent asked for */ {
+        if (!user_as_check(&p->as, a[2], 32, USER_PROT_R | USER_PROT_W))
+            return -EFAULT;
+        uint32_t count;
+        memcpy(&count, (char *)p->as.host + a[2] + 24, 4); /* fm_extent_count */
+        uint64_t len = 32 + 56 * (uint64_t)count;
+        int64_t r = user_ret(syscall(SYS_ioctl, (int)a[0], req, gp(p, a[2], len)));
+        if (r >= 0)
+            user_as_written(&p->as, a[2], len);
+        return r;
+    }
     }
     if (p->unimp)
         fprintf(stderr, "vm user: unsupported ioctl 0x%lx on fd %d\n", req, (int)a[0]);
@@ -302,7 +317,7 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 286: return sys_vec(p, SYS_preadv2, a, true);
     case 287: return sys_vec(p, SYS_pwritev2, a, false);
     case 56: return sys_openat(p, a);
-    case 57: return user_ret(close((int)a[0]));
+    case 57: return user_as_owns_fd(&p->as, (int)a[0]) ? -EBADF : user_ret(close((int)a[0]));
     case 62: return user_ret(lseek((int)a[0], (off_t)a[1], (int)a[2]));
     case 79: case 80: return sys_stat(p, nr, a);
     case 291: /* statx: the same structure everywhere */ {
@@ -373,6 +388,11 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 52: return user_ret(fchmod((int)a[0], (mode_t)a[1]));
     case 55: return user_ret(fchown((int)a[0], (uid_t)a[1], (gid_t)a[2]));
     case 81: sync(); return 0;
+    case 452: return at_path(p, 452 /* fchmodat2 */, a, a[2], a[3], 0);
+    case 51: /* chroot: the guest's root is the host's (-L's sysroot aside) */ {
+        const char *path = path_arg(p, a[0], b1, sizeof(b1));
+        return path ? user_ret(chroot(path)) : -EFAULT;
+    }
     case 82: return user_ret(fsync((int)a[0]));
     case 83: return user_ret(fdatasync((int)a[0]));
     case 32: return user_block(SYS_flock, (int)a[0], (int)a[1]);

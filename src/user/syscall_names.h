@@ -90,7 +90,7 @@ static const char *const user_syscall_names[] = {
     [81] = "sync",
     [82] = "fsync",
     [83] = "fdatasync",
-    [84] = "sync_file_range2",
+    [84] = "sync_file_range",
     [85] = "timerfd_create",
     [86] = "timerfd_settime",
     [87] = "timerfd_gettime",
@@ -334,6 +334,18 @@ static const char *const user_syscall_names[] = {
     [448] = "process_mrelease",
     [449] = "futex_waitv",
     [450] = "set_mempolicy_home_node",
+    [451] = "cachestat",
+    [452] = "fchmodat2",
+    [453] = "map_shadow_stack",
+    [454] = "futex_wake",
+    [455] = "futex_wait",
+    [456] = "futex_requeue",
+    [457] = "statmount",
+    [458] = "listmount",
+    [459] = "lsm_get_self_attr",
+    [460] = "lsm_set_self_attr",
+    [461] = "lsm_list_modules",
+    [462] = "mseal",
 };
 
 #endif

@@ -80,6 +80,9 @@ void *user_gp(const struct user_as *as, uint64_t addr, uint64_t len);
 /* True if [addr, addr+len) is mapped with every bit of prot. */
 bool user_as_check(struct user_as *as, uint64_t addr, uint64_t len, int prot);
 const struct user_vma *user_as_find(const struct user_as *as, uint64_t addr);
+/* vm's own descriptors (the files of mappings, >= 512) are not the guest's:
+ * close leaves them open (close_range too: sys_fdops.c). */
+bool user_as_owns_fd(struct user_as *as, int fd);
 /* Map [addr, addr+len) (page aligned) afresh: anonymous zeroes, or the host
  * file fd at offset (fd < 0: anonymous). Replaces what was there. Returns 0
  * or a negative errno. name may be NULL. */

@@ -100,7 +100,7 @@ static const struct user_flag {
     {"U", "VAR", "remove VAR from the program's environment", f_U},
     {"0", "ARGV0", "the program's argv[0] (default: PROG as given)", f_0},
     {"d", "ITEMS", "strace: every system call on stderr; unimp: unsupported ones, once "
-                   "(env VM_USER_STRACE=1 for strace)", f_d},
+                   "(env VM_USER_LOG=ITEMS; VM_USER_STRACE=1 for strace)", f_d},
     {"strace", NULL, "the same as -d strace", f_strace},
     {"accel", "tcg[,jit=on|off]", "the engine: translated code (default on x86-64) or the "
                                   "interpreter", f_accel},
@@ -131,10 +131,13 @@ int vm_cli_cmd_user(int argc, char **argv)
     if (rc == 0 && !u.env && !(u.env = calloc(1, sizeof(char *))))
         rc = vm_cli_error(VM_EXIT_BAD, "user: out of memory");
     const char *ld = getenv("VM_USER_LD_PREFIX"), *st = getenv("VM_USER_STRACE");
+    const char *log = getenv("VM_USER_LOG"); /* QEMU_LOG: -d's default */
     if (ld && *ld)
         u.cfg.sysroot = ld;
     if (st && *st && strcmp(st, "0"))
         u.cfg.strace = true;
+    if (rc == 0 && log && *log)
+        rc = set_debug(&u, log);
     int i = 0;
     while (rc == 0 && i < argc && argv[i][0] == '-') {
         const char *name = argv[i] + 1 + (argv[i][1] == '-');
