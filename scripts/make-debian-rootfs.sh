@@ -1,5 +1,6 @@
 #!/bin/sh
 # make-debian-rootfs.sh [-o IMAGE] [--size MiB] [--suite SUITE] [--refresh|--cached]
+#                       [--arch ARCH]
 #
 # Builds a real Debian riscv64 system disk for vm: a raw ext4 image with a
 # minbase Debian (default trixie) running systemd and udev, DHCP on eth0
@@ -31,7 +32,14 @@
 # Needs root (mmdebstrap runs the packages' riscv64 maintainer scripts in a
 # chroot), mmdebstrap, e2fsprogs, and a riscv64 binfmt_misc handler: one
 # already registered is used, otherwise qemu-user-static is installed and
-# registered (binfmt_misc is mounted when it is not). Packages come from the
+# registered (binfmt_misc is mounted when it is not). vm itself can be the
+# handler (statically linked vm-user; the newest registration wins, and
+# qemu-riscv64 is disabled meanwhile):
+#
+#   scripts/vm-binfmt.sh run -- scripts/make-debian-rootfs.sh
+#
+# --arch amd64 builds the same system for the host (no emulation): the
+# benchmark's native row (bench/user/debian.sh). Packages come from the
 # host's own apt archive (DEB_ARCHIVE_URI overrides it). About 3 minutes on
 # an idle 2-core machine; the image is about 600 MB on disk (2 GiB sparse).
 #
@@ -43,12 +51,13 @@ set -eu
 die() { echo "make-debian-rootfs: error: $*" >&2; exit 1; }
 log() { echo "make-debian-rootfs: $*" >&2; }
 
-out="" size=2048 suite=trixie refresh=0 cached=0
+out="" size=2048 suite=trixie refresh=0 cached=0 arch=riscv64
 while [ $# -gt 0 ]; do
     case $1 in
         -o) [ $# -ge 2 ] || die "-o needs a path"; out=$2; shift 2 ;;
         --size) [ $# -ge 2 ] || die "--size needs MiB"; size=$2; shift 2 ;;
         --suite) [ $# -ge 2 ] || die "--suite needs a name"; suite=$2; shift 2 ;;
+        --arch) [ $# -ge 2 ] || die "--arch needs a Debian architecture"; arch=$2; shift 2 ;;
         --refresh) refresh=1; shift ;;
         --cached) cached=1; shift ;;
         -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -59,7 +68,7 @@ done
 packages="systemd-sysv,udev,iproute2,netbase,ifupdown,isc-dhcp-client,wget,kmod,openssh-server,fio,iperf3,e2fsprogs"
 # The cache key: what the image holds (change either and it is rebuilt).
 key=$(printf '%s|%s|%s|v1' "$packages" "$suite" "$size" | sha256sum | cut -c1-10)
-name="$suite-riscv64-$key.img"
+name="$suite-$arch-$key.img"
 if [ -z "$out" ]; then
     out="${XDG_CACHE_HOME:-${HOME:?HOME is not set}/.cache}/vm/debian/$name"
 fi
@@ -90,7 +99,7 @@ command -v mke2fs >/dev/null 2>&1 || install_pkgs e2fsprogs
 [ -f /proc/sys/fs/binfmt_misc/register ] ||
     mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
     die "binfmt_misc is not available (riscv64 programs cannot run in the chroot)"
-if ! ls /proc/sys/fs/binfmt_misc | grep -q riscv64; then
+if [ "$arch" = riscv64 ] && ! ls /proc/sys/fs/binfmt_misc | grep -q riscv64; then
     log "registering qemu-user-static as the riscv64 binfmt handler"
     install_pkgs qemu-user-static binfmt-support
     update-binfmts --enable qemu-riscv64 >/dev/null 2>&1 || true
@@ -103,8 +112,8 @@ archive=$(archive_uri)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP
-log "mmdebstrap $suite riscv64 from $archive (a few minutes)"
-mmdebstrap --arch=riscv64 --variant=minbase --include="$packages" \
+log "mmdebstrap $suite $arch from $archive (a few minutes)"
+mmdebstrap --arch="$arch" --variant=minbase --include="$packages" \
     --customize-hook='echo root:root | chroot "$1" chpasswd' \
     --customize-hook='echo vmguest > "$1/etc/hostname"' \
     --customize-hook='printf "127.0.0.1 localhost\n127.0.1.1 vmguest\n" > "$1/etc/hosts"' \
@@ -119,5 +128,5 @@ rm -f "$out.tmp"
 mke2fs -q -F -t ext4 -L debian-root -d "$work/root" "$out.tmp" "${size}M" ||
     die "mke2fs failed"
 mv "$out.tmp" "$out"
-log "wrote $out (ext4, $size MiB, Debian $suite riscv64, root password 'root')"
+log "wrote $out (ext4, $size MiB, Debian $suite $arch, root password 'root')"
 echo "$out"
