@@ -117,7 +117,10 @@ enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uin
     if (f != VM_FAULT_NONE)
         return f;
     if (n == 1 && parts[0].host) {
-        *value = vm_ld_le(parts[0].host, size);
+        if (!vm_guarded_ld(parts[0].host, size, value)) {
+            *tval = va; /* a host page cut off under the mapping (core/guarded.h) */
+            return VM_FAULT_LOAD_PAGE;
+        }
         return VM_FAULT_NONE;
     }
     uint64_t v = 0;
@@ -128,7 +131,10 @@ enum vm_fault vm_mmu_load(struct vm_mmu_hart *h, uint64_t va, unsigned size, uin
         bool served = false;
         if (p->host) {
             pv = 0;
-            memcpy(&pv, p->host, p->size);
+            if (vm_guarded_copy(&pv, p->host, p->size) < 0) {
+                *tval = p->va;
+                return VM_FAULT_LOAD_PAGE;
+            }
         } else if (n == 1 && (f = mmio_exit(h, p, false, &pv, &served)) != VM_FAULT_NONE) {
             *tval = p->va;
             return f;
@@ -159,7 +165,10 @@ enum vm_fault vm_mmu_fetch(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
             return VM_FAULT_FETCH_ACCESS;
         }
         uint64_t pv = 0;
-        memcpy(&pv, parts[i].host, parts[i].size);
+        if (vm_guarded_copy(&pv, parts[i].host, parts[i].size) < 0) {
+            *tval = parts[i].va;
+            return VM_FAULT_FETCH_PAGE;
+        }
         v |= pv << shift;
         shift += 8 * parts[i].size;
     }
@@ -188,7 +197,12 @@ enum vm_fault vm_mmu_store(struct vm_mmu_hart *h, uint64_t va, unsigned size, ui
     for (unsigned i = 0; i < n; i++) {
         struct part *p = &parts[i];
         if (p->host) {
-            vm_ram_write_bytes(p->host, &v, p->size);
+            if (!vm_guarded_active) {
+                vm_ram_write_bytes(p->host, &v, p->size);
+            } else if (vm_guarded_copy(p->host, &v, p->size) < 0) {
+                *tval = p->va;
+                return VM_FAULT_STORE_PAGE;
+            }
             const struct vm_mem_region *r = vm_mem_find(h->mmu->mem, p->pa);
             vm_mem_mark_dirty(r, p->pa);
             if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))
@@ -236,6 +250,14 @@ static enum vm_fault atomic_target(struct vm_mmu_hart *h, uint64_t va, unsigned 
     }
     if ((f = mmu_watch_check(h, va, size, kinds, tval)) != VM_FAULT_NONE)
         return f;
+    /* the callers access the host pointer unguarded: try it first (vm user) */
+    if (vm_guarded_active) {
+        uint64_t ignored;
+        *tval = va;
+        if (acc == VM_ACCESS_STORE ? !vm_guarded_probe_write(p->host)
+                                   : !vm_guarded_ld(p->host, 1, &ignored))
+            return acc == VM_ACCESS_STORE ? VM_FAULT_STORE_PAGE : VM_FAULT_LOAD_PAGE;
+    }
     if (acc == VM_ACCESS_STORE) {
         vm_mem_mark_dirty(vm_mem_find(h->mmu->mem, p->pa), p->pa);
         if (h->mmu->code_hook && mmu_code_watched(h->mmu, p->pa))

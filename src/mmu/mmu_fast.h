@@ -5,10 +5,13 @@
  * low 12 bits are zero; invalid tags are all ones. Permissions, the
  * privilege context, MMIO and watched code pages were decided when the
  * entry was filled, so one compare decides. Everything else is in
- * vm_mmu_load/store/fetch. */
+ * vm_mmu_load/store/fetch. The host access itself is guarded
+ * (core/guarded.h): a host page cut off under the guest's mapping (vm user:
+ * a truncated file) is the guest's page fault, not vm's crash. */
 #ifndef VM_MMU_FAST_H
 #define VM_MMU_FAST_H
 
+#include "core/guarded.h"
 #include "mmu/mmu_internal.h"
 
 #define VM_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -43,7 +46,10 @@ static inline enum vm_fault vm_mmu_load_fast(struct vm_mmu_hart *h, uint64_t va,
     void *p = vm_mmu_l1_host(h, VM_ACCESS_LOAD, va, size);
     if (VM_LIKELY(p != NULL)) {
         VM_MMU_COUNT_HIT(h, VM_ACCESS_LOAD);
-        *value = vm_ld_le(p, size);
+        if (__builtin_expect(!vm_guarded_ld(p, size, value), 0)) {
+            *tval = va;
+            return VM_FAULT_LOAD_PAGE;
+        }
         return VM_FAULT_NONE;
     }
     return vm_mmu_load(h, va, size, value, tval);
@@ -55,7 +61,10 @@ static inline enum vm_fault vm_mmu_store_fast(struct vm_mmu_hart *h, uint64_t va
     void *p = vm_mmu_l1_host(h, VM_ACCESS_STORE, va, size);
     if (VM_LIKELY(p != NULL)) {
         VM_MMU_COUNT_HIT(h, VM_ACCESS_STORE);
-        vm_st_le(p, size, value);
+        if (__builtin_expect(!vm_guarded_st(p, size, value), 0)) {
+            *tval = va;
+            return VM_FAULT_STORE_PAGE;
+        }
         return VM_FAULT_NONE;
     }
     return vm_mmu_store(h, va, size, value, tval);
@@ -67,7 +76,10 @@ static inline enum vm_fault vm_mmu_fetch_fast(struct vm_mmu_hart *h, uint64_t va
     void *p = vm_mmu_l1_host(h, VM_ACCESS_FETCH, va, size);
     if (VM_LIKELY(p != NULL)) {
         VM_MMU_COUNT_HIT(h, VM_ACCESS_FETCH);
-        *value = vm_ld_le(p, size);
+        if (__builtin_expect(!vm_guarded_ld(p, size, value), 0)) {
+            *tval = va;
+            return VM_FAULT_FETCH_PAGE;
+        }
         return VM_FAULT_NONE;
     }
     return vm_mmu_fetch(h, va, size, value, tval);

@@ -146,13 +146,19 @@ L_DECODE: {
     const uint16_t *p = (const uint16_t *)(dp->host + idx * 2);
     /* Stores into this code from now on drop the page (code_watch.c). */
     rv_code_mark(h, dp->pa + idx * 2, idx == RV_PAGE_SLOTS - 1 ? 2 : 4);
-    uint32_t bits = __atomic_load_n(p, __ATOMIC_RELAXED);
+    /* (guarded: under vm user a code page can be a truncated file's) */
+    uint64_t lo, hi;
+    if (unlikely(!vm_guarded_ld(p, 2, &lo)))
+        TRAP(CAUSE_FETCH_PAGE, PC());
+    uint32_t bits = (uint32_t)lo;
     if ((bits & 3) == 3) {
         if (unlikely(idx == RV_PAGE_SLOTS - 1)) {
             insn->handler = table[RV_H_CROSS];
             DISPATCH();
         }
-        bits |= (uint32_t)__atomic_load_n(p + 1, __ATOMIC_RELAXED) << 16;
+        if (unlikely(!vm_guarded_ld(p + 1, 2, &hi)))
+            TRAP(CAUSE_FETCH_PAGE, PC() + 2);
+        bits |= (uint32_t)hi << 16;
     }
     struct rv_decoded d;
     rv_decode(bits, &h->isa, &d);

@@ -129,8 +129,8 @@ static void apply_host_mask(struct user_thread *t)
 /* The host action for guest signal sig after its guest action changed. */
 static void mirror_action(struct user_proc *p, int sig)
 {
-    if (sig == SIGKILL || sig == SIGSTOP)
-        return;
+    if (sig == SIGKILL || sig == SIGSTOP || sig == SIGSEGV || sig == SIGBUS)
+        return; /* SIGSEGV, SIGBUS: host_fault.c's handler, always */
     const struct user_sigaction *ga = &p->sigact[sig];
     struct host_kaction sa = {.mask = ~0ULL, .flags = HOST_SA_RESTORER,
                               .restorer = user_host_restorer};
@@ -180,6 +180,24 @@ static void host_handler(int sig, siginfo_t *si, void *ucv)
             *rip = (greg_t)user_safe_syscall_eintr;
     }
     vm_riscv_vcpu_kick_async(t->vcpu);
+}
+
+/* A SIGSEGV/SIGBUS sent by a process (host_fault.c saw si_code <= 0). */
+void user_signal_sent(int sig, siginfo_t *si, void *uc)
+{
+    struct user_thread *t = user_self;
+    uint64_t h = t ? t->p->sigact[sig].handler : 0;
+    if (h > 1) {
+        host_handler(sig, si, uc);
+    } else if (h == 0) { /* SIG_DFL: die of it once the handler returns */
+        user_host_default(sig);
+        raise(sig);
+    }
+}
+
+void user_signals_restore_mask(struct user_thread *t)
+{
+    apply_host_mask(t);
 }
 
 void user_signals_init(struct user_proc *p, struct user_thread *t)

@@ -57,6 +57,7 @@ void user_threads_init(struct user_proc *p)
     p->as.shootdown = shootdown;
     p->as.opaque = p;
     user_signals_init(p, t);
+    user_host_fault_init(p);
 }
 
 void user_threads_after_fork(struct user_proc *p)
@@ -155,7 +156,7 @@ int user_thread_loop(struct user_thread *t)
             return rc;
         switch (e.kind) {
         case VM_EXIT_SYSCALL: {
-            int64_t r = user_syscall(p, e.u.syscall.nr, e.u.syscall.args);
+            int64_t r = user_syscall_guarded(t, e.u.syscall.nr, e.u.syscall.args);
             if (!t->exit_now)
                 vm_riscv_vcpu_set_x(t->vcpu, 10, (uint64_t)r);
             struct user_sc sc = {.nr = e.u.syscall.nr, .a0 = e.u.syscall.args[0], .ret = r};

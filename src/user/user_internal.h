@@ -4,6 +4,8 @@
 #define VM_USER_INTERNAL_H
 
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,6 +137,9 @@ struct user_thread {
     uint64_t ss_sp, ss_size; /* sigaltstack */
     uint32_t ss_flags;       /* SS_AUTODISARM */
     uint8_t sig_info[65][128]; /* siginfo of each pending signal */
+    /* host_fault.c: a host fault on guest memory in a system call ends it */
+    bool in_syscall;
+    sigjmp_buf syscall_jmp;
 };
 /* The thread this host thread runs. */
 extern __thread struct user_thread *user_self;
@@ -219,6 +224,16 @@ int user_sigtramp_map(struct user_proc *p);
 void user_signal_deliver(struct user_thread *t, const struct user_sc *sc);
 /* A guest fault raising sig (code, address as siginfo has them). */
 void user_signal_fault(struct user_thread *t, int sig, int code, uint64_t addr);
+
+/* host_fault.c: host SIGSEGV/SIGBUS handling for the whole run (once);
+ * a system call run so that a host fault on guest memory inside it makes
+ * it return -EFAULT. */
+void user_host_fault_init(struct user_proc *p);
+int64_t user_syscall_guarded(struct user_thread *t, uint64_t nr, const uint64_t a[6]);
+/* signal.c: a SIGSEGV/SIGBUS some process sent (the guest's to handle);
+ * the thread's host mask again after a jump out of a handler. */
+void user_signal_sent(int sig, siginfo_t *si, void *uc);
+void user_signals_restore_mask(struct user_thread *t);
 
 /* syscall.c: run one system call; returns the value for a0. */
 int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6]);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/guarded.h"
 #include "mmu/mmu_internal.h"
 #include "riscv/jit/jit_internal.h"
 #include "vm/error.h"
@@ -246,6 +247,13 @@ static const uint8_t *lookup(struct rv_hart *h, uint64_t pc, bool act)
     }
     uint64_t page = r.pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
     const uint8_t *host = vm_mem_ram_ptr(h->plat->mem, page, RV_PAGE_SIZE);
+    uint64_t probe;
+    if (host && vm_guarded_active && !vm_guarded_ld(host + (pc & (RV_PAGE_SIZE - 1)), 1, &probe)) {
+        /* vm user: the page is a truncated file's (core/guarded.h) */
+        if (act)
+            rv_raise(h, VM_FAULT_FETCH_PAGE, pc);
+        return NULL;
+    }
     struct jit_block *b = host && !r.piecewise ? get_block(h, pc, r.pa, host) : NULL;
     if (!b) { /* not RAM, PMP limits inside the page, or an instruction straddling two */
         if (act)
