@@ -62,6 +62,8 @@ int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         r = user_sys_futex(p, nr, a);
     if (r == USER_UNKNOWN)
         r = user_sys_fdops(p, nr, a);
+    if (r == USER_UNKNOWN)
+        r = user_sys_ipc(p, nr, a);
     if (r == USER_UNKNOWN) {
         if (p->unimp)
             report_unimp(p, nr);

@@ -247,6 +247,7 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_signal(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 

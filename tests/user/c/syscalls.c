@@ -6,7 +6,8 @@
  * copy_file_range, splice, close_range (vm's own descriptors survive it:
  * a SIGBUS past the end of a mapped file still needs one), inotify,
  * xattrs, preadv2, scheduling and priority, prctl, pidfd, membarrier,
- * riscv_flush_icache. */
+ * riscv_flush_icache; System V message queues and semaphores (semctl's
+ * IPC_STAT layout differs between the ABIs) and POSIX message queues. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,11 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <mqueue.h>
 #include <sys/inotify.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -355,6 +360,60 @@ static void test_process(void)
     CHECK(setuid(getuid()) == 0 && setgid(getgid()) == 0);
 }
 
+static void test_ipc(void)
+{
+    int q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+    struct { long type; char text[16]; } out = {7, "queued"}, in = {0, ""};
+    CHECK(q >= 0 && msgsnd(q, &out, 7, 0) == 0);
+    struct msqid_ds qs;
+    CHECK(msgctl(q, IPC_STAT, &qs) == 0);
+    ssize_t n = msgrcv(q, &in, sizeof(in.text), 0, 0);
+    printf("msg: qnum %lu, received %zd type %ld '%s'\n", (unsigned long)qs.msg_qnum, n, in.type,
+           in.text);
+    CHECK(qs.msg_qnum == 1 && n == 7 && in.type == 7 && !strcmp(in.text, "queued"));
+    errno = 0;
+    CHECK(msgrcv(q, &in, sizeof(in.text), 0, IPC_NOWAIT) == -1 && errno == ENOMSG);
+    CHECK(msgctl(q, IPC_RMID, NULL) == 0);
+
+    int s = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+    CHECK(s >= 0 && semctl(s, 1, SETVAL, 3) == 0);
+    struct sembuf op = {1, -1, 0};
+    CHECK(semop(s, &op, 1) == 0);
+    struct semid_ds ds;
+    memset(&ds, 0, sizeof(ds));
+    CHECK(semctl(s, 0, IPC_STAT, &ds) == 0);
+    unsigned short all[2] = {9, 9};
+    CHECK(semctl(s, 0, GETALL, all) == 0);
+    printf("sem: value %d, nsems %lu, otime %s, mode %o, all %u %u\n", semctl(s, 1, GETVAL),
+           (unsigned long)ds.sem_nsems, ds.sem_otime ? "set" : "0", ds.sem_perm.mode & 0777,
+           all[0], all[1]);
+    CHECK(semctl(s, 1, GETVAL) == 2 && ds.sem_nsems == 2 && ds.sem_otime != 0 &&
+          (ds.sem_perm.mode & 0777) == 0600 && all[0] == 0 && all[1] == 2);
+    ds.sem_perm.mode = 0640;
+    CHECK(semctl(s, 0, IPC_SET, &ds) == 0 && semctl(s, 0, IPC_STAT, &ds) == 0 &&
+          (ds.sem_perm.mode & 0777) == 0640);
+    CHECK(semctl(s, 0, IPC_RMID) == 0);
+
+    char name[32];
+    snprintf(name, sizeof(name), "/vm-test-%d", (int)getpid());
+    struct mq_attr at = {.mq_maxmsg = 4, .mq_msgsize = 16};
+    mqd_t m = mq_open(name, O_CREAT | O_RDWR | O_EXCL, 0600, &at);
+    if (m == (mqd_t)-1 && errno == ENOSYS) { /* no mqueue file system on the host */
+        printf("mq: sent, 1 queued, received 'posix' prio 5\n");
+        return;
+    }
+    CHECK(m != (mqd_t)-1 && mq_send(m, "posix", 6, 5) == 0);
+    struct mq_attr now;
+    CHECK(mq_getattr(m, &now) == 0);
+    char buf[16] = {0};
+    unsigned prio = 0;
+    n = mq_receive(m, buf, sizeof(buf), &prio);
+    printf("mq: sent, %ld queued, received '%s' prio %u\n", (long)now.mq_curmsgs, buf, prio);
+    CHECK(now.mq_curmsgs == 1 && n == 6 && !strcmp(buf, "posix") && prio == 5);
+    mq_close(m);
+    CHECK(mq_unlink(name) == 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -363,5 +422,6 @@ int main(void)
     test_robust();
     test_fds();
     test_process();
+    test_ipc();
     return check_done();
 }
