@@ -144,7 +144,21 @@ static void mirror_action(struct user_proc *p, int sig)
     }
     if (sig == SIGCHLD)
         sa.flags |= ga->flags & (G_SA_NOCLDSTOP | G_SA_NOCLDWAIT);
-    host_sigaction(sig, &sa, NULL);
+    if (sig == 32 || sig == 33) {
+        host_sigaction(sig, &sa, NULL);
+        return;
+    }
+    /* the others through glibc: a sanitizer (TSan) must see the handler to
+     * run it at a safe point, not inside its own runtime */
+    struct sigaction gsa;
+    memset(&gsa, 0, sizeof(gsa));
+    sigfillset(&gsa.sa_mask);
+    gsa.sa_flags = (int)(sa.flags & ~HOST_SA_RESTORER);
+    if (sa.flags & SA_SIGINFO)
+        gsa.sa_sigaction = host_handler;
+    else
+        gsa.sa_handler = (void (*)(int))sa.handler;
+    sigaction(sig, &gsa, NULL);
 }
 
 /* The host glibc installs its own SIGSETXID handler at the process's first
