@@ -203,6 +203,8 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
                                 gp(p, a[0], a[1]), (size_t)a[1]));
     case 112: return user_ret(syscall(SYS_clock_settime, (clockid_t)a[0], gp(p, a[1], 16)));
     case 170: return user_ret(syscall(SYS_settimeofday, gp(p, a[0], 16), gp(p, a[1], 8)));
+    case 171: return user_ret(syscall(SYS_adjtimex, gp(p, a[0], 208))); /* struct timex: alike */
+    case 266: return user_ret(syscall(SYS_clock_adjtime, (clockid_t)a[0], gp(p, a[1], 208)));
     case 258: return sys_hwprobe(p, a);
     }
     return USER_UNKNOWN;

@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timex.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -356,6 +357,11 @@ static void test_process(void)
     }
     printf("riscv_flush_icache: %ld, bad flags: %ld\n", fi, bad);
     CHECK(fi == 0 && bad == -1);
+    struct timex tx;
+    memset(&tx, 0, sizeof(tx)); /* modes 0: a query */
+    int ts = adjtimex(&tx);
+    printf("adjtimex: state %s, tick %s\n", ts >= 0 ? "ok" : "failed", tx.tick > 0 ? "set" : "0");
+    CHECK(ts >= 0 && tx.tick > 0);
     CHECK(setresuid(-1, -1, -1) == 0 && setresgid(-1, -1, -1) == 0);
     CHECK(setuid(getuid()) == 0 && setgid(getgid()) == 0);
 }
