@@ -81,6 +81,32 @@ void vm_riscv_vcpu_kick_async(struct vm_vcpu *vcpu);
  * child runs it: private copies of what a fork would leave shared with the
  * parent (the JIT's code cache is shared memory). */
 int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu);
+/* User-mode emulation's flat memory (docs/JIT.md "Direct access in user
+ * mode"): guest virtual addresses [0, size) are the host bytes at base +
+ * va, and the host may read a byte exactly where a guest load may (the
+ * caller mirrors the guest's mappings in the host's protections). The
+ * JIT's translated loads then read it directly, and a host fault there is
+ * sent to the load's slow path by vm_riscv_host_fault. With `stores`, the
+ * host may also write exactly where a guest store may, no page is both
+ * writable and executable for the guest, and the caller drops translated
+ * code of a range before it becomes executable (vm_mem_notify_write):
+ * then translated stores write directly too, as no store can reach code.
+ * The struct is the caller's: the hart reads it each time it enters
+ * translated code, so clearing `stores` or `size` (0: off) takes effect
+ * once every hart has left translated code (the caller makes them).
+ * NULL: none (system machines). */
+struct vm_riscv_flat {
+    uint8_t *base;
+    uint64_t size;
+    bool stores;
+};
+int vm_riscv_vcpu_set_flat(struct vm_vcpu *vcpu, const struct vm_riscv_flat *flat);
+/* First thing in a host SIGSEGV or SIGBUS handler (siginfo_t *, the
+ * handler's ucontext_t *): true if it was a direct load of translated code
+ * on this thread, which then resumes in that load's slow path (the guest
+ * sees its own fault, precisely); false if not (a fault of the host
+ * program: handle it as before). Async-signal-safe. */
+bool vm_riscv_host_fault(int sig, void *siginfo, void *ucontext);
 
 /* The soft hart's PMP on system machines (docs/HART.md): 16 entries, as
  * QEMU has, with a 4-byte grain (none with -cpu rv64,pmp=off); boards put

@@ -207,6 +207,14 @@ struct rv_hart {
     uint32_t jit_mxcsr[2]; /* translated FP: a clean host MXCSR, and the status read */
     void *jit_l1[VM_ACCESS_KINDS]; /* the MMU's current L1 tables (vm_mmu_hart.cur_copy) */
     uint64_t jit_l1_mask[VM_ACCESS_KINDS]; /* and their index masks (cur_mask_copy) */
+    /* User mode's flat guest memory (vm_riscv_vcpu_set_flat): translated
+     * loads of va < jit_flat_size read jit_flat_base + va directly. What
+     * the code cache was translated for; *flat is checked at every entry
+     * of translated code (a change flushes; size 0: off). */
+    const struct vm_riscv_flat *flat;
+    uint8_t *jit_flat_base;
+    uint64_t jit_flat_size;
+    bool jit_flat_stores;
     /* Tag of valid jump-cache entries: flush generation << 2 | privilege
      * (fetch permissions depend on both). */
     uint64_t jc_tag;

@@ -488,6 +488,15 @@ int vm_riscv_vcpu_after_fork(struct vm_vcpu *vcpu)
     return rv_jit_after_fork(h);
 }
 
+int vm_riscv_vcpu_set_flat(struct vm_vcpu *vcpu, const struct vm_riscv_flat *flat)
+{
+    struct rv_hart *h = soft_hart(vcpu);
+    if (!h)
+        return vm_error(VM_EINVAL, "not a soft hart");
+    h->flat = flat;
+    return 0;
+}
+
 struct vm_mmu_hart *vm_riscv_vcpu_mmu(struct vm_vcpu *vcpu)
 {
     if (!vcpu || vm_accel_ops_of(vm_vcpu_accel(vcpu)) != &vm_accel_soft_ops)

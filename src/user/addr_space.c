@@ -70,6 +70,7 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     as->pt_used = USER_PAGE;
     as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
     as->code_lo = ~0ULL;
+    as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = true};
     return 0;
 }
 
@@ -352,6 +353,27 @@ static void note_code(struct user_as *as, uint64_t a, uint64_t b, int prot)
         as->code_hi = b;
 }
 
+/* What translated code may access directly (docs/JIT.md): execute-only
+ * memory is readable on the host (the hart fetches from it) but not by the
+ * guest, so it turns direct access off; writable and executable memory
+ * would let a direct store rewrite code unseen, so it turns direct stores
+ * off. For good, before the host side changes, in every hart (the
+ * shootdown makes them leave translated code; they look again on the way
+ * back in and translate anew). */
+static void flat_check(struct user_as *as, int prot)
+{
+    bool x_only = (prot & (USER_PROT_R | USER_PROT_W | USER_PROT_X)) == USER_PROT_X;
+    bool wx = (prot & (USER_PROT_W | USER_PROT_X)) == (USER_PROT_W | USER_PROT_X);
+    if (x_only && as->flat.size)
+        __atomic_store_n(&as->flat.size, 0, __ATOMIC_RELEASE);
+    else if (wx && as->flat.stores)
+        __atomic_store_n(&as->flat.stores, false, __ATOMIC_RELEASE);
+    else
+        return;
+    if (as->shootdown)
+        as->shootdown(as->opaque);
+}
+
 /* The host side and the PTEs of a range that stops being what it was. */
 static void drop_range(struct user_as *as, uint64_t a, uint64_t b)
 {
@@ -372,6 +394,7 @@ int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool 
     int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE);
     if (fd < 0)
         flags |= MAP_ANONYMOUS | MAP_NORESERVE;
+    flat_check(as, prot);
     drop_range(as, addr, addr + len);
     if (mmap(as->host + addr, len, host_prot(prot), flags, fd, fd < 0 ? 0 : (off_t)offset) ==
         MAP_FAILED) {
@@ -462,10 +485,13 @@ int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot)
         return 0;
     if (!user_as_check(as, addr, len, 0))
         return -ENOMEM; /* Linux: a hole in the range */
+    flat_check(as, prot);
     pte_clear(as, addr, addr + len); /* refilled with the new rights on demand */
     if (as->flush && as->shootdown)
         as->shootdown(as->opaque);
     as->flush = false;
+    if (prot & USER_PROT_X) /* direct stores may have changed it since it was code */
+        user_as_written(as, addr, len);
     if (mprotect(as->host + addr, len, host_prot(prot)) < 0)
         return -errno;
     int rc = vma_split(as, addr);

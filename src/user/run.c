@@ -28,7 +28,8 @@ static int create_hart(struct user_proc *p)
     if (rc < 0)
         return rc;
     struct vm_vcpu_options opt = {.id = 0, .user_mode = true};
-    return vm_vcpu_create(p->accel, &opt, &p->vcpu);
+    rc = vm_vcpu_create(p->accel, &opt, &p->vcpu);
+    return rc < 0 ? rc : vm_riscv_vcpu_set_flat(p->vcpu, &p->as.flat);
 }
 
 static int start_state(struct user_proc *p, uint64_t pc, uint64_t sp)

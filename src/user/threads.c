@@ -296,6 +296,12 @@ int64_t user_thread_clone(struct user_proc *p, const uint64_t a[6])
             user_as_unlock(&p->as);
             return -EAGAIN;
         }
+        if (vm_riscv_vcpu_set_flat(t->vcpu, &p->as.flat) < 0) {
+            vm_vcpu_destroy(t->vcpu);
+            free(t);
+            user_as_unlock(&p->as);
+            return -EAGAIN;
+        }
         p->harts++;
         t->p = p;
         t->next = p->threads;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "vm/accel.h"
+#include "vm/riscv.h"
 #include "vm/user.h"
 
 #define USER_PAGE 4096ULL
@@ -63,6 +64,10 @@ struct user_as {
     void *opaque;
     pthread_mutex_t lock; /* recursive: changes, fills and look-ups */
     uint64_t code_lo, code_hi;          /* range ever mapped executable (code drops) */
+    /* What every hart's translated loads read directly (vm_riscv_vcpu_set_flat):
+     * [0, size) at host, whose host protections are the guest's; size 0
+     * once the guest maps execute-only memory (host-readable). */
+    struct vm_riscv_flat flat;
 };
 
 int user_as_init(struct user_as *as, struct vm_mem *mem);

@@ -10,6 +10,7 @@
 #include "mmu/mmu_internal.h"
 #include "riscv/jit/jit_internal.h"
 #include "vm/error.h"
+#include "vm/riscv.h"
 
 #if defined(__x86_64__)
 
@@ -63,6 +64,7 @@ static void flush_all(struct rv_hart *h)
     memset(j->hash, 0, JIT_HASH_SIZE * sizeof(*j->hash));
     memset(j->pages, 0, JIT_HASH_SIZE * sizeof(*j->pages));
     j->nblocks = 0;
+    jit_fault_sites_trim(j, 0);
     code_cache_flush(&j->cc);
     j->hot_used = j->cc.used;
     j->cold_used = j->hot_end;
@@ -130,6 +132,7 @@ void rv_jit_fini(struct rv_hart *h)
     free(j->hash);
     free(j->pages);
     free(j->blocks);
+    free(j->fault_sites);
     code_cache_fini(&j->cc);
     free(j);
     h->jit = NULL;
@@ -284,15 +287,34 @@ static void chain(struct rv_hart *h, const uint8_t *site)
     j->stats.chains_patched++;
 }
 
+/* User mode's flat memory as translated code has it built in: when it
+ * changed (turned off: the guest mapped execute-only memory, or writable
+ * and executable memory for stores), translate everything again. */
+static void flat_update(struct rv_hart *h)
+{
+    uint8_t *base = h->flat ? h->flat->base : NULL;
+    uint64_t size = h->flat ? __atomic_load_n(&h->flat->size, __ATOMIC_ACQUIRE) : 0;
+    bool stores = size && __atomic_load_n(&h->flat->stores, __ATOMIC_ACQUIRE);
+    if (base == h->jit_flat_base && size == h->jit_flat_size && stores == h->jit_flat_stores)
+        return;
+    h->jit_flat_base = base;
+    h->jit_flat_size = size;
+    h->jit_flat_stores = stores;
+    flush_all(h);
+}
+
 void rv_jit_run(struct rv_hart *h)
 {
     struct rv_jit *j = h->jit;
+    flat_update(h);
     const uint8_t *code = lookup(h, h->pc, true);
     if (!code)
         return;
     h->jit_patch = NULL;
     j->stats.entries++;
+    jit_running_hart = h; /* for vm_riscv_host_fault */
     j->enter((char *)h + JIT_BIAS, code);
+    jit_running_hart = NULL;
     const uint8_t *site = h->jit_patch;
     if (site) {
         h->jit_patch = NULL;
@@ -374,6 +396,9 @@ void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s)
     sum->jumps_counted |= s->jumps_counted;
     sum->jc_flushes += s->jc_flushes;
     sum->fallback_insns += s->fallback_insns;
+    sum->direct_loads += s->direct_loads;
+    sum->direct_stores += s->direct_stores;
+    sum->host_faults += s->host_faults;
     for (unsigned k = 0; k < RV_JIT_EXIT_KINDS; k++)
         sum->exits[k] += s->exits[k];
     sum->cache_size = s->cache_size;
@@ -400,6 +425,11 @@ void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
             (unsigned long long)s->exits[RV_JIT_EXIT_HELPER],
             (unsigned long long)s->invalidated_pages, (unsigned long long)s->invalidated_blocks,
             (unsigned long long)s->jc_flushes);
+    if (s->direct_loads)
+        fprintf(f, "vm: jit: %llu direct loads and %llu direct stores translated (flat user "
+                "memory), %llu host faults sent to their slow path\n",
+                (unsigned long long)s->direct_loads, (unsigned long long)s->direct_stores,
+                (unsigned long long)s->host_faults);
     if (!s->jumps_counted)
         return;
     /* Every direct jump that left a block either followed its patched

@@ -57,6 +57,8 @@ struct rv_jit_stats {
     bool jumps_counted;
     uint64_t jc_flushes;           /* jump-cache generations dropped (satp, SFENCE.VMA, invalidation) */
     uint64_t fallback_insns;       /* distinct instructions translated as interpreter calls */
+    uint64_t direct_loads, direct_stores; /* translated without the probe (user mode) */
+    uint64_t host_faults;          /* ... that faulted on the host and took their slow path */
     size_t cache_size, cache_used_max;
 };
 

@@ -68,9 +68,32 @@ struct rv_jit {
     unsigned mutate;  /* rv_jit_config.mutate (tests) */
     bool count_jumps; /* rv_jit_config.count_jumps (-v) */
 
+    /* Direct accesses of user mode (docs/JIT.md): for each, where its host
+     * access instruction is and where its slow path starts, as offsets in
+     * the code cache, in the order emitted (= ascending: the hot area is
+     * a bump pointer). A host fault at one of them resumes in the other. */
+    struct jit_fault_site *fault_sites;
+    unsigned nfault_sites, fault_sites_cap;
+
     struct rv_jit_stats stats;
     FILE *perfmap;
 };
+
+struct jit_fault_site {
+    uint32_t load, slow;
+};
+
+/* jit_fault.c: room for a block's direct accesses (false: none, translate
+ * them with the probe); record one; forget those from `from` on (a
+ * block that was not kept, a flush). */
+bool jit_fault_sites_reserve(struct rv_jit *j);
+void jit_fault_site_add(struct rv_jit *j, const uint8_t *load_rw, const uint8_t *slow_rw);
+static inline void jit_fault_sites_trim(struct rv_jit *j, unsigned from)
+{
+    j->nfault_sites = from;
+}
+/* The hart whose translated code this thread runs now (NULL outside it). */
+extern __thread struct rv_hart *jit_running_hart;
 
 /* jit_translate.c: translate the block at virtual pc (physical pa, page
  * host mapping host_page). NULL when pc cannot start a block (an

@@ -36,6 +36,7 @@ struct tr {
     uint16_t start, end;  /* page offsets of the block */
     uint64_t page_pa;     /* physical address of its page */
     bool internal;        /* jumps to instructions of the block stay inside */
+    bool direct;          /* loads read user mode's flat memory directly */
     bool target[JIT_MAX_INSNS];  /* instruction i is such a jump's target */
     uint8_t *label[JIT_MAX_INSNS]; /* ... and its code, once emitted */
     struct { uint8_t *site; uint16_t to; } fix[JIT_MAX_INSNS]; /* forward jumps */
@@ -517,17 +518,23 @@ static void emit_exit_to(struct tr *t, struct x86_buf *b, int64_t target)
 
 /* ---- memory ---- */
 
+/* rax = the effective address rs1 + imm. */
+static void emit_address(struct tr *t, unsigned rs1, int32_t imm)
+{
+    int base = src(t, rs1, X_RAX);
+    if (imm)
+        x86_lea(&t->b, X_RAX, base, X_NONE, 1, imm);
+    else if (base != X_RAX)
+        x86_mov_rr(&t->b, X_RAX, base);
+}
+
 /* rax = effective address; on an L1 hit for `kind` and `size`, rax = host
  * address; else jump to the returned patch site (cold path). */
 static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_access kind,
                            unsigned size)
 {
     struct x86_buf *b = &t->b;
-    int base = src(t, rs1, X_RAX);
-    if (imm)
-        x86_lea(b, X_RAX, base, X_NONE, 1, imm);
-    else if (base != X_RAX)
-        x86_mov_rr(b, X_RAX, base);
+    emit_address(t, rs1, imm);
     if (t->j->bmi2) {
         x86_rorx(b, X_RCX, X_RAX, 8, true);
     } else {
@@ -547,6 +554,31 @@ static uint8_t *emit_probe(struct tr *t, unsigned rs1, int32_t imm, enum vm_acce
         x86_alu_mi(b, ALU_ADD, X_RCX,
                    (int32_t)(offsetof(struct vm_mmu_hart, stats.l1_hits) + 8 * (unsigned)kind), 1);
     }
+    return slow;
+}
+
+/* A direct access of user mode (docs/JIT.md): rax = va; if va is inside
+ * the flat range, rcx = its host base and the caller's next instruction is
+ * the access to [rax + rcx] (a host fault there resumes in the slow path);
+ * else a jump to the returned site, the slow path (nothing is mapped
+ * there: the MMU raises the guest's fault). The range is [0, 2^k) and the
+ * base fixed while the code lives (jit.c flushes when they change), so
+ * both are constants: no load from the hart. */
+static uint8_t *emit_direct_check(struct tr *t, unsigned rs1, int32_t imm)
+{
+    struct x86_buf *b = &t->b;
+    unsigned k = (unsigned)__builtin_ctzll(t->h->jit_flat_size);
+    emit_address(t, rs1, imm);
+    if (t->j->bmi2) { /* the bits from k up, rotated to the bottom: zero iff inside */
+        x86_rorx(b, X_RCX, X_RAX, k, true);
+        b->fuse = b->p;
+        x86_test_ri(b, X_RCX, (int32_t)((1u << (64 - k)) - 1));
+    } else {
+        x86_mov_rr(b, X_RCX, X_RAX);
+        x86_shift_ri(b, SH_SHR, X_RCX, k, true);
+    }
+    uint8_t *slow = x86_jcc(b, CC_NE);
+    x86_mov_imm(b, X_RCX, (uint64_t)(uintptr_t)t->h->jit_flat_base);
     return slow;
 }
 
@@ -572,13 +604,14 @@ static const uint8_t *leave_stub(struct tr *t, uint32_t dirty)
  * fault or a write to code the dirty registers are written back and the
  * block leaves. `value`: the store's guest register (-1 for a load), or
  * with fp_value the FP register. */
-static void emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, bool store,
-                          unsigned size, bool sign, int value, bool fp_value)
+static uint8_t *emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, bool store,
+                              unsigned size, bool sign, int value, bool fp_value)
 {
     struct x86_buf *c = &t->c;
     const struct insn *in = &t->in[t->k];
     const uint8_t *leave = leave_stub(t, dirty);
-    x86_patch_rel32(site, c->p);
+    uint8_t *start = c->p;
+    x86_patch_rel32(site, start);
     if (store) { /* the value in rdx */
         if (fp_value)
             x86_load(c, X_RDX, X_RBP, JIT_FOFF(value));
@@ -594,18 +627,35 @@ static void emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, bool stor
     x86_call_to(c, rw_of(t, store ? t->j->slow_store : t->j->slow_load));
     x86_test_rr(c, X_RDX, X_RDX);
     x86_jcc_to(c, CC_NE, leave);
+    return start;
+}
+
+/* A direct access's slow path (emit_mem_slow's start) is also where a
+ * host fault of its access instruction resumes. */
+static void note_direct(struct tr *t, const uint8_t *access, const uint8_t *slow, bool store)
+{
+    jit_fault_site_add(t->j, access, slow);
+    if (store)
+        t->j->stats.direct_stores++;
+    else
+        t->j->stats.direct_loads++;
 }
 
 static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, bool sign)
 {
-    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
+    int index = t->direct ? X_RCX : X_NONE;
+    uint8_t *slow = t->direct ? emit_direct_check(t, d->rs1, d->imm)
+                              : emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
     uint32_t dirty = dirty_now(t); /* before rd: the slow path has not loaded it */
     int v = dst(t, d->rd);
-    if (d->rd)
-        x86_load_ext(&t->b, v, X_RAX, X_NONE, 0, size, sign);
+    const uint8_t *load = t->b.p;
+    if (d->rd || t->direct) /* (a direct load of x0 must still fault) */
+        x86_load_ext(&t->b, d->rd ? v : X_RDX, X_RAX, index, 0, size, sign);
     put(t, d->rd, v);
     uint8_t *done = t->b.p;
-    emit_mem_slow(t, slow, dirty, false, size, sign, -1, false);
+    uint8_t *start = emit_mem_slow(t, slow, dirty, false, size, sign, -1, false);
+    if (t->direct)
+        note_direct(t, load, start, false);
     if (d->rd) { /* the helper's value is extended already */
         if (t->map[d->rd] >= 0)
             x86_mov_rr(&t->c, t->map[d->rd], X_RAX);
@@ -617,11 +667,16 @@ static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, b
 
 static void emit_store(struct tr *t, const struct rv_decoded *d, unsigned size)
 {
-    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
+    bool direct = t->direct && t->h->jit_flat_stores;
+    uint8_t *slow = direct ? emit_direct_check(t, d->rs1, d->imm)
+                           : emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
     int v = src(t, d->rs2, X_RDX);
-    x86_store_sz(&t->b, X_RAX, X_NONE, 0, v, size);
+    const uint8_t *store = t->b.p;
+    x86_store_sz(&t->b, X_RAX, direct ? X_RCX : X_NONE, 0, v, size);
     uint8_t *done = t->b.p;
-    emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, false);
+    uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, false);
+    if (direct)
+        note_direct(t, store, start, true);
     x86_jmp_to(&t->c, done);
 }
 
@@ -659,8 +714,11 @@ static void emit_fload(struct tr *t, const struct insn *in, unsigned size)
 {
     const struct rv_decoded *d = &in->d;
     emit_fs_check(t, in);
-    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
-    x86_load_ext(&t->b, X_RDX, X_RAX, X_NONE, 0, size, false);
+    int index = t->direct ? X_RCX : X_NONE;
+    uint8_t *slow = t->direct ? emit_direct_check(t, d->rs1, d->imm)
+                              : emit_probe(t, d->rs1, d->imm, VM_ACCESS_LOAD, size);
+    const uint8_t *load = t->b.p;
+    x86_load_ext(&t->b, X_RDX, X_RAX, index, 0, size, false);
     uint8_t *join = t->b.p;
     if (size == 4) { /* NaN-box */
         x86_mov_imm(&t->b, X_RCX, 0xffffffff00000000ULL);
@@ -668,7 +726,9 @@ static void emit_fload(struct tr *t, const struct insn *in, unsigned size)
     }
     x86_store(&t->b, X_RBP, JIT_FOFF(d->rd), X_RDX);
     emit_fs_dirty(t);
-    emit_mem_slow(t, slow, dirty_now(t), false, size, false, -1, false);
+    uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), false, size, false, -1, false);
+    if (t->direct)
+        note_direct(t, load, start, false);
     x86_mov_rr(&t->c, X_RDX, X_RAX);
     x86_jmp_to(&t->c, join);
 }
@@ -677,11 +737,16 @@ static void emit_fstore(struct tr *t, const struct insn *in, unsigned size)
 {
     const struct rv_decoded *d = &in->d;
     emit_fs_check(t, in);
-    uint8_t *slow = emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
+    bool direct = t->direct && t->h->jit_flat_stores;
+    uint8_t *slow = direct ? emit_direct_check(t, d->rs1, d->imm)
+                           : emit_probe(t, d->rs1, d->imm, VM_ACCESS_STORE, size);
     x86_load(&t->b, X_RDX, X_RBP, JIT_FOFF(d->rs2));
-    x86_store_sz(&t->b, X_RAX, X_NONE, 0, X_RDX, size);
+    const uint8_t *store = t->b.p;
+    x86_store_sz(&t->b, X_RAX, direct ? X_RCX : X_NONE, 0, X_RDX, size);
     uint8_t *done = t->b.p;
-    emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, true);
+    uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, true);
+    if (direct)
+        note_direct(t, store, start, true);
     x86_jmp_to(&t->c, done);
 }
 
@@ -1586,6 +1651,10 @@ struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
         return NULL;
     }
     allocate(&t);
+    unsigned nfault_sites = j->nfault_sites;
+    /* (flat ranges are 2^k bytes, k from 33 to 63, in practice) */
+    uint64_t fsize = h->jit_flat_size;
+    t.direct = fsize >= 1ULL << 33 && !(fsize & (fsize - 1)) && jit_fault_sites_reserve(j);
     struct code_cache *cc = &j->cc;
     x86_init(&t.b, cc->rw + j->hot_used, cc->rw + j->hot_end);
     t.b.align = true; /* (cold code runs rarely: no padding there) */
@@ -1626,6 +1695,7 @@ struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
     }
     if (t.b.overflow || t.c.overflow || (size_t)(t.b.p - entry) > JIT_MAX_HOT ||
         (size_t)(t.c.p - (cc->rw + j->cold_used)) > JIT_MAX_HOT) {
+        jit_fault_sites_trim(j, nfault_sites);
         *full = true; /* cannot happen with the margins above; be safe */
         return NULL;
     }
