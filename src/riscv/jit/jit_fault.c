@@ -1,9 +1,9 @@
-/* Host faults in translated code (docs/JIT.md "Direct loads in user
- * mode"): a direct load of user mode reads guest memory without a probe,
- * and the host's protections, which mirror the guest's mappings, catch
- * what the guest may not read. The host's SIGSEGV/SIGBUS handler (the
- * program's: src/user) asks here first; a fault at one of the hart's
- * direct loads resumes in that load's slow path, which finds the guest
+/* Host faults in translated code (docs/JIT.md "Direct access in user
+ * mode"): user mode's translated loads and stores access guest memory
+ * directly, and the host's protections, which mirror the guest's mappings,
+ * catch what the guest may not touch. The host's SIGSEGV/SIGBUS handler
+ * (the program's: src/user) asks here first; a fault at one of the hart's
+ * accesses resumes in that access's slow path, which finds the guest
  * fault through the MMU exactly as a probe miss would (pc, tval and
  * instret exact). QEMU's user mode does the same with its host-pc to
  * guest-state search data (cpu_restore_state). */
@@ -34,11 +34,12 @@ bool jit_fault_sites_reserve(struct rv_jit *j)
     return true;
 }
 
-void jit_fault_site_add(struct rv_jit *j, const uint8_t *load_rw, const uint8_t *slow_rw)
+void jit_fault_site_add(struct rv_jit *j, const uint8_t *access_rw, const uint8_t *slow_rw,
+                        bool probed)
 {
     struct jit_fault_site *s = &j->fault_sites[j->nfault_sites++];
-    s->load = (uint32_t)(load_rw - j->cc.rw);
-    s->slow = (uint32_t)(slow_rw - j->cc.rw);
+    s->access = (uint32_t)(access_rw - j->cc.rw); /* (a cache is < 2 GiB: tb-size) */
+    s->slow = (uint32_t)(slow_rw - j->cc.rw) | (probed ? JIT_SITE_PROBED : 0);
 }
 
 bool vm_riscv_host_fault(int sig, void *siginfo, void *ucontext)
@@ -56,14 +57,18 @@ bool vm_riscv_host_fault(int sig, void *siginfo, void *ucontext)
     unsigned lo = 0, hi = j->nfault_sites;
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
-        if (j->fault_sites[mid].load < off)
+        if (j->fault_sites[mid].access < off)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == j->nfault_sites || j->fault_sites[lo].load != off)
+    if (lo == j->nfault_sites || j->fault_sites[lo].access != off)
         return false;
-    *rip = (greg_t)(rx + j->fault_sites[lo].slow); /* rax still holds the va */
+    uint32_t slow = j->fault_sites[lo].slow;
+    greg_t *rax = &((ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RAX];
+    if (slow & JIT_SITE_PROBED) /* an L1 hit: rax = host address = flat base + va */
+        *rax -= (greg_t)(uintptr_t)h->jit_flat_base;
+    *rip = (greg_t)(rx + (slow & ~JIT_SITE_PROBED)); /* the slow path takes the va in rax */
     j->stats.host_faults++;
     return true;
 }

@@ -68,7 +68,7 @@ struct rv_jit {
     unsigned mutate;  /* rv_jit_config.mutate (tests) */
     bool count_jumps; /* rv_jit_config.count_jumps (-v) */
 
-    /* Direct accesses of user mode (docs/JIT.md): for each, where its host
+    /* Accesses of user mode (docs/JIT.md): for each, where its host
      * access instruction is and where its slow path starts, as offsets in
      * the code cache, in the order emitted (= ascending: the hot area is
      * a bump pointer). A host fault at one of them resumes in the other. */
@@ -80,14 +80,17 @@ struct rv_jit {
 };
 
 struct jit_fault_site {
-    uint32_t load, slow;
+    uint32_t access, slow; /* slow: bit 31 = probed */
 };
+#define JIT_SITE_PROBED 0x80000000u
 
-/* jit_fault.c: room for a block's direct accesses (false: none, translate
- * them with the probe); record one; forget those from `from` on (a
- * block that was not kept, a flush). */
+/* jit_fault.c: room for a block's accesses (false: none, translate them
+ * with the probe and without sites); record one (probed: its register
+ * holds the host address at the access, not the va); forget those from
+ * `from` on (a block that was not kept, a flush). */
 bool jit_fault_sites_reserve(struct rv_jit *j);
-void jit_fault_site_add(struct rv_jit *j, const uint8_t *load_rw, const uint8_t *slow_rw);
+void jit_fault_site_add(struct rv_jit *j, const uint8_t *access_rw, const uint8_t *slow_rw,
+                        bool probed);
 static inline void jit_fault_sites_trim(struct rv_jit *j, unsigned from)
 {
     j->nfault_sites = from;

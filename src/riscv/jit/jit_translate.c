@@ -37,6 +37,7 @@ struct tr {
     uint64_t page_pa;     /* physical address of its page */
     bool internal;        /* jumps to instructions of the block stay inside */
     bool direct;          /* loads read user mode's flat memory directly */
+    bool sites;           /* user mode: every access goes in the host-fault table */
     bool target[JIT_MAX_INSNS];  /* instruction i is such a jump's target */
     uint8_t *label[JIT_MAX_INSNS]; /* ... and its code, once emitted */
     struct { uint8_t *site; uint16_t to; } fix[JIT_MAX_INSNS]; /* forward jumps */
@@ -630,14 +631,19 @@ static uint8_t *emit_mem_slow(struct tr *t, uint8_t *site, uint32_t dirty, bool 
     return start;
 }
 
-/* A direct access's slow path (emit_mem_slow's start) is also where a
- * host fault of its access instruction resumes. */
-static void note_direct(struct tr *t, const uint8_t *access, const uint8_t *slow, bool store)
+/* In user mode an access's slow path (emit_mem_slow's start) is also
+ * where a host fault of its access instruction resumes: a direct one's
+ * (rax = va), or a probed one's after an L1 hit (rax = host address; a
+ * file mapping truncated under a filled PTE faults so). */
+static void note_access(struct tr *t, const uint8_t *access, const uint8_t *slow, bool direct,
+                        bool store)
 {
-    jit_fault_site_add(t->j, access, slow);
-    if (store)
+    if (!t->sites)
+        return;
+    jit_fault_site_add(t->j, access, slow, !direct);
+    if (direct && store)
         t->j->stats.direct_stores++;
-    else
+    else if (direct)
         t->j->stats.direct_loads++;
 }
 
@@ -654,8 +660,8 @@ static void emit_load(struct tr *t, const struct rv_decoded *d, unsigned size, b
     put(t, d->rd, v);
     uint8_t *done = t->b.p;
     uint8_t *start = emit_mem_slow(t, slow, dirty, false, size, sign, -1, false);
-    if (t->direct)
-        note_direct(t, load, start, false);
+    if (d->rd || t->direct)
+        note_access(t, load, start, t->direct, false);
     if (d->rd) { /* the helper's value is extended already */
         if (t->map[d->rd] >= 0)
             x86_mov_rr(&t->c, t->map[d->rd], X_RAX);
@@ -675,8 +681,7 @@ static void emit_store(struct tr *t, const struct rv_decoded *d, unsigned size)
     x86_store_sz(&t->b, X_RAX, direct ? X_RCX : X_NONE, 0, v, size);
     uint8_t *done = t->b.p;
     uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, false);
-    if (direct)
-        note_direct(t, store, start, true);
+    note_access(t, store, start, direct, true);
     x86_jmp_to(&t->c, done);
 }
 
@@ -727,8 +732,7 @@ static void emit_fload(struct tr *t, const struct insn *in, unsigned size)
     x86_store(&t->b, X_RBP, JIT_FOFF(d->rd), X_RDX);
     emit_fs_dirty(t);
     uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), false, size, false, -1, false);
-    if (t->direct)
-        note_direct(t, load, start, false);
+    note_access(t, load, start, t->direct, false);
     x86_mov_rr(&t->c, X_RDX, X_RAX);
     x86_jmp_to(&t->c, join);
 }
@@ -745,8 +749,7 @@ static void emit_fstore(struct tr *t, const struct insn *in, unsigned size)
     x86_store_sz(&t->b, X_RAX, direct ? X_RCX : X_NONE, 0, X_RDX, size);
     uint8_t *done = t->b.p;
     uint8_t *start = emit_mem_slow(t, slow, dirty_now(t), true, size, false, (int)d->rs2, true);
-    if (direct)
-        note_direct(t, store, start, true);
+    note_access(t, store, start, direct, true);
     x86_jmp_to(&t->c, done);
 }
 
@@ -1654,7 +1657,8 @@ struct jit_block *jit_translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
     unsigned nfault_sites = j->nfault_sites;
     /* (flat ranges are 2^k bytes, k from 33 to 63, in practice) */
     uint64_t fsize = h->jit_flat_size;
-    t.direct = fsize >= 1ULL << 33 && !(fsize & (fsize - 1)) && jit_fault_sites_reserve(j);
+    t.sites = h->jit_flat_base && jit_fault_sites_reserve(j);
+    t.direct = t.sites && fsize >= 1ULL << 33 && !(fsize & (fsize - 1));
     struct code_cache *cc = &j->cc;
     x86_init(&t.b, cc->rw + j->hot_used, cc->rw + j->hot_end);
     t.b.align = true; /* (cold code runs rarely: no padding there) */
