@@ -139,7 +139,17 @@ static void gen_alu(struct prog *p)
         case 2: put32(p, i_type(imm, rs, 3, rd, 0x13)); break;                 /* sltiu */
         case 3: put32(p, i_type(imm, rs, 4 + 2 * rn(2), rd, 0x13)); break;     /* xori ori */
         case 4: put32(p, i_type(imm, rs, 7, rd, 0x13)); break;                 /* andi */
-        case 5: put32(p, i_type((int32_t)rn(64), rs, 1, rd, 0x13)); break;     /* slli */
+        case 5:
+            if (rn(2)) { /* slli then srli/srai by the same amount: zext.w, sext.w, zext.h,
+                          * ... (the JIT makes one move of 32, 48 and 56) */
+                static const unsigned sh[] = {32, 48, 56, 40};
+                unsigned s = sh[rn(4)];
+                put32(p, i_type((int32_t)s, rs, 1, rd, 0x13));
+                put32(p, i_type((int32_t)(s | rn(2) << 10), rd, 5, rd, 0x13));
+            } else {
+                put32(p, i_type((int32_t)rn(64), rs, 1, rd, 0x13));           /* slli */
+            }
+            break;
         case 6: put32(p, i_type((int32_t)(rn(64) | (rn(2) << 10)), rs, 5, rd, 0x13)); break;
         case 7: put32(p, i_type(imm, rs, 0, rd, 0x1b)); break;                 /* addiw */
         case 8: put32(p, i_type((int32_t)rn(32), rs, 1, rd, 0x1b)); break;     /* slliw */

@@ -1097,6 +1097,32 @@ static void emit_shift_imm(struct tr *t, const struct rv_decoded *d, enum x86_sh
     put(t, d->rd, v);
 }
 
+/* `slli rd, rs, s` then `srli/srai rd, rd, s` with s = 32, 48 or 56: the
+ * zero or sign extension of rs's low 64 - s bits (zext.w and sext.w
+ * without Zba/Zbb; zext.h, sext.b...): one host move. True if instruction
+ * k and k + 1 were emitted so (the caller skips k + 1). */
+static bool emit_extend_pair(struct tr *t, const struct rv_decoded *d)
+{
+    unsigned s = (unsigned)d->imm;
+    if (t->k + 1 >= t->n || t->target[t->k + 1] || !d->rd || !d->rs1 ||
+        (s != 32 && s != 48 && s != 56))
+        return false;
+    const struct insn *next = &t->in[t->k + 1];
+    const struct rv_decoded *e = &next->d;
+    if (!next->native || (e->op != RV_OP_SRLI && e->op != RV_OP_SRAI) || e->rd != d->rd ||
+        e->rs1 != d->rd || (unsigned)e->imm != s)
+        return false;
+    bool sign = e->op == RV_OP_SRAI;
+    unsigned size = (64 - s) / 8;
+    int v = dst(t, d->rd);
+    if (t->map[d->rs1] >= 0)
+        x86_movx(&t->b, v, t->map[d->rs1], size, sign);
+    else
+        x86_load_ext(&t->b, v, X_RBP, X_NONE, JIT_XOFF(d->rs1), size, sign);
+    put(t, d->rd, v);
+    return true;
+}
+
 /* rd = rs1 shifted by rs2 (masked as x86 does: 63, or 31 for words). */
 static void emit_shift(struct tr *t, const struct rv_decoded *d, enum x86_shift sh, bool word)
 {
@@ -1475,7 +1501,12 @@ static void emit_insn(struct tr *t, const struct insn *in)
     case RV_OP_XORI: emit_alu_imm(t, d, ALU_XOR); break;
     case RV_OP_ORI: emit_alu_imm(t, d, ALU_OR); break;
     case RV_OP_ANDI: emit_alu_imm(t, d, ALU_AND); break;
-    case RV_OP_SLLI: emit_shift_imm(t, d, SH_SHL, false); break;
+    case RV_OP_SLLI:
+        if (emit_extend_pair(t, d))
+            t->k++; /* the shift right is done too (no exit between: counts stay exact) */
+        else
+            emit_shift_imm(t, d, SH_SHL, false);
+        break;
     case RV_OP_SRLI: emit_shift_imm(t, d, SH_SHR, false); break;
     case RV_OP_SRAI: emit_shift_imm(t, d, SH_SAR, false); break;
     case RV_OP_ADD:
