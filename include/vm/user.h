@@ -16,6 +16,7 @@ struct vm_user_config {
     const char *accel_props; /* the soft engine's properties ("jit=off"); NULL: defaults */
     bool strace;         /* -d strace: every system call on stderr, as QEMU prints them */
     bool unimp;          /* -d unimp: each unimplemented system call once */
+    bool verbose;        /* -v: the engine and, at exit, its statistics on stderr */
     /* A `vm` binary that execve runs riscv64 programs with (`vm user ...`
      * with this configuration's options); NULL: their execve fails with
      * ENOEXEC (host programs still run). */

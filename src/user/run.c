@@ -24,7 +24,7 @@ static int create_hart(struct user_proc *p)
     snprintf(name, sizeof(name), "soft%s%s", props && *props ? "," : "", props ? props : "");
     struct vm_accel_config ac = {.machine = "user", .arch = VM_ARCH_RISCV64, .mem = p->mem,
                                  .nr_vcpus = 1};
-    int rc = vm_accel_create(name, &ac, false, &p->accel);
+    int rc = vm_accel_create(name, &ac, p->cfg->verbose, &p->accel);
     if (rc < 0)
         return rc;
     struct vm_vcpu_options opt = {.id = 0, .user_mode = true};

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "vm/error.h"
+#include "vm/log.h"
 #include "vm/user.h"
 
 extern char **environ;
@@ -57,16 +58,21 @@ static int env_set(struct user_cli *u, const char *assignment)
 
 static int set_debug(struct user_cli *u, const char *items)
 {
-    char buf[256];
+    char buf[256], log[256] = "";
     snprintf(buf, sizeof(buf), "%s", items);
     for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (!strcmp(t, "strace"))
             u->cfg.strace = true;
         else if (!strcmp(t, "unimp"))
             u->cfg.unimp = true;
+        else if (!strcmp(t, "in_asm") || !strcmp(t, "out_asm")) /* the JIT's, as vm run's */
+            snprintf(log + strlen(log), sizeof(log) - strlen(log), "%s%s", *log ? "," : "", t);
         else
-            return vm_cli_error(VM_EXIT_USAGE, "user: -d '%s': items are strace, unimp", t);
+            return vm_cli_error(VM_EXIT_USAGE,
+                                "user: -d '%s': items are strace, unimp, in_asm, out_asm", t);
     }
+    if (*log && vm_log_set_items(log) < 0)
+        return vm_cli_error(VM_EXIT_USAGE, "user: %s", vm_error_message());
     return 0;
 }
 
@@ -76,6 +82,14 @@ static int f_U(struct user_cli *u, const char *a) { return env_unset(u, a); }
 static int f_0(struct user_cli *u, const char *a) { u->argv0 = a; return 0; }
 static int f_d(struct user_cli *u, const char *a) { return set_debug(u, a); }
 static int f_strace(struct user_cli *u, const char *a) { (void)a; u->cfg.strace = true; return 0; }
+static int f_v(struct user_cli *u, const char *a) { (void)a; u->cfg.verbose = true; return 0; }
+static int f_D(struct user_cli *u, const char *a)
+{
+    (void)u;
+    if (vm_log_set_file(a) < 0)
+        return vm_cli_error(VM_EXIT_BAD, "user: %s", vm_error_message());
+    return 0;
+}
 
 /* -accel tcg|soft[,jit=on|off,...]: the soft engine's properties. */
 static int f_accel(struct user_cli *u, const char *a)
@@ -100,7 +114,11 @@ static const struct user_flag {
     {"U", "VAR", "remove VAR from the program's environment", f_U},
     {"0", "ARGV0", "the program's argv[0] (default: PROG as given)", f_0},
     {"d", "ITEMS", "strace: every system call on stderr; unimp: unsupported ones, once "
-                   "(env VM_USER_LOG=ITEMS; VM_USER_STRACE=1 for strace)", f_d},
+                   "(env VM_USER_LOG=ITEMS; VM_USER_STRACE=1 for strace); in_asm, out_asm: "
+                   "guest and host code of each translated block", f_d},
+    {"D", "LOGFILE", "write the in_asm/out_asm log to LOGFILE instead of stderr", f_D},
+    {"v", NULL, "the engine at start and its statistics at exit (translated code) on stderr",
+     f_v},
     {"strace", NULL, "the same as -d strace", f_strace},
     {"accel", "tcg[,jit=on|off]", "the engine: translated code (default on x86-64) or the "
                                   "interpreter", f_accel},

@@ -300,7 +300,8 @@ static void flat_update(struct rv_hart *h)
     h->jit_flat_base = base;
     h->jit_flat_size = size;
     h->jit_flat_stores = stores;
-    flush_all(h);
+    if (h->jit->nblocks) /* (nothing to drop at the first entry) */
+        flush_all(h);
 }
 
 void rv_jit_run(struct rv_hart *h)
