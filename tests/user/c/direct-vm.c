@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loops.h"
 
 static sigjmp_buf jb;
 static volatile uintptr_t fault_addr;
@@ -34,20 +35,6 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     fault_code = si->si_code;
     fault_addr = (uintptr_t)si->si_addr;
     siglongjmp(jb, 1);
-}
-
-__attribute__((noinline)) static uint64_t sum64(const volatile uint64_t *p, int n)
-{
-    uint64_t s = 0;
-    for (int i = 0; i < n; i++)
-        s += p[i];
-    return s;
-}
-
-__attribute__((noinline)) static void fill64(volatile uint64_t *p, int n, uint64_t v)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = v + (uint64_t)i;
 }
 
 /* Instructions retired from just before a faulting load to the handler's

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "loops.h"
 
 static __thread sigjmp_buf jb;
 static volatile uintptr_t fault_addr;
@@ -39,15 +40,6 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     siglongjmp(jb, 1);
 }
 
-/* Sum n words from p: translated after the first calls. */
-__attribute__((noinline)) static uint64_t sum64(const volatile uint64_t *p, int n)
-{
-    uint64_t s = 0;
-    for (int i = 0; i < n; i++)
-        s += p[i];
-    return s;
-}
-
 __attribute__((noinline)) static uint64_t load_at(const volatile void *p, int size)
 {
     switch (size) {
@@ -56,12 +48,6 @@ __attribute__((noinline)) static uint64_t load_at(const volatile void *p, int si
     case 4: return *(const volatile uint32_t *)p;
     default: return *(const volatile uint64_t *)p;
     }
-}
-
-__attribute__((noinline)) static void fill64(volatile uint64_t *p, int n, uint64_t v)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = v + (uint64_t)i;
 }
 
 /* A load of `size` bytes at p: 0 if it went through, else the signal. */
