@@ -236,6 +236,22 @@ void user_signals_thread_start(struct user_thread *t, uint64_t blocked)
     apply_host_mask(t);
 }
 
+/* A thread's exit, first thing (Linux's exit_signals): it takes no more
+ * signals, and the process-directed ones its handler took but the guest
+ * has not run go back to the process for another thread (tgkill's stay
+ * with it, as a dying thread's private ones do). */
+void user_signals_thread_exit(struct user_thread *t)
+{
+    user_host_sigmask(SIG_SETMASK, ~0ULL, NULL);
+    uint64_t held = __atomic_exchange_n(&t->sig_pending, 0, __ATOMIC_SEQ_CST);
+    for (int sig = 1; sig <= 64; sig++) {
+        int32_t code;
+        memcpy(&code, t->sig_info[sig] + 8, 4);
+        if ((held & BIT(sig)) && code != SI_TKILL)
+            syscall(SYS_rt_sigqueueinfo, getpid(), sig, t->sig_info[sig]);
+    }
+}
+
 /* A fork child: pending signals are the parent's, not the child's. */
 void user_signals_after_fork(struct user_thread *t)
 {

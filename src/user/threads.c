@@ -220,6 +220,7 @@ void user_exit_group(struct user_proc *p, int status, int sig)
 void user_thread_exit(struct user_proc *p, int status)
 {
     struct user_thread *t = user_self;
+    user_signals_thread_exit(t);
     user_robust_exit(t); /* before clear_tid, as Linux's mm_release */
     if (t->clear_tid && user_as_check(&p->as, t->clear_tid, 4, USER_PROT_W)) {
         uint32_t *w = user_g2h(&p->as, t->clear_tid, 4);

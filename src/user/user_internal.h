@@ -212,6 +212,7 @@ void user_signals_init(struct user_proc *p, struct user_thread *t);
 /* A new thread's state (mask inherited from its creator). */
 void user_signals_thread_start(struct user_thread *t, uint64_t blocked);
 void user_signals_after_fork(struct user_thread *t);
+void user_signals_thread_exit(struct user_thread *t);
 void user_signals_before_exec(struct user_thread *t);
 /* clone3's CLONE_CLEAR_SIGHAND in the child: handled signals back to SIG_DFL. */
 void user_signals_clear_handlers(struct user_proc *p);
