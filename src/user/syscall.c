@@ -35,6 +35,12 @@ static void report_unimp(struct user_proc *p, uint64_t nr)
     fprintf(stderr, "Unsupported syscall: %" PRIu64 " (%s)\n", nr, name ? name : "?");
 }
 
+/* The groups, asked in turn: each answers the numbers it knows. */
+static int64_t (*const groups[])(struct user_proc *, uint64_t, const uint64_t[6]) = {
+    user_sys_file, user_sys_mem,   user_sys_proc,  user_sys_exec, user_sys_signal,
+    user_sys_io,   user_sys_futex, user_sys_fdops, user_sys_ipc,
+};
+
 int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     if (p->strace) {
@@ -47,23 +53,9 @@ int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6])
             fprintf(stderr, "%d Unknown syscall %" PRIu64, (int)getpid(), nr);
         fflush(stderr);
     }
-    int64_t r = user_sys_file(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_mem(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_proc(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_exec(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_signal(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_io(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_futex(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_fdops(p, nr, a);
-    if (r == USER_UNKNOWN)
-        r = user_sys_ipc(p, nr, a);
+    int64_t r = USER_UNKNOWN;
+    for (size_t i = 0; r == USER_UNKNOWN && i < sizeof(groups) / sizeof(groups[0]); i++)
+        r = groups[i](p, nr, a);
     if (r == USER_UNKNOWN) {
         if (p->unimp)
             report_unimp(p, nr);

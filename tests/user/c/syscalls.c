@@ -123,28 +123,31 @@ static pthread_mutex_t step_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t step_cv = PTHREAD_COND_INITIALIZER;
 static int step;
 
+/* Wait until step is `want` (0: any), then make it `next`, if not 0. */
+static void step_after(int want, int next)
+{
+    pthread_mutex_lock(&step_mu);
+    while (want && step != want)
+        pthread_cond_wait(&step_cv, &step_mu);
+    if (next)
+        step = next;
+    pthread_cond_broadcast(&step_cv);
+    pthread_mutex_unlock(&step_mu);
+}
+
 static void *die_holding(void *arg)
 {
     (void)arg;
     CHECK(pthread_mutex_lock(&rm) == 0);
-    pthread_mutex_lock(&step_mu);
-    step = 1;
-    pthread_cond_broadcast(&step_cv);
-    while (step != 2) /* the waiter is about to block on rm */
-        pthread_cond_wait(&step_cv, &step_mu);
-    pthread_mutex_unlock(&step_mu);
+    step_after(0, 1);
+    step_after(2, 0); /* the waiter is about to block on rm */
     return NULL; /* ends holding rm */
 }
 
 static void *wait_for_it(void *arg)
 {
     (void)arg;
-    pthread_mutex_lock(&step_mu);
-    while (step != 1)
-        pthread_cond_wait(&step_cv, &step_mu);
-    step = 2;
-    pthread_cond_broadcast(&step_cv);
-    pthread_mutex_unlock(&step_mu);
+    step_after(1, 2);
     int r = pthread_mutex_lock(&rm); /* blocks until the owner dies, or finds it dead */
     if (r == EOWNERDEAD) {
         CHECK(pthread_mutex_consistent(&rm) == 0);
@@ -170,13 +173,9 @@ static void test_robust(void)
     CHECK(pthread_mutex_lock(&rm) == 0 && pthread_mutex_unlock(&rm) == 0);
 
     /* dead owner thread, lock taken afterwards */
+    step = 0;
     CHECK(pthread_create(&a, NULL, die_holding, NULL) == 0);
-    pthread_mutex_lock(&step_mu);
-    while (step != 1)
-        pthread_cond_wait(&step_cv, &step_mu);
-    step = 2;
-    pthread_cond_broadcast(&step_cv);
-    pthread_mutex_unlock(&step_mu);
+    step_after(1, 2);
     pthread_join(a, NULL);
     int r = pthread_mutex_lock(&rm);
     printf("robust after death: %s\n", strerror(r));

@@ -77,11 +77,7 @@ static void cut_and_touch(const char *what, int flags, int store)
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = on_bus;
-    sa.sa_flags = SA_SIGINFO;
-    CHECK(sigaction(SIGBUS, &sa, NULL) == 0);
+    set_info_handler(SIGBUS, on_bus, 0);
 
     cut_and_touch("shared", MAP_SHARED, 0);
     cut_and_touch("shared", MAP_SHARED, 1);
