@@ -5,7 +5,8 @@
 # exit with STATUS (128 + N: killed by signal N, as the shell reports a
 # native program's death). When Debian's qemu-riscv64 is installed, PROG
 # runs under it too and must give the same status and stdout (once: with
-# the default engine). vm runs with VM_USER_TEST=1 in the environment: a test tolerates qemu-riscv64's wrong answers (said in the test) only
+# the default engine). vm runs with VM_USER_TEST=1 in the environment: a
+# test tolerates qemu-riscv64's wrong answers (said in the test) only
 # without it (check.h under_vm).
 set -u
 want=$1 vm=$2 accel=$3
