@@ -10,7 +10,7 @@ packages=(
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
     qemu-system-misc qemu-user
     valgrind device-tree-compiler gdb-multiarch python3 man-db groff-base
-    cpio gzip xz-utils zstd e2fsprogs ca-certificates
+    cpio gzip xz-utils zstd e2fsprogs ca-certificates mmdebstrap wget
     python3 openssh-client iperf3
     libseccomp-dev
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: builds vm five ways, warnings as errors, and runs the
 # tests in three of them.
-#   release   gcc -O2      all tests, the Debian system tests included
+#   release   gcc -O2      all tests, the Debian system tests and the Debian
+#                          build through vm user included
 #   asan      gcc -O0      all tests but the slow system ones (ASan + UBSan)
 #   tsan      gcc          the concurrency tests (TSan)
 #   o3        gcc -O3      build only (Release: what a user's release build sees)
@@ -47,7 +48,7 @@ variants=("$@")
 run_variant() {
     local name=$1 dir=build/test-$1 sanitize="" type=RelWithDebInfo label=() cc=${CC:-cc} extra=()
     case $name in
-        release) extra=(-DVM_SYSTEM_TESTS=ON) ;;
+        release) extra=(-DVM_SYSTEM_TESTS=ON -DVM_DEBIAN_BUILD_TEST=ON) ;;
         asan) sanitize="address,undefined" type=Debug extra=(-DVM_SHARED=OFF) ;;
         tsan) sanitize="thread" label=(-L concurrency) extra=(-DVM_SHARED=OFF) ;;
         o3) type=Release extra=(-DVM_SHARED=OFF) ;;
