@@ -70,7 +70,10 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     as->pt_used = USER_PAGE;
     as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
     as->code_lo = ~0ULL;
-    as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = true};
+    /* Direct stores are off: with them, building Debian through vm (mmdebstrap's
+     * dpkg-deb decompressing in a forked child) met guest SIGSEGVs that direct
+     * loads alone do not cause (docs/JIT.md, "Direct access in user mode"). */
+    as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = false};
     return 0;
 }
 
