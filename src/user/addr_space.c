@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -285,7 +286,7 @@ static int vma_remove(struct user_as *as, uint64_t a, uint64_t b)
 static bool vma_mergeable(const struct user_vma *a, const struct user_vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->shared == b->shared && !a->ino &&
-           !b->ino && ((!a->name && !b->name) || (a->name && b->name && !strcmp(a->name, b->name)));
+           !b->ino && !a->shm && !b->shm && ((!a->name && !b->name) || (a->name && b->name && !strcmp(a->name, b->name)));
 }
 
 /* Merge anonymous neighbours alike (a growing heap stays one line). */
@@ -387,20 +388,39 @@ static void drop_range(struct user_as *as, uint64_t a, uint64_t b)
     user_as_written(as, a, b - a); /* code translated from it is stale */
 }
 
-int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared, int fd,
-                uint64_t offset, const char *name)
+/* What a new mapping's host pages are: a file at an offset, anonymous
+ * memory (fd < 0), or a System V segment (shmid >= 0). */
+struct host_src {
+    int fd;
+    uint64_t offset;
+    int shmid, shmflg;
+};
+
+/* user_as_map and user_as_shmat: the host side of [addr, addr+len) becomes
+ * src, then the books say so. */
+static int map_range(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared,
+                     const struct host_src *src, const char *name)
 {
     if ((addr | len) & USER_PAGE_MASK || len == 0 || addr < MIN_ADDR || !user_g2h(as, addr, len))
         return -EINVAL;
+    int fd = src->fd;
     struct user_vma v = {.start = addr, .end = addr + len, .prot = prot, .shared = shared,
-                         .offset = offset};
-    int flags = MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE);
-    if (fd < 0)
-        flags |= MAP_ANONYMOUS | MAP_NORESERVE;
+                         .offset = src->offset};
     flat_check(as, prot);
     drop_range(as, addr, addr + len);
-    if (mmap(as->host + addr, len, host_prot(prot), flags, fd, fd < 0 ? 0 : (off_t)offset) ==
-        MAP_FAILED) {
+    if (src->shmid >= 0) {
+        /* SHM_REMAP replaces the reservation's pages; on a failure (the
+         * segment's permissions) nothing changed: PTEs refill from the books */
+        if (shmat(src->shmid, as->host + addr, (src->shmflg & SHM_RDONLY) | SHM_REMAP) ==
+            (void *)-1)
+            return -errno;
+        v.shm = true;
+        v.shmid = src->shmid;
+        v.shm_size = len;
+    } else if (mmap(as->host + addr, len, host_prot(prot),
+                    MAP_FIXED | (shared ? MAP_SHARED : MAP_PRIVATE) |
+                        (fd < 0 ? MAP_ANONYMOUS | MAP_NORESERVE : 0),
+                    fd, fd < 0 ? 0 : (off_t)src->offset) == MAP_FAILED) {
         int e = errno;
         /* what was there is gone either way on Linux: keep the books true */
         mmap(as->host + addr, len, PROT_NONE,
@@ -441,6 +461,49 @@ int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool 
         return rc;
     }
     vma_merge_around(as, i);
+    return 0;
+}
+
+int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared, int fd,
+                uint64_t offset, const char *name)
+{
+    struct host_src src = {.fd = fd, .offset = offset, .shmid = -1};
+    return map_range(as, addr, len, prot, shared, &src, name);
+}
+
+int user_as_shmat(struct user_as *as, uint64_t addr, uint64_t len, int prot, int shmid,
+                  int shmflg, const char *name)
+{
+    struct host_src src = {.fd = -1, .shmid = shmid, .shmflg = shmflg};
+    return map_range(as, addr, len, prot, true, &src, name);
+}
+
+int user_as_shmdt(struct user_as *as, uint64_t addr)
+{
+    /* Linux's shmdt: the first piece of a segment at its attach offset from
+     * addr, then every piece of the same segment so placed within its size */
+    if (addr & USER_PAGE_MASK)
+        return -EINVAL;
+    unsigned i = vma_index(as, addr);
+    while (i < as->nvma && !(as->vma[i].shm && as->vma[i].start >= addr &&
+                             as->vma[i].start - addr == as->vma[i].offset))
+        i++;
+    if (i == as->nvma)
+        return -EINVAL;
+    int id = as->vma[i].shmid;
+    uint64_t end = addr + as->vma[i].shm_size;
+    while (i < as->nvma && as->vma[i].end <= end) {
+        const struct user_vma *v = &as->vma[i];
+        if (v->shm && v->shmid == id && v->start - addr == v->offset) {
+            uint64_t next = v->end;
+            int rc = user_as_unmap(as, v->start, v->end - v->start); /* the host detaches */
+            if (rc < 0)
+                return rc;
+            i = vma_index(as, next);
+        } else {
+            i++;
+        }
+    }
     return 0;
 }
 
@@ -522,6 +585,8 @@ int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64
     const struct user_vma *v = user_as_find(as, old);
     if (v->end < old + old_len)
         return -EFAULT; /* Linux: the old range must be one mapping */
+    if (v->shm && new_len > old_len)
+        return -ENOMEM; /* past the segment's end: not done (Linux grows it, to SIGBUS there) */
     if (!(flags & FIXED)) {
         if (new_len <= old_len) {
             if (new_len < old_len)
@@ -665,7 +730,8 @@ char *user_as_maps_text(const struct user_as *as)
                          v->prot & USER_PROT_R ? 'r' : '-', v->prot & USER_PROT_W ? 'w' : '-',
                          v->prot & USER_PROT_X ? 'x' : '-', v->shared ? 's' : 'p',
                          (unsigned long long)v->offset, (unsigned)major(v->dev),
-                         (unsigned)minor(v->dev), (unsigned long long)v->ino);
+                         (unsigned)minor(v->dev),
+                         (unsigned long long)(v->shm ? (uint64_t)v->shmid : v->ino));
         if (n < 0 || (size_t)n >= cap - len)
             break;
         len += (size_t)n;

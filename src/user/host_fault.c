@@ -73,10 +73,12 @@ int64_t user_syscall_guarded(struct user_thread *t, uint64_t nr, const uint64_t 
         while (pthread_mutex_unlock(&t->p->as.lock) == 0)
             ;
         user_signals_restore_mask(t); /* the handler's (all blocked) was kept */
+        user_outs_done(t, -EFAULT, true);
         return -EFAULT;
     }
     t->in_syscall = true;
     int64_t r = user_syscall(t->p, nr, a);
     t->in_syscall = false;
+    user_outs_done(t, r, false);
     return r;
 }

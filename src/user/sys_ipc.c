@@ -1,13 +1,16 @@
-/* System V IPC (message queues, semaphores) and POSIX message queues. Their
- * structures are the same on both ABIs (asm-generic) except struct
- * semid64_ds, whose x86-64 form has a padding word after each time:
- * semctl converts it. Shared memory segments (shmat) are not done: they
- * would have to become mappings of the guest's address space. */
+/* System V IPC (message queues, semaphores, shared memory) and POSIX
+ * message queues. Their structures are the same on both ABIs (asm-generic)
+ * except struct semid64_ds, whose x86-64 form has a padding word after each
+ * time: semctl converts it. A shared memory segment is attached where the
+ * guest's address space wants it (addr_space.c: the host segment itself at
+ * host + addr, so forked children and host processes share it). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -60,6 +63,60 @@ static int64_t sys_semctl(struct user_proc *p, const uint64_t a[6])
     }
 }
 
+/* shmid64_ds (112 bytes), shminfo64 (72) and shm_info (48) are alike */
+#define G_SHMID_DS 112
+#define G_SHMLBA 4096 /* riscv64's: asm-generic, a page */
+
+static int64_t sys_shmat(struct user_proc *p, int id, uint64_t addr, int flg)
+{
+    /* the checks in Linux's order (do_shmat) */
+    if (id < 0)
+        return -EINVAL;
+    if (addr & (G_SHMLBA - 1)) {
+        if (!(flg & SHM_RND))
+            return -EINVAL;
+        addr &= ~(uint64_t)(G_SHMLBA - 1);
+    }
+    if (!addr && (flg & SHM_REMAP))
+        return -EINVAL;
+    struct shmid_ds ds;
+    if (shmctl(id, IPC_STAT, &ds) < 0)
+        return -errno;
+    uint64_t len = USER_ALIGN_UP((uint64_t)ds.shm_segsz);
+    int prot = flg & SHM_RDONLY ? USER_PROT_R : USER_PROT_R | USER_PROT_W;
+    if (flg & SHM_EXEC)
+        prot |= USER_PROT_X;
+    char name[32]; /* as Linux's /proc/self/maps names it */
+    snprintf(name, sizeof(name), "/SYSV%08x (deleted)", (unsigned)ds.shm_perm.__key);
+    int64_t r;
+    user_as_lock(&p->as);
+    if (!addr)
+        r = (addr = user_as_find_free(&p->as, 0, len)) ? 0 : -ENOMEM;
+    else if (!user_g2h(&p->as, addr, len))
+        r = -ENOMEM;
+    else if (!(flg & SHM_REMAP) && user_as_find_free(&p->as, addr, len) != addr)
+        r = -EINVAL; /* something is mapped there */
+    else
+        r = 0;
+    if (r == 0)
+        r = user_as_shmat(&p->as, addr, len, prot, id, flg, name);
+    user_as_unlock(&p->as);
+    return r < 0 ? r : (int64_t)addr;
+}
+
+static int64_t sys_shmctl(struct user_proc *p, const uint64_t a[6])
+{
+    int cmd = (int)a[1] & ~IPC_64_;
+    switch (cmd) {
+    case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY: case IPC_INFO: case SHM_INFO:
+        return user_ret(syscall(SYS_shmctl, (int)a[0], (int)a[1],
+                                user_out(p, a[2], cmd == IPC_INFO ? 72 : cmd == SHM_INFO ? 48
+                                                                                  : G_SHMID_DS)));
+    default: /* IPC_SET reads a shmid64_ds; IPC_RMID, SHM_LOCK, SHM_UNLOCK ignore it */
+        return user_ret(syscall(SYS_shmctl, (int)a[0], (int)a[1], gp(p, a[2], G_SHMID_DS)));
+    }
+}
+
 int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
@@ -71,6 +128,15 @@ int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
                           (long)a[3], (int)a[4]);
     }
     case 189: return user_block(SYS_msgsnd, (int)a[0], gp(p, a[1], a[2] + 8), (size_t)a[2], (int)a[3]);
+    case 194: return user_ret(syscall(SYS_shmget, (key_t)a[0], (size_t)a[1], (int)a[2]));
+    case 195: return sys_shmctl(p, a);
+    case 196: return sys_shmat(p, (int)a[0], a[1], (int)a[2]);
+    case 197: {
+        user_as_lock(&p->as);
+        int64_t r = user_as_shmdt(&p->as, a[0]);
+        user_as_unlock(&p->as);
+        return r;
+    }
     case 190: return user_ret(syscall(SYS_semget, (key_t)a[0], (int)a[1], (int)a[2]));
     case 191: return sys_semctl(p, a);
     case 192: return user_block(SYS_semtimedop, (int)a[0], gp(p, a[1], a[2] * 6), (size_t)a[2],

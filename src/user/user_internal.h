@@ -41,6 +41,9 @@ struct user_vma {
     uint64_t dev, ino;   /* 0 for anonymous memory */
     char *name;          /* file path, "[stack]", "[heap]" or NULL (owned) */
     struct user_file *file; /* file mappings: NULL if it could not be kept */
+    bool shm;               /* a System V segment (shmid) attached at start - offset */
+    int shmid;
+    uint64_t shm_size;      /* the attachment's length (shmdt's reach) */
 };
 
 /* Guest virtual = guest physical = offset into one host reservation. The
@@ -95,6 +98,12 @@ bool user_as_owns_fd(struct user_as *as, int fd);
  * or a negative errno. name may be NULL. */
 int user_as_map(struct user_as *as, uint64_t addr, uint64_t len, int prot, bool shared, int fd,
                 uint64_t offset, const char *name);
+/* Attach System V segment shmid (host shmat; shmflg's SHM_RDONLY) at
+ * [addr, addr+len), replacing what was there; as user_as_map. */
+int user_as_shmat(struct user_as *as, uint64_t addr, uint64_t len, int prot, int shmid,
+                  int shmflg, const char *name);
+/* shmdt(addr): the segment attached at addr leaves (0, or -EINVAL if none). */
+int user_as_shmdt(struct user_as *as, uint64_t addr);
 /* A free range of len bytes, top-down below mmap_top (or at hint when free);
  * 0 if none. */
 uint64_t user_as_find_free(const struct user_as *as, uint64_t hint, uint64_t len);
@@ -119,6 +128,13 @@ char *user_as_maps_text(const struct user_as *as);
 struct user_sigaction {
     uint64_t handler, flags, mask;
 };
+
+/* A buffer a host system call writes for the guest (guest_write.c). */
+struct user_out {
+    uint64_t addr, len;
+    bool counted; /* only the call's result's count of bytes */
+};
+#define USER_OUTS 8
 
 /* One guest thread: a host thread running its own hart (threads.c). */
 struct user_thread {
@@ -145,6 +161,10 @@ struct user_thread {
     /* host_fault.c: a host fault on guest memory in a system call ends it */
     bool in_syscall;
     sigjmp_buf syscall_jmp;
+    /* guest_write.c: what the current system call's host calls write */
+    struct user_out out[USER_OUTS];
+    unsigned nout;
+    uint64_t out_lo, out_hi; /* past USER_OUTS: one range covering the rest */
 };
 /* The thread this host thread runs. */
 extern __thread struct user_thread *user_self;
@@ -261,6 +281,17 @@ int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
  * still owns get FUTEX_OWNER_DIED and a waiter is woken (Linux's
  * exit_robust_list); the list is forgotten. */
 void user_robust_exit(struct user_thread *t);
+
+/* guest_write.c: guest memory written for the guest must reach the engine
+ * as its own stores do (code translated from it is dropped). user_put
+ * copies src to guest [addr, addr+len): 0, or -EFAULT (not writable, or a
+ * host fault: guarded). user_out is user_gp for a buffer a host call
+ * writes (user_out_count: only as many bytes as the call returns); the
+ * thread reports them when its system call is over (user_outs_done). */
+int user_put(struct user_proc *p, uint64_t addr, const void *src, uint64_t len);
+void *user_out(struct user_proc *p, uint64_t addr, uint64_t len);
+void *user_out_count(struct user_proc *p, uint64_t addr, uint64_t len);
+void user_outs_done(struct user_thread *t, int64_t r, bool faulted);
 
 /* A host call's result as the guest sees it: -errno on failure (the
  * errno numbers are the same on x86-64 and riscv64: both asm-generic). */
