@@ -61,8 +61,15 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
     int rc = -VM_ENOMEM;
     char real[PATH_MAX];
     if (!realpath(cfg->prog, real)) {
-        rc = vm_error(VM_ENOENT, "'%s': %s", cfg->prog, strerror(errno));
-        goto out;
+        /* /proc/self/fd/N of a memfd or a deleted file (execveat): no path
+         * leads there, the descriptor does */
+        ssize_t n = strncmp(cfg->prog, "/proc/self/fd/", 14) ? -1
+                                                             : readlink(cfg->prog, real, sizeof(real) - 1);
+        if (n <= 0 || access(cfg->prog, R_OK) < 0) {
+            rc = vm_error(VM_ENOENT, "'%s': %s", cfg->prog, strerror(errno));
+            goto out;
+        }
+        real[n] = '\0';
     }
     p->exe_path = strdup(real);
     if (!p->exe_path || !(p->mem = vm_mem_create()))

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,18 +227,15 @@ static void exec_self(const char *self, const char *path, char **nv, char **argv
     execve(path, argv, envp);
 }
 
-static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
+/* execve and execveat: run the program at host path (the guest named it
+ * g) with the guest's argv and envp arrays. */
+static int64_t exec_program(struct user_proc *p, const char *g, const char *path, uint64_t gargv,
+                            uint64_t genvp)
 {
-    char pbuf[4096], ibuf[4096], interp[256];
-    const char *g = user_str(p, a[0]);
-    if (!g)
-        return -EFAULT;
-    if (!strcmp(g, "/proc/self/exe"))
-        g = p->exe_path;
-    const char *path = user_path(p, g, pbuf, sizeof(pbuf));
+    char ibuf[4096], interp[256];
     if (access(path, X_OK) < 0)
         return -errno;
-    char **argv = guest_strv(p, a[1]), **envp = guest_strv(p, a[2]);
+    char **argv = guest_strv(p, gargv), **envp = guest_strv(p, genvp);
     if (!argv || !envp) {
         free(argv);
         free(envp);
@@ -333,12 +331,86 @@ out:
     return r;
 }
 
+static int64_t sys_execve(struct user_proc *p, const uint64_t a[6])
+{
+    char pbuf[4096];
+    const char *g = user_str(p, a[0]);
+    if (!g)
+        return -EFAULT;
+    if (!strcmp(g, "/proc/self/exe"))
+        g = p->exe_path;
+    return exec_program(p, g, user_path(p, g, pbuf, sizeof(pbuf)), a[1], a[2]);
+}
+
+/* A host path naming what descriptor fd names (and rel under it, a
+ * directory then) that the new image can open after the exec: the path fd
+ * was opened by while it still names the same file, else /proc/self/fd/N,
+ * with a copy of fd (*keep) that the exec does not close (a memfd, a file
+ * deleted since: the new vm opens the program after the exec). */
+static int64_t fd_path(int fd, const char *rel, char *buf, size_t size, int *keep)
+{
+    struct stat a, b;
+    char link[64];
+    if (fstat(fd, &a) < 0)
+        return -errno;
+    if (rel && !S_ISDIR(a.st_mode))
+        return -ENOTDIR;
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, buf, size - 1);
+    if (n > 0)
+        buf[n] = '\0';
+    if (n <= 0 || buf[0] != '/' || stat(buf, &b) < 0 || b.st_dev != a.st_dev ||
+        b.st_ino != a.st_ino) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags >= 0 && (flags & FD_CLOEXEC) && (*keep = dup(fd)) < 0)
+            return -errno;
+        snprintf(buf, size, "/proc/self/fd/%d", *keep >= 0 ? *keep : fd);
+    }
+    size_t len = strlen(buf);
+    if (rel && (size_t)snprintf(buf + len, size - len, "/%s", rel) >= size - len)
+        return -ENAMETOOLONG;
+    return 0;
+}
+
+/* execveat(dirfd, path, argv, envp, flags): a path relative to dirfd, or
+ * with AT_EMPTY_PATH and "" the file dirfd is (glibc's fexecve). */
+#define AT_FDCWD_G (-100)
+#define AT_SYMLINK_NOFOLLOW_G 0x100
+#define AT_EMPTY_PATH_G 0x1000
+static int64_t sys_execveat(struct user_proc *p, const uint64_t a[6])
+{
+    char pbuf[4096];
+    int dirfd = (int)a[0], flags = (int)a[4], keep = -1;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW_G | AT_EMPTY_PATH_G))
+        return -EINVAL;
+    const char *g = user_str(p, a[1]), *path = pbuf;
+    if (!g)
+        return -EFAULT;
+    int64_t r = 0;
+    if (!*g && !(flags & AT_EMPTY_PATH_G))
+        return -ENOENT;
+    if (*g == '/' || (*g && dirfd == AT_FDCWD_G))
+        path = user_path(p, strcmp(g, "/proc/self/exe") ? g : p->exe_path, pbuf, sizeof(pbuf));
+    else
+        r = fd_path(dirfd, *g ? g : NULL, pbuf, sizeof(pbuf), &keep);
+    struct stat st;
+    if (r == 0 && (flags & AT_SYMLINK_NOFOLLOW_G) && *g &&
+        fstatat(dirfd, *g == '/' ? path : g, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        r = -ELOOP;
+    if (r == 0) /* the script's name for its interpreter is the host path too */
+        r = exec_program(p, path == pbuf && *g != '/' ? path : g, path, a[2], a[3]);
+    if (keep >= 0)
+        close(keep);
+    return r;
+}
+
 int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
     case 220: return sys_clone(p, a);
     case 435: return sys_clone3(p, a);
     case 221: return sys_execve(p, a);
+    case 281: return sys_execveat(p, a);
     case 260: /* wait4: status and rusage have the same layout */
         return user_block(SYS_wait4, (pid_t)a[0], user_gp(&p->as, a[1], 4), (int)a[2],
                           user_gp(&p->as, a[3], 144));

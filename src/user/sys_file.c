@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +131,13 @@ static int open_proc_view(struct user_proc *p, const char *path)
     return fd;
 }
 
-static int64_t sys_openat(struct user_proc *p, const uint64_t a[6])
+/* openat, and openat2 (how: its struct open_how, the same on both ABIs;
+ * the RESOLVE_* flags go to the host with the translated path). */
+static int64_t open_at(struct user_proc *p, int dirfd, uint64_t gpath, uint64_t flags,
+                       uint64_t mode, const struct open_how *how)
 {
     char buf[4096];
-    const char *g = user_str(p, a[1]);
+    const char *g = user_str(p, gpath);
     if (!g)
         return -EFAULT;
     if (is_self(g, "exe"))
@@ -141,13 +145,35 @@ static int64_t sys_openat(struct user_proc *p, const uint64_t a[6])
     else if (!strncmp(g, "/proc/", 6)) {
         int fd = open_proc_view(p, g);
         if (fd != -2) {
-            if (fd >= 0 && (a[2] & O_CLOEXEC) == 0)
+            if (fd >= 0 && (flags & O_CLOEXEC) == 0)
                 fcntl(fd, F_SETFD, 0);
             return fd;
         }
     }
     const char *path = user_path(p, g, buf, sizeof(buf));
-    return user_ret(syscall(SYS_openat, (int)a[0], path, (int)a[2], (mode_t)a[3]));
+    if (how)
+        return user_ret(syscall(SYS_openat2, dirfd, path, how, sizeof(*how)));
+    return user_ret(syscall(SYS_openat, dirfd, path, (int)flags, (mode_t)mode));
+}
+
+/* openat2(dirfd, path, how, size): size as Linux checks it (an older
+ * struct is too small, a newer one may only add zeroes: E2BIG else). */
+static int64_t sys_openat2(struct user_proc *p, const uint64_t a[6])
+{
+    struct open_how how;
+    uint64_t size = a[3];
+    if (size < sizeof(how))
+        return -EINVAL;
+    if (size > USER_PAGE)
+        return -E2BIG;
+    if (!user_as_check(&p->as, a[2], size, USER_PROT_R))
+        return -EFAULT;
+    const uint8_t *g = user_g2h(&p->as, a[2], size);
+    memcpy(&how, g, sizeof(how));
+    for (uint64_t i = sizeof(how); i < size; i++)
+        if (g[i])
+            return -E2BIG;
+    return open_at(p, (int)a[0], a[1], how.flags, how.mode, &how);
 }
 
 static int64_t sys_readlinkat(struct user_proc *p, const uint64_t a[6])
@@ -316,7 +342,8 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 70: return sys_vec(p, SYS_pwritev, a, false);
     case 286: return sys_vec(p, SYS_preadv2, a, true);
     case 287: return sys_vec(p, SYS_pwritev2, a, false);
-    case 56: return sys_openat(p, a);
+    case 56: return open_at(p, (int)a[0], a[1], a[2], a[3], NULL);
+    case 437: return sys_openat2(p, a);
     case 57: return user_as_owns_fd(&p->as, (int)a[0]) ? -EBADF : user_ret(close((int)a[0]));
     case 62: return user_ret(lseek((int)a[0], (off_t)a[1], (int)a[2]));
     case 79: case 80: return sys_stat(p, nr, a);
