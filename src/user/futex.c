@@ -50,6 +50,7 @@ static void futex_death(struct user_proc *p, uint64_t addr, int tid, bool pi, bo
         if (__atomic_compare_exchange_n(w, &v, n, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
             break;
     }
+    user_as_written(&p->as, addr, 4); /* an atomic update: user_put cannot do it */
     /* PI futexes: the host kernel hands the lock on when the host thread ends */
     if (!pi && (v & FUTEX_WAITERS))
         syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
@@ -93,11 +94,8 @@ static int64_t get_robust_list(struct user_proc *p, const uint64_t a[6])
             return -ESRCH;
     }
     uint64_t len = ROBUST_HEAD_BYTES;
-    if (!user_as_check(&p->as, a[1], 8, USER_PROT_W) ||
-        !user_as_check(&p->as, a[2], 8, USER_PROT_W))
+    if (user_put(p, a[1], &t->robust_head, 8) < 0 || user_put(p, a[2], &len, 8) < 0)
         return -EFAULT;
-    memcpy(user_g2h(&p->as, a[1], 8), &t->robust_head, 8);
-    memcpy(user_g2h(&p->as, a[2], 8), &len, 8);
     return 0;
 }
 
@@ -108,9 +106,13 @@ int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         unsigned cmd = (unsigned)a[1] & 127;
         bool timeout = cmd == 0 || cmd == 6 || cmd == 9 || cmd == 11 || cmd == 13;
         bool addr2 = cmd == 3 || cmd == 4 || cmd == 5 || cmd == 11 || cmd == 12;
-        return user_block(SYS_futex, gp(p, a[0], 4), (int)a[1], (uint32_t)a[2],
-                          timeout ? gp(p, a[3], 16) : (void *)(uintptr_t)a[3],
-                          addr2 ? gp(p, a[4], 4) : (void *)(uintptr_t)a[4], (uint32_t)a[5]);
+        /* the kernel writes the word of the PI operations, and WAKE_OP's second */
+        bool pi = cmd == 6 || cmd == 7 || cmd == 8 || cmd == 11 || cmd == 12 || cmd == 13;
+        return user_block(SYS_futex, pi ? user_out(p, a[0], 4) : gp(p, a[0], 4), (int)a[1],
+                          (uint32_t)a[2], timeout ? gp(p, a[3], 16) : (void *)(uintptr_t)a[3],
+                          !addr2 ? (void *)(uintptr_t)a[4]
+                                 : cmd == 5 || cmd == 12 ? user_out(p, a[4], 4) : gp(p, a[4], 4),
+                          (uint32_t)a[5]);
     }
     case 99: /* set_robust_list(head, len) */
         if (a[1] != ROBUST_HEAD_BYTES)

@@ -9,8 +9,6 @@ _Static_assert(sizeof(struct user_stat) == 128, "riscv64 struct stat is 128 byte
 
 int64_t user_put_stat(struct user_proc *p, uint64_t addr, const struct stat *st)
 {
-    if (!user_as_check(&p->as, addr, sizeof(struct user_stat), USER_PROT_W))
-        return -EFAULT;
     struct user_stat g;
     memset(&g, 0, sizeof(g));
     g.st_dev = st->st_dev;
@@ -29,6 +27,5 @@ int64_t user_put_stat(struct user_proc *p, uint64_t addr, const struct stat *st)
     g.st_mtime_nsec = st->st_mtim.tv_nsec;
     g.st_ctime_ = st->st_ctim.tv_sec;
     g.st_ctime_nsec = st->st_ctim.tv_nsec;
-    memcpy(user_g2h(&p->as, addr, sizeof(g)), &g, sizeof(g));
-    return 0;
+    return user_put(p, addr, &g, sizeof(g));
 }

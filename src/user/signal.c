@@ -288,8 +288,9 @@ int user_sigtramp_map(struct user_proc *p)
                          "[sigpage]");
     if (rc < 0)
         return rc;
-    memcpy(user_g2h(&p->as, at, sizeof(sigtramp_code)), sigtramp_code, sizeof(sigtramp_code));
-    rc = user_as_protect(&p->as, at, USER_PAGE, USER_PROT_R | USER_PROT_X);
+    rc = user_put(p, at, sigtramp_code, sizeof(sigtramp_code));
+    if (rc == 0)
+        rc = user_as_protect(&p->as, at, USER_PAGE, USER_PROT_R | USER_PROT_X);
     p->sigtramp = at;
     return rc;
 }
@@ -357,12 +358,7 @@ static int64_t sys_sigaltstack(struct user_proc *p, const uint64_t a[6])
         if (r < 0)
             return r;
     }
-    if (a[1]) {
-        if (!user_as_check(&p->as, a[1], 24, USER_PROT_W))
-            return -EFAULT;
-        memcpy(user_g2h(&p->as, a[1], 24), old, 24);
-    }
-    return 0;
+    return a[1] ? user_put(p, a[1], old, 24) : 0;
 }
 
 /* ---- dispositions and masks -------------------------------------------------------- */
@@ -387,9 +383,7 @@ static int64_t sys_sigaction(struct user_proc *p, const uint64_t a[6])
         mirror_action(p, sig);
     }
     user_as_unlock(&p->as);
-    if (a[2])
-        memcpy(user_g2h(&p->as, a[2], 24), &old, 24);
-    return 0;
+    return a[2] ? user_put(p, a[2], &old, 24) : 0;
 }
 
 static int64_t sys_sigprocmask(struct user_proc *p, const uint64_t a[6])
@@ -412,12 +406,7 @@ static int64_t sys_sigprocmask(struct user_proc *p, const uint64_t a[6])
         t->sig_blocked = m & ~UNBLOCKABLE;
         apply_host_mask(t);
     }
-    if (a[2]) {
-        if (!user_as_check(&p->as, a[2], 8, USER_PROT_W))
-            return -EFAULT;
-        memcpy(user_g2h(&p->as, a[2], 8), &old, 8);
-    }
-    return 0;
+    return a[2] ? user_put(p, a[2], &old, 8) : 0;
 }
 
 static int64_t sys_sigpending(struct user_proc *p, const uint64_t a[6])
@@ -425,13 +414,10 @@ static int64_t sys_sigpending(struct user_proc *p, const uint64_t a[6])
     struct user_thread *t = user_self;
     if (a[1] != 8)
         return -EINVAL;
-    if (!user_as_check(&p->as, a[0], 8, USER_PROT_W))
-        return -EFAULT;
     uint64_t host = 0;
     syscall(SYS_rt_sigpending, &host, 8);
     uint64_t bits = (__atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) | host) & t->sig_blocked;
-    memcpy(user_g2h(&p->as, a[0], 8), &bits, 8);
-    return 0;
+    return user_put(p, a[0], &bits, 8);
 }
 
 bool user_sigmask_begin(struct user_thread *t, uint64_t tmp, void *host_sigset)
@@ -486,18 +472,15 @@ static int64_t sys_sigtimedwait(struct user_proc *p, const uint64_t a[6])
     uint64_t got = __atomic_load_n(&t->sig_pending, __ATOMIC_SEQ_CST) & set;
     if (got) {
         int sig = __builtin_ctzll(got) + 1;
-        if (a[1]) {
-            if (!user_as_check(&p->as, a[1], SI_BYTES, USER_PROT_W))
-                return -EFAULT;
-            memcpy(user_g2h(&p->as, a[1], SI_BYTES), t->sig_info[sig], SI_BYTES);
-        }
+        if (a[1] && user_put(p, a[1], t->sig_info[sig], SI_BYTES) < 0)
+            return -EFAULT;
         __atomic_and_fetch(&t->sig_pending, ~BIT(sig), __ATOMIC_SEQ_CST);
         apply_host_mask(t);
         return sig;
     }
     sigset_t hs;
     user_host_sigset(&hs, set);
-    return user_block(SYS_rt_sigtimedwait, &hs, user_gp(&p->as, a[1], SI_BYTES),
+    return user_block(SYS_rt_sigtimedwait, &hs, user_out(p, a[1], SI_BYTES),
                       user_gp(&p->as, a[2], 16), 8);
 }
 
@@ -533,6 +516,20 @@ static void default_action(struct user_proc *p, int sig)
     user_exit_group(p, 0, sig);
 }
 
+/* Whether the frame at [frame, +FRAME_BYTES) may be written: as Linux's
+ * copy to the user stack, a page below the stack grows it first. */
+static bool frame_room(struct user_proc *p, uint64_t frame)
+{
+    if (user_as_check(&p->as, frame, FRAME_BYTES, USER_PROT_W))
+        return true;
+    user_as_lock(&p->as);
+    for (uint64_t a = USER_ALIGN_DOWN(frame); a < frame + FRAME_BYTES; a += USER_PAGE)
+        if (user_g2h(&p->as, a, USER_PAGE) && !user_as_find(&p->as, a))
+            user_as_fault(&p->as, a, 2);
+    user_as_unlock(&p->as);
+    return user_as_check(&p->as, frame, FRAME_BYTES, USER_PROT_W);
+}
+
 static bool write_frame(struct user_proc *p, struct user_thread *t, int sig, const uint8_t *info,
                         const struct user_sigaction *act, uint64_t saved_mask)
 {
@@ -549,9 +546,9 @@ static bool write_frame(struct user_proc *p, struct user_thread *t, int sig, con
     if ((act->flags & G_SA_ONSTACK) && t->ss_size && !on_altstack(t, sp))
         top = t->ss_sp + t->ss_size;
     uint64_t frame = (top - FRAME_BYTES) & ~15ULL;
-    if (frame > top || !user_as_check(&p->as, frame, FRAME_BYTES, USER_PROT_W))
+    if (frame > top || !frame_room(p, frame))
         return false;
-    uint8_t *f = user_g2h(&p->as, frame, FRAME_BYTES);
+    uint8_t f[FRAME_BYTES];
     memset(f, 0, FRAME_BYTES);
     memcpy(f, info, SI_BYTES);
     uint8_t *uc = f + SI_BYTES;
@@ -566,6 +563,8 @@ static bool write_frame(struct user_proc *p, struct user_thread *t, int sig, con
     uint32_t fcsr = (uint32_t)fr.fcsr;
     memcpy(mc + MC_FCSR, &fcsr, 4);
     /* MC_EXT_RESERVED and MC_EXT_HDR stay 0: no extension state follows */
+    if (user_put(p, frame, f, FRAME_BYTES) < 0)
+        return false; /* a host fault (a file page cut off by a truncate) */
     vm_riscv_vcpu_set_x(t->vcpu, VM_RISCV_REG_PC, act->handler);
     vm_riscv_vcpu_set_x(t->vcpu, 1, p->sigtramp);
     vm_riscv_vcpu_set_x(t->vcpu, 2, frame);
@@ -728,15 +727,15 @@ int64_t user_sys_signal(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         return user_ret(syscall(SYS_rt_tgsigqueueinfo, (pid_t)a[0], (pid_t)a[1], (int)a[2],
                                 user_gp(&p->as, a[3], SI_BYTES)));
     /* timers that signal: itimerval, sigevent and itimerspec are alike */
-    case 102: return user_ret(syscall(SYS_getitimer, (int)a[0], user_gp(&p->as, a[1], 32)));
+    case 102: return user_ret(syscall(SYS_getitimer, (int)a[0], user_out(p, a[1], 32)));
     case 103: return user_ret(syscall(SYS_setitimer, (int)a[0], user_gp(&p->as, a[1], 32),
-                                      user_gp(&p->as, a[2], 32)));
+                                      user_out(p, a[2], 32)));
     case 107: return user_ret(syscall(SYS_timer_create, (clockid_t)a[0],
-                                      user_gp(&p->as, a[1], 64), user_gp(&p->as, a[2], 4)));
-    case 108: return user_ret(syscall(SYS_timer_gettime, (int)a[0], user_gp(&p->as, a[1], 32)));
+                                      user_gp(&p->as, a[1], 64), user_out(p, a[2], 4)));
+    case 108: return user_ret(syscall(SYS_timer_gettime, (int)a[0], user_out(p, a[1], 32)));
     case 109: return user_ret(syscall(SYS_timer_getoverrun, (int)a[0]));
     case 110: return user_ret(syscall(SYS_timer_settime, (int)a[0], (int)a[1],
-                                      user_gp(&p->as, a[2], 32), user_gp(&p->as, a[3], 32)));
+                                      user_gp(&p->as, a[2], 32), user_out(p, a[3], 32)));
     case 111: return user_ret(syscall(SYS_timer_delete, (int)a[0]));
     }
     return USER_UNKNOWN;

@@ -31,8 +31,8 @@
 
 static void put_tid(struct user_proc *p, uint64_t addr, pid_t tid)
 {
-    if (addr && user_as_check(&p->as, addr, 4, USER_PROT_W))
-        memcpy(user_g2h(&p->as, addr, 4), &tid, 4);
+    if (addr)
+        user_put(p, addr, &tid, 4);
 }
 
 /* clone(flags, newsp, parent_tid, tls, child_tid): riscv64's order. */
@@ -119,7 +119,7 @@ static int64_t sys_clone3(struct user_proc *p, const uint64_t a[6])
         user_signals_clear_handlers(p);
     if (r > 0 && (flags & CLONE_PIDFD_)) {
         int fd = (int)syscall(SYS_pidfd_open, (pid_t)r, 0);
-        memcpy(user_g2h(&p->as, c[1], 4), &fd, 4);
+        user_put(p, c[1], &fd, 4);
     }
     return r;
 }
@@ -412,11 +412,11 @@ int64_t user_sys_exec(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 221: return sys_execve(p, a);
     case 281: return sys_execveat(p, a);
     case 260: /* wait4: status and rusage have the same layout */
-        return user_block(SYS_wait4, (pid_t)a[0], user_gp(&p->as, a[1], 4), (int)a[2],
-                          user_gp(&p->as, a[3], 144));
+        return user_block(SYS_wait4, (pid_t)a[0], user_out(p, a[1], 4), (int)a[2],
+                          user_out(p, a[3], 144));
     case 95: /* waitid: siginfo has the same layout */
-        return user_block(SYS_waitid, (int)a[0], (pid_t)a[1], user_gp(&p->as, a[2], 128),
-                          (int)a[3], user_gp(&p->as, a[4], 144));
+        return user_block(SYS_waitid, (int)a[0], (pid_t)a[1], user_out(p, a[2], 128),
+                          (int)a[3], user_out(p, a[4], 144));
     }
     return USER_UNKNOWN;
 }

@@ -39,8 +39,8 @@ static int64_t sys_xattr(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         return -EFAULT;
     switch (op) {
     case 0: return user_ret(syscall(host[nr - 5], target, name, gp(p, a[2], a[3]), a[3], (int)a[4]));
-    case 1: return user_ret(syscall(host[nr - 5], target, name, gp(p, a[2], a[3]), a[3]));
-    case 2: return user_ret(syscall(host[nr - 5], target, gp(p, a[1], a[2]), a[2]));
+    case 1: return user_ret(syscall(host[nr - 5], target, name, user_out_count(p, a[2], a[3]), a[3]));
+    case 2: return user_ret(syscall(host[nr - 5], target, user_out_count(p, a[1], a[2]), a[2]));
     default: return user_ret(syscall(host[nr - 5], target, name));
     }
 }
@@ -109,10 +109,10 @@ int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         const char *name = user_str(p, a[0]);
         return name ? user_ret(syscall(SYS_memfd_create, name, (unsigned)a[1])) : -EFAULT;
     }
-    case 285: return user_block(SYS_copy_file_range, (int)a[0], gp(p, a[1], 8), (int)a[2],
-                                gp(p, a[3], 8), (size_t)a[4], (unsigned)a[5]);
-    case 76: return user_block(SYS_splice, (int)a[0], gp(p, a[1], 8), (int)a[2], gp(p, a[3], 8),
-                               (size_t)a[4], (unsigned)a[5]);
+    case 285: return user_block(SYS_copy_file_range, (int)a[0], user_out(p, a[1], 8), (int)a[2],
+                                user_out(p, a[3], 8), (size_t)a[4], (unsigned)a[5]);
+    case 76: return user_block(SYS_splice, (int)a[0], user_out(p, a[1], 8), (int)a[2],
+                               user_out(p, a[3], 8), (size_t)a[4], (unsigned)a[5]);
     case 77: return user_block(SYS_tee, (int)a[0], (int)a[1], (size_t)a[2], (unsigned)a[3]);
     case 75: { /* vmsplice: the iovec array is the guest's */
         if (a[2] > 1024)

@@ -186,14 +186,11 @@ static int64_t sys_readlinkat(struct user_proc *p, const uint64_t a[6])
         size_t n = strlen(p->exe_path);
         if (n > a[3])
             n = a[3];
-        void *dst = gp(p, a[2], n);
-        if (!user_as_check(&p->as, a[2], n, USER_PROT_W))
-            return -EFAULT;
-        memcpy(dst, p->exe_path, n);
-        return (int64_t)n;
+        int rc = user_put(p, a[2], p->exe_path, n);
+        return rc < 0 ? rc : (int64_t)n;
     }
     return user_ret(syscall(SYS_readlinkat, (int)a[0], user_path(p, g, buf, sizeof(buf)),
-                            gp(p, a[2], a[3]), (size_t)a[3]));
+                            user_out_count(p, a[2], a[3]), (size_t)a[3]));
 }
 
 const uint64_t *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov)
@@ -264,13 +261,16 @@ static int64_t sys_ioctl(struct user_proc *p, const uint64_t a[6])
     case 0x5413: case 0x5414:                           /* TIOCGWINSZ, TIOCSWINSZ */
     case 0x540f: case 0x5410: case 0x5429:              /* TIOCGPGRP, TIOCSPGRP, TIOCGSID */
     case 0x541b: case 0x5421: case 0x5452:              /* FIONREAD, FIONBIO, FIOASYNC */
-        return user_ret(syscall(SYS_ioctl, (int)a[0], req, gp(p, a[2], 64)));
+        /* (the getters write; the setters' buffers are reported too: harmless) */
+        return user_ret(syscall(SYS_ioctl, (int)a[0], req, user_out(p, a[2], 64)));
     case 0x5409: case 0x540a: case 0x540b:              /* TCSBRK, TCXONC, TCFLSH: ints */
     case 0x540e: case 0x5422:                           /* TIOCSCTTY, TIOCNOTTY */
     case 0x5450: case 0x5451:                           /* FIONCLEX, FIOCLEX */
     case 0x40049409:                                    /* FICLONE: a descriptor */
         return user_ret(syscall(SYS_ioctl, (int)a[0], req, (unsigned long)a[2]));
-    case 0x80086601: case 0x40086602:                   /* FS_IOC_[GS]ETFLAGS: an int */
+    case 0x80086601:                                    /* FS_IOC_GETFLAGS: an int */
+        return user_ret(syscall(SYS_ioctl, (int)a[0], req, user_out(p, a[2], 4)));
+    case 0x40086602:                                    /* FS_IOC_SETFLAGS */
     case 0x4020940d:                                    /* FICLONERANGE: same struct */
         return user_ret(syscall(SYS_ioctl, (int)a[0], req, gp(p, a[2], 32)));
     case 0xc020660b: /* FS_IOC_FIEMAP: struct fiemap (32 bytes) + 56 per extent asked for */ {
@@ -279,10 +279,7 @@ static int64_t sys_ioctl(struct user_proc *p, const uint64_t a[6])
         uint32_t count;
         memcpy(&count, (char *)p->as.host + a[2] + 24, 4); /* fm_extent_count */
         uint64_t len = 32 + 56 * (uint64_t)count;
-        int64_t r = user_ret(syscall(SYS_ioctl, (int)a[0], req, gp(p, a[2], len)));
-        if (r >= 0)
-            user_as_written(&p->as, a[2], len);
-        return r;
+        return user_ret(syscall(SYS_ioctl, (int)a[0], req, user_out(p, a[2], len)));
     }
     }
     if (p->unimp)
@@ -297,7 +294,7 @@ static int64_t sys_fcntl(struct user_proc *p, const uint64_t a[6])
     case F_GETLK: case F_SETLK: case F_SETLKW:  /* struct flock: same layout */
     case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
     case F_GETOWN_EX: case F_SETOWN_EX:
-        return user_block(SYS_fcntl, (int)a[0], cmd, gp(p, a[2], 32)); /* SETLKW waits */
+        return user_block(SYS_fcntl, (int)a[0], cmd, user_out(p, a[2], 32)); /* SETLKW waits; GETLK writes */
     case F_DUPFD: case F_DUPFD_CLOEXEC: case F_GETFD: case F_SETFD: case F_GETFL:
     case F_SETFL: case F_GETOWN: case F_SETOWN: case F_GETSIG: case F_SETSIG:
     case F_SETPIPE_SZ: case F_GETPIPE_SZ: case F_ADD_SEALS: case F_GET_SEALS:
@@ -322,19 +319,9 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     char b1[4096], b2[4096];
     switch (nr) {
-    case 63: /* read */ {
-        int64_t r = user_block(SYS_read, (int)a[0], gp(p, a[1], a[2]), a[2]);
-        if (r > 0)
-            user_as_written(&p->as, a[1], (uint64_t)r);
-        return r;
-    }
+    case 63: return user_block(SYS_read, (int)a[0], user_out_count(p, a[1], a[2]), a[2]);
     case 64: return user_block(SYS_write, (int)a[0], gp(p, a[1], a[2]), a[2]);
-    case 67: /* pread64 */ {
-        int64_t r = user_block(SYS_pread64, (int)a[0], gp(p, a[1], a[2]), a[2], a[3]);
-        if (r > 0)
-            user_as_written(&p->as, a[1], (uint64_t)r);
-        return r;
-    }
+    case 67: return user_block(SYS_pread64, (int)a[0], user_out_count(p, a[1], a[2]), a[2], a[3]);
     case 68: return user_block(SYS_pwrite64, (int)a[0], gp(p, a[1], a[2]), a[2], a[3]);
     case 65: return sys_vec(p, SYS_readv, a, true);
     case 66: return sys_vec(p, SYS_writev, a, false);
@@ -354,21 +341,17 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         if (is_self(g, "exe"))
             g = p->exe_path;
         return user_ret(syscall(SYS_statx, (int)a[0], user_path(p, g, b1, sizeof(b1)),
-                                (int)a[2], (unsigned)a[3], gp(p, a[4], 256)));
+                                (int)a[2], (unsigned)a[3], user_out(p, a[4], 256)));
     }
-    case 61: /* getdents64: the same records */ {
-        int64_t r = user_ret(syscall(SYS_getdents64, (int)a[0], gp(p, a[1], a[2]), a[2]));
-        if (r > 0)
-            user_as_written(&p->as, a[1], (uint64_t)r);
-        return r;
-    }
+    case 61: /* getdents64: the same records */
+        return user_ret(syscall(SYS_getdents64, (int)a[0], user_out_count(p, a[1], a[2]), a[2]));
     case 25: return sys_fcntl(p, a);
     case 23: return user_ret(dup((int)a[0]));
     case 24: return user_ret(dup3((int)a[0], (int)a[1], (int)a[2]));
-    case 59: return user_ret(pipe2(gp(p, a[0], 8), (int)a[1]));
+    case 59: return user_ret(pipe2(user_out(p, a[0], 8), (int)a[1]));
     case 29: return sys_ioctl(p, a);
     case 17: /* getcwd */
-        return user_ret(syscall(SYS_getcwd, gp(p, a[0], a[1]), (size_t)a[1]));
+        return user_ret(syscall(SYS_getcwd, user_out_count(p, a[0], a[1]), (size_t)a[1]));
     case 49: /* chdir */ {
         const char *path = path_arg(p, a[0], b1, sizeof(b1));
         return path ? user_ret(chdir(path)) : -EFAULT;
@@ -403,9 +386,9 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     }
     case 43: /* statfs: same layout (every field a 64-bit word on both) */ {
         const char *path = path_arg(p, a[0], b1, sizeof(b1));
-        return path ? user_ret(syscall(SYS_statfs, path, gp(p, a[1], 120))) : -EFAULT;
+        return path ? user_ret(syscall(SYS_statfs, path, user_out(p, a[1], 120))) : -EFAULT;
     }
-    case 44: return user_ret(syscall(SYS_fstatfs, (int)a[0], gp(p, a[1], 120)));
+    case 44: return user_ret(syscall(SYS_fstatfs, (int)a[0], user_out(p, a[1], 120)));
     case 45: {
         const char *path = path_arg(p, a[0], b1, sizeof(b1));
         return path ? user_ret(truncate(path, (off_t)a[1])) : -EFAULT;
@@ -425,33 +408,28 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 32: return user_block(SYS_flock, (int)a[0], (int)a[1]);
     case 166: return (int64_t)umask((mode_t)a[0]);
     case 71: /* sendfile */
-        return user_ret(syscall(SYS_sendfile, (int)a[0], (int)a[1], gp(p, a[2], 8), a[3]));
+        return user_ret(syscall(SYS_sendfile, (int)a[0], (int)a[1], user_out(p, a[2], 8), a[3]));
     /* sockets: sockaddr and the option values are the same on both */
     case 198: return user_ret(syscall(SYS_socket, (int)a[0], (int)a[1], (int)a[2]));
     case 199: return user_ret(syscall(SYS_socketpair, (int)a[0], (int)a[1], (int)a[2],
-                                      gp(p, a[3], 8)));
+                                      user_out(p, a[3], 8)));
     case 200: return user_ret(syscall(SYS_bind, (int)a[0], gp(p, a[1], a[2]), (int)a[2]));
     case 201: return user_ret(syscall(SYS_listen, (int)a[0], (int)a[1]));
     case 202: case 242:
-        return user_block(SYS_accept4, (int)a[0], gp(p, a[1], 128), gp(p, a[2], 4),
+        return user_block(SYS_accept4, (int)a[0], user_out(p, a[1], 128), user_out(p, a[2], 4),
                           nr == 242 ? (int)a[3] : 0);
     case 203: return user_block(SYS_connect, (int)a[0], gp(p, a[1], a[2]), (int)a[2]);
     case 204: case 205:
         return user_ret(syscall(nr == 204 ? SYS_getsockname : SYS_getpeername, (int)a[0],
-                                gp(p, a[1], 128), gp(p, a[2], 4)));
+                                user_out(p, a[1], 128), user_out(p, a[2], 4)));
     case 206: return user_block(SYS_sendto, (int)a[0], gp(p, a[1], a[2]), a[2], (int)a[3],
                                 gp(p, a[4], a[5]), (int)a[5]);
-    case 207: {
-        int64_t r = user_block(SYS_recvfrom, (int)a[0], gp(p, a[1], a[2]), a[2], (int)a[3],
-                               gp(p, a[4], 128), gp(p, a[5], 4));
-        if (r > 0)
-            user_as_written(&p->as, a[1], (uint64_t)r);
-        return r;
-    }
+    case 207: return user_block(SYS_recvfrom, (int)a[0], user_out_count(p, a[1], a[2]), a[2],
+                                (int)a[3], user_out(p, a[4], 128), user_out(p, a[5], 4));
     case 208: return user_ret(syscall(SYS_setsockopt, (int)a[0], (int)a[1], (int)a[2],
                                       gp(p, a[3], a[4]), (int)a[4]));
     case 209: return user_ret(syscall(SYS_getsockopt, (int)a[0], (int)a[1], (int)a[2],
-                                      gp(p, a[3], 256), gp(p, a[4], 4)));
+                                      user_out(p, a[3], 256), user_out(p, a[4], 4)));
     case 210: return user_ret(syscall(SYS_shutdown, (int)a[0], (int)a[1]));
     }
     return USER_UNKNOWN;

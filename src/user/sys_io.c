@@ -62,7 +62,7 @@ static int64_t with_mask(struct user_proc *p, long nr, long args[6], int mi, uin
 
 static int64_t sys_ppoll(struct user_proc *p, const uint64_t a[6])
 {
-    long args[6] = {(long)gp(p, a[0], a[1] * 8), (long)a[1], (long)gp(p, a[2], 16), 0, 8, 0};
+    long args[6] = {(long)user_out(p, a[0], a[1] * 8), (long)a[1], (long)gp(p, a[2], 16), 0, 8, 0};
     return with_mask(p, SYS_ppoll, args, 3, a[3], a[4]);
 }
 
@@ -76,8 +76,8 @@ static int64_t sys_pselect6(struct user_proc *p, const uint64_t a[6])
         memcpy(ms, user_g2h(&p->as, a[5], 16), 16);
     }
     struct { const sigset_t *ss; size_t len; } hm = {NULL, 8};
-    long args[6] = {(long)a[0], (long)gp(p, a[1], 128), (long)gp(p, a[2], 128),
-                    (long)gp(p, a[3], 128), (long)gp(p, a[4], 16), (long)&hm};
+    long args[6] = {(long)a[0], (long)user_out(p, a[1], 128), (long)user_out(p, a[2], 128),
+                    (long)user_out(p, a[3], 128), (long)user_out(p, a[4], 16), (long)&hm};
     if (!ms[0])
         return user_block(SYS_pselect6, args[0], args[1], args[2], args[3], args[4], &hm);
     uint64_t mask;
@@ -125,13 +125,14 @@ static int64_t sys_epoll_wait(struct user_proc *p, uint64_t nr, const uint64_t a
     long args[6] = {(long)a[0], (long)ev, max, timeout, 0, 8};
     int64_t r = with_mask(p, nr == 22 ? SYS_epoll_pwait : 441 /* epoll_pwait2 */, args, 4,
                           a[4], a[5]);
-    uint8_t *g = user_g2h(&p->as, a[1], (uint64_t)max * 16);
-    for (int64_t i = 0; i < r; i++) {
-        uint32_t pad = 0;
+    uint8_t *g = r > 0 ? calloc((size_t)r, 16) : NULL;
+    for (int64_t i = 0; g && i < r; i++) {
         memcpy(g + i * 16, &ev[i].events, 4);
-        memcpy(g + i * 16 + 4, &pad, 4);
         memcpy(g + i * 16 + 8, &ev[i].data.u64, 8);
     }
+    if (r > 0 && (!g || user_put(p, a[1], g, (uint64_t)r * 16) < 0))
+        r = g ? -EFAULT : -ENOMEM; /* (events taken are lost then, as Linux's EFAULT loses them) */
+    free(g);
     free(ev);
     return r;
 }
@@ -146,8 +147,9 @@ struct g_msghdr {
 };
 
 static int64_t msg_in(struct user_proc *p, uint64_t addr, struct g_msghdr *g, struct msghdr *h,
-                      struct iovec *iov, const uint64_t **giov)
+                      struct iovec *iov, const uint64_t **giov, bool recv)
 {
+    void *(*name_buf)(struct user_proc *, uint64_t, uint64_t) = recv ? user_out : gp;
     if (!user_as_check(&p->as, addr, sizeof(*g), USER_PROT_R))
         return -EFAULT;
     memcpy(g, user_g2h(&p->as, addr, sizeof(*g)), sizeof(*g));
@@ -157,11 +159,11 @@ static int64_t msg_in(struct user_proc *p, uint64_t addr, struct g_msghdr *g, st
     if (!*giov && g->iovlen)
         return -EFAULT;
     memset(h, 0, sizeof(*h));
-    h->msg_name = g->name ? gp(p, g->name, g->namelen) : NULL;
+    h->msg_name = g->name ? name_buf(p, g->name, g->namelen) : NULL;
     h->msg_namelen = g->namelen;
     h->msg_iov = iov;
     h->msg_iovlen = g->iovlen;
-    h->msg_control = g->control ? gp(p, g->control, g->controllen) : NULL;
+    h->msg_control = g->control ? name_buf(p, g->control, g->controllen) : NULL;
     h->msg_controllen = g->controllen;
     h->msg_flags = g->flags;
     return 0;
@@ -175,10 +177,7 @@ static int64_t msg_out(struct user_proc *p, uint64_t addr, struct g_msghdr *g,
     g->namelen = h->msg_namelen;
     g->controllen = h->msg_controllen;
     g->flags = h->msg_flags;
-    if (!user_as_check(&p->as, addr, sizeof(*g), USER_PROT_W))
-        return -EFAULT;
-    memcpy(user_g2h(&p->as, addr, sizeof(*g)), g, sizeof(*g));
-    return 0;
+    return user_put(p, addr, g, sizeof(*g));
 }
 
 static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
@@ -189,7 +188,7 @@ static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
     if (!iov)
         return -ENOMEM;
     const uint64_t *giov = NULL;
-    int64_t r = msg_in(p, a[1], &g, &h, iov, &giov);
+    int64_t r = msg_in(p, a[1], &g, &h, iov, &giov, recv);
     if (r == 0) {
         r = user_block(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
         if (recv && r >= 0 && msg_out(p, a[1], &g, &h, giov, r) < 0)
@@ -225,7 +224,7 @@ static int64_t sys_mmsg(struct user_proc *p, bool recv, const uint64_t a[6])
         else if (!(iov[i] = malloc((n ? n : 1) * sizeof(struct iovec))))
             r = -ENOMEM;
         else
-            r = msg_in(p, at, &g[i], &hm[i].msg_hdr, iov[i], &giov[i]);
+            r = msg_in(p, at, &g[i], &hm[i].msg_hdr, iov[i], &giov[i], recv);
     }
     if (r == 0)
         r = recv ? user_block(SYS_recvmmsg, (int)a[0], hm, vlen, (int)a[3], gp(p, a[4], 16))
@@ -234,7 +233,7 @@ static int64_t sys_mmsg(struct user_proc *p, bool recv, const uint64_t a[6])
         uint64_t at = a[1] + (uint64_t)i * G_MMSG;
         if (recv)
             msg_out(p, at, &g[i], &hm[i].msg_hdr, giov[i], hm[i].msg_len);
-        memcpy(user_g2h(&p->as, at + 56, 4), &hm[i].msg_len, 4);
+        user_put(p, at + 56, &hm[i].msg_len, 4);
     }
     for (unsigned i = 0; iov && i < vlen; i++)
         free(iov[i]);
@@ -267,8 +266,8 @@ int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     }
     case 85: return user_ret(syscall(SYS_timerfd_create, (int)a[0], (int)a[1]));
     case 86: return user_ret(syscall(SYS_timerfd_settime, (int)a[0], (int)a[1],
-                                     gp(p, a[2], 32), gp(p, a[3], 32)));
-    case 87: return user_ret(syscall(SYS_timerfd_gettime, (int)a[0], gp(p, a[1], 32)));
+                                     gp(p, a[2], 32), user_out(p, a[3], 32)));
+    case 87: return user_ret(syscall(SYS_timerfd_gettime, (int)a[0], user_out(p, a[1], 32)));
     }
     return USER_UNKNOWN;
 }

@@ -36,12 +36,12 @@ static int64_t sys_semctl(struct user_proc *p, const uint64_t a[6])
         int64_t r = user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], h));
         if (r < 0)
             return r;
-        uint8_t *g = user_g2h(&p->as, a[3], G_SEMID_DS);
+        uint8_t g[G_SEMID_DS];
         memcpy(g, h, 48);
         memcpy(g + 48, h + 48, 8); /* sem_otime */
         memcpy(g + 56, h + 64, 8); /* sem_ctime */
         memcpy(g + 64, h + 80, 24); /* sem_nsems, unused */
-        return r;
+        return user_put(p, a[3], g, G_SEMID_DS) < 0 ? -EFAULT : r;
     }
     case IPC_SET: {
         if (!user_as_check(&p->as, a[3], G_SEMID_DS, USER_PROT_R))
@@ -55,9 +55,16 @@ static int64_t sys_semctl(struct user_proc *p, const uint64_t a[6])
         return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], h));
     }
     case GETALL: case SETALL: /* unsigned short[nsems]: the kernel checks the size */
+        if (cmd == GETALL) { /* it writes nsems values */
+            uint64_t nsems = 0;
+            if (syscall(SYS_semctl, (int)a[0], 0, IPC_STAT, h) == 0)
+                memcpy(&nsems, h + 80, 8);
+            return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2],
+                                    user_out(p, a[3], nsems * 2)));
+        }
         return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], gp(p, a[3], 2)));
     case IPC_INFO: case SEM_INFO: /* struct seminfo: ints */
-        return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], gp(p, a[3], 40)));
+        return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], user_out(p, a[3], 40)));
     default: /* SETVAL's int, or nothing */
         return user_ret(syscall(SYS_semctl, (int)a[0], (int)a[1], (int)a[2], a[3]));
     }
@@ -122,11 +129,10 @@ int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     switch (nr) {
     case 186: return user_ret(syscall(SYS_msgget, (key_t)a[0], (int)a[1]));
     case 187: /* msgctl: msqid64_ds and msginfo are alike */
-        return user_ret(syscall(SYS_msgctl, (int)a[0], (int)a[1], gp(p, a[2], 120)));
-    case 188: { /* msgrcv: {long mtype; char mtext[]} */
-        return user_block(SYS_msgrcv, (int)a[0], gp(p, a[1], a[2] + 8), (size_t)a[2],
+        return user_ret(syscall(SYS_msgctl, (int)a[0], (int)a[1], user_out(p, a[2], 120)));
+    case 188: /* msgrcv: {long mtype; char mtext[]} */
+        return user_block(SYS_msgrcv, (int)a[0], user_out(p, a[1], a[2] + 8), (size_t)a[2],
                           (long)a[3], (int)a[4]);
-    }
     case 189: return user_block(SYS_msgsnd, (int)a[0], gp(p, a[1], a[2] + 8), (size_t)a[2], (int)a[3]);
     case 194: return user_ret(syscall(SYS_shmget, (key_t)a[0], (size_t)a[1], (int)a[2]));
     case 195: return sys_shmctl(p, a);
@@ -154,10 +160,11 @@ int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     }
     case 182: return user_block(SYS_mq_timedsend, (int)a[0], gp(p, a[1], a[2]), (size_t)a[2],
                                 (unsigned)a[3], gp(p, a[4], 16));
-    case 183: return user_block(SYS_mq_timedreceive, (int)a[0], gp(p, a[1], a[2]), (size_t)a[2],
-                                gp(p, a[3], 4), gp(p, a[4], 16));
+    case 183: return user_block(SYS_mq_timedreceive, (int)a[0], user_out_count(p, a[1], a[2]),
+                                (size_t)a[2], user_out(p, a[3], 4), gp(p, a[4], 16));
     case 184: return user_ret(syscall(SYS_mq_notify, (int)a[0], gp(p, a[1], 64)));
-    case 185: return user_ret(syscall(SYS_mq_getsetattr, (int)a[0], gp(p, a[1], 64), gp(p, a[2], 64)));
+    case 185: return user_ret(syscall(SYS_mq_getsetattr, (int)a[0], gp(p, a[1], 64),
+                                      user_out(p, a[2], 64)));
     }
     return USER_UNKNOWN;
 }

@@ -93,7 +93,9 @@ static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         if (adv == MADV_DONTNEED || adv == MADV_FREE) {
             if (!user_as_check(&p->as, a[0], len, 0))
                 return -ENOMEM;
-            return user_ret(madvise(h, len, adv));
+            int64_t r = user_ret(madvise(h, len, adv));
+            user_as_written(&p->as, a[0], len); /* anonymous pages read as zeroes again */
+            return r;
         }
         return 0; /* advice only */
     }
@@ -105,7 +107,7 @@ static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         void *h = user_g2h(&p->as, a[0], a[1]);
         if (!h || !user_as_check(&p->as, a[2], (a[1] + USER_PAGE_MASK) / USER_PAGE, USER_PROT_W))
             return -ENOMEM;
-        return user_ret(mincore(h, a[1], user_g2h(&p->as, a[2], 1)));
+        return user_ret(mincore(h, a[1], user_out(p, a[2], (a[1] + USER_PAGE_MASK) / USER_PAGE)));
     }
     case 228: case 229: case 230: case 231: case 284: /* mlock, munlock, mlockall, munlockall, mlock2 */
         return 0;

@@ -225,6 +225,7 @@ void user_thread_exit(struct user_proc *p, int status)
     if (t->clear_tid && user_as_check(&p->as, t->clear_tid, 4, USER_PROT_W)) {
         uint32_t *w = user_g2h(&p->as, t->clear_tid, 4);
         __atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
+        user_as_written(&p->as, t->clear_tid, 4); /* atomic: user_put cannot do it */
         syscall(SYS_futex, w, 1 /* FUTEX_WAKE, shared: glibc's join waits shared */, 1, NULL, NULL, 0);
     }
     user_as_lock(&p->as);
@@ -255,10 +256,10 @@ static void *thread_main(void *arg)
     user_self = t;
     t->tid = (int)syscall(SYS_gettid);
     user_signals_thread_start(t, s->blocked);
-    if (s->flags & CLONE_PARENT_SETTID_ && user_as_check(&p->as, s->parent_tid_addr, 4, USER_PROT_W))
-        memcpy(user_g2h(&p->as, s->parent_tid_addr, 4), &t->tid, 4);
-    if (s->flags & CLONE_CHILD_SETTID_ && user_as_check(&p->as, s->child_tid_addr, 4, USER_PROT_W))
-        memcpy(user_g2h(&p->as, s->child_tid_addr, 4), &t->tid, 4);
+    if (s->flags & CLONE_PARENT_SETTID_)
+        user_put(p, s->parent_tid_addr, &t->tid, 4);
+    if (s->flags & CLONE_CHILD_SETTID_)
+        user_put(p, s->child_tid_addr, &t->tid, 4);
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE); /* s is the parent's: not used after */
     int rc = user_thread_loop(t);
     if (rc < 0) {
