@@ -71,10 +71,7 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     as->pt_used = USER_PAGE;
     as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
     as->code_lo = ~0ULL;
-    /* Direct stores are off: with them, building Debian through vm (mmdebstrap's
-     * dpkg-deb decompressing in a forked child) met guest SIGSEGVs that direct
-     * loads alone do not cause (docs/JIT.md, "Direct access in user mode"). */
-    as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = false};
+    as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = true};
     return 0;
 }
 
@@ -699,8 +696,10 @@ int user_as_fault(struct user_as *as, uint64_t addr, int kind)
         return -1;
     uint64_t bits = pte_bits(v->prot);
     uint64_t *e = pte_slot(as, addr, true);
-    if (!e || *e == (bits | ((addr >> 12) << 10)))
-        return 0; /* no table space, or already so: a fault of its own */
+    if (!e)
+        return 0; /* no table space */
+    if (*e == (bits | ((addr >> 12) << 10)))
+        return 2; /* filled already: by another thread after this one's walk */
     /* A few pages around it at once (sequential code and data). */
     uint64_t lo = USER_ALIGN_DOWN(addr) & ~(FILL_PAGES * USER_PAGE - 1);
     uint64_t hi = lo + FILL_PAGES * USER_PAGE;

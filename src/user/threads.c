@@ -117,6 +117,28 @@ static int exception_signal(struct user_proc *p, uint64_t cause, uint64_t tval, 
     }
 }
 
+/* The PTE of a page fault was filled already: another thread faulted on
+ * the same page at the same moment and filled it first (the MMU raises a
+ * fault on a PTE it read as empty; only the fill takes the lock). Run the
+ * access again, after dropping this hart's TLB entries in case one older
+ * than the PTE faulted. The same access faulting so a third time with no
+ * PTE cleared meanwhile (that would make the page fresh again) is a fault
+ * of its own after all: the guest gets its signal, never a loop. */
+static bool refault_again(struct user_thread *t, uint64_t pc, uint64_t addr)
+{
+    uint64_t gen = __atomic_load_n(&t->p->flush_gen, __ATOMIC_SEQ_CST);
+    if (pc != t->refault_pc || addr != t->refault_addr || gen != t->refault_gen) {
+        t->refault_pc = pc;
+        t->refault_addr = addr;
+        t->refault_gen = gen;
+        t->refaults = 0;
+    }
+    if (++t->refaults > 2)
+        return false;
+    vm_riscv_vcpu_sfence(t->vcpu);
+    return true;
+}
+
 static void handle_exception(struct user_thread *t, const struct vm_exit *e)
 {
     struct user_proc *p = t->p;
@@ -126,8 +148,10 @@ static void handle_exception(struct user_thread *t, const struct vm_exit *e)
         user_as_lock(&p->as);
         int filled = user_as_fault(&p->as, tval, kind);
         user_as_unlock(&p->as);
-        if (filled > 0)
+        if (filled == 1)
             return; /* demand-filled: run the instruction again */
+        if (filled == 2 && refault_again(t, e->u.exception.pc, tval))
+            return;
         if (filled < 0) {
             user_signal_fault(t, SIGBUS, 2 /* BUS_ADRERR */, tval);
             return;

@@ -113,8 +113,10 @@ int user_as_protect(struct user_as *as, uint64_t addr, uint64_t len, int prot);
 int64_t user_as_remap(struct user_as *as, uint64_t old, uint64_t old_len, uint64_t new_len,
                       int flags, uint64_t new_addr);
 /* A page fault at addr for an access of kind (0 fetch, 1 load, 2 store):
- * 1 if the mappings allow it (its PTEs are filled now: run again), 0 if
- * not (SIGSEGV), -1 for a file mapping's page past the end of its file
+ * 1 if the mappings allow it (its PTEs are filled now: run again), 2 if
+ * they allow it and its PTE was filled already (another thread faulted on
+ * the same page at the same time and filled it first: run again too), 0
+ * if not (SIGSEGV), -1 for a file mapping's page past the end of its file
  * (SIGBUS). */
 int user_as_fault(struct user_as *as, uint64_t addr, int kind);
 /* Bytes the guest's code may live in were rewritten by the host (read()
@@ -146,6 +148,9 @@ struct user_thread {
     uint64_t seen_gen;    /* the flush generation its hart has applied */
     int in_guest;         /* running guest code now (atomic) */
     bool done;            /* exited: the struct and hart wait for reuse */
+    /* threads.c: faults in a row of one access on a PTE filled already */
+    uint64_t refault_pc, refault_addr, refault_gen;
+    unsigned refaults;
     bool exit_now;        /* its loop must end (exit, or a fatal signal) */
     struct user_thread *next;
     /* signals (signal.c) */
