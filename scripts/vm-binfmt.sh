@@ -12,6 +12,8 @@
 # then restores both, whichever way CMD or this script ends (SIGKILL
 # aside); its status is CMD's. While it runs, every riscv64 program the
 # host starts goes through vm (other callers' newer registrations aside).
+# Runs wait for each other (flock on /run/lock/vm-binfmt.lock, or
+# $VM_BINFMT_LOCK).
 #
 # The handler is vm-user (built next to vm; statically linked when the
 # host's libraries allow, which a foreign chroot needs: check with `file`).
@@ -88,6 +90,16 @@ register)
 run)
     [ $# -gt 0 ] || { echo "vm-binfmt.sh: run needs a command" >&2; exit 2; }
     [ "$name" != vm-riscv64 ] || name=vm-riscv64-run-$$
+    # One run at a time on the host: each disables the others' entries and
+    # puts back what it found, so two at once would hand each other's
+    # programs to the wrong handler (a benchmark would time qemu).
+    lock=${VM_BINFMT_LOCK:-/run/lock/vm-binfmt.lock}
+    [ -d "${lock%/*}" ] || lock=${TMPDIR:-/tmp}/vm-binfmt.lock
+    exec 8>>"$lock"
+    if ! flock -n 8; then
+        echo "vm-binfmt.sh: waiting for another run to end ($lock)" >&2
+        flock 8
+    fi
     disabled="" child=""
     restore() {
         # a signal ends the command too (it runs in the background so that
@@ -110,7 +122,7 @@ run)
     done
     [ -z "$disabled" ] || echo "vm-binfmt.sh: disabled$(printf ' %s' $disabled) while the command runs" >&2
     exec 3<&0
-    "$@" <&3 3<&- &
+    "$@" <&3 3<&- 8>&- &
     child=$!
     set +e
     wait "$child"
