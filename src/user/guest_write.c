@@ -46,6 +46,9 @@ void user_outs_done(struct user_thread *t, int64_t r, bool faulted)
         uint64_t n = t->out[i].len;
         if (t->out[i].counted && !faulted)
             n = r <= 0 ? 0 : (uint64_t)r < n ? (uint64_t)r : n;
+        else if (r < 0 && !faulted && n > USER_PAGE)
+            n = 0; /* a failed call writes a small struct at most (nanosleep's rest):
+                      a guest's huge length must not cost a walk of its code range */
         user_as_written(&t->p->as, t->out[i].addr, n);
     }
     if (t->out_hi > t->out_lo)
