@@ -79,6 +79,7 @@ static int64_t sys_shmat(struct user_proc *p, int id, uint64_t addr, int flg)
     /* the checks in Linux's order (do_shmat) */
     if (id < 0)
         return -EINVAL;
+    bool fixed = addr != 0; /* where the guest said, even if it rounds down to 0 */
     if (addr & (G_SHMLBA - 1)) {
         if (!(flg & SHM_RND))
             return -EINVAL;
@@ -97,10 +98,10 @@ static int64_t sys_shmat(struct user_proc *p, int id, uint64_t addr, int flg)
     snprintf(name, sizeof(name), "/SYSV%08x (deleted)", (unsigned)ds.shm_perm.__key);
     int64_t r;
     user_as_lock(&p->as);
-    if (!addr)
+    if (!fixed)
         r = (addr = user_as_find_free(&p->as, 0, len)) ? 0 : -ENOMEM;
-    else if (!user_g2h(&p->as, addr, len))
-        r = -ENOMEM;
+    else if (!addr || !user_g2h(&p->as, addr, len))
+        r = addr ? -ENOMEM : -EINVAL; /* (page 0: Linux's mmap_min_addr) */
     else if (!(flg & SHM_REMAP) && user_as_find_free(&p->as, addr, len) != addr)
         r = -EINVAL; /* something is mapped there */
     else
