@@ -99,6 +99,24 @@ static int64_t get_robust_list(struct user_proc *p, const uint64_t a[6])
     return 0;
 }
 
+/* futex_waitv(waiters, n, flags, timeout, clockid): struct futex_waitv
+ * {u64 val; u64 uaddr; u32 flags; u32 reserved} is alike; the addresses
+ * become host ones in a copy. */
+#define FUTEX_WAITV_MAX 128
+static int64_t futex_waitv(struct user_proc *p, const uint64_t a[6])
+{
+    uint64_t n = (uint32_t)a[1], w[FUTEX_WAITV_MAX * 3];
+    if (n == 0 || n > FUTEX_WAITV_MAX)
+        return -EINVAL;
+    if (!user_as_check(&p->as, a[0], n * 24, USER_PROT_R))
+        return -EFAULT;
+    memcpy(w, user_g2h(&p->as, a[0], n * 24), n * 24);
+    for (uint64_t i = 0; i < n; i++)
+        w[3 * i + 1] = (uint64_t)(uintptr_t)gp(p, w[3 * i + 1], 4);
+    return user_block(SYS_futex_waitv, w, (unsigned)n, (unsigned)a[2], gp(p, a[3], 16),
+                      (int)a[4]);
+}
+
 int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6])
 {
     switch (nr) {
@@ -120,6 +138,7 @@ int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         user_self->robust_head = a[0];
         return 0;
     case 100: return get_robust_list(p, a);
+    case 449: return futex_waitv(p, a);
     }
     return USER_UNKNOWN;
 }

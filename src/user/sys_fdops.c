@@ -124,6 +124,20 @@ int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         return user_block(SYS_vmsplice, (int)a[0], iov, a[2], (unsigned)a[3]);
     }
     case 436: return sys_close_range(p, a);
+    case 264: { /* name_to_handle_at: struct file_handle {u32 bytes; int type; u8 handle[]} */
+        char buf[4096];
+        uint32_t bytes = 0;
+        const char *g = user_str(p, a[1]);
+        if (!g)
+            return -EFAULT;
+        if (user_as_check(&p->as, a[2], 4, USER_PROT_R))
+            memcpy(&bytes, user_g2h(&p->as, a[2], 4), 4);
+        return user_ret(syscall(SYS_name_to_handle_at, (int)a[0], user_path(p, g, buf, sizeof(buf)),
+                                user_out(p, a[2], 8 + (bytes < 128 ? bytes : 128)),
+                                user_out(p, a[3], 4), (int)a[4]));
+    }
+    case 265: return user_ret(syscall(SYS_open_by_handle_at, (int)a[0], gp(p, a[1], 8 + 128),
+                                      (int)a[2]));
     }
     return USER_UNKNOWN;
 }

@@ -38,7 +38,7 @@ static void report_unimp(struct user_proc *p, uint64_t nr)
 /* The groups, asked in turn: each answers the numbers it knows. */
 static int64_t (*const groups[])(struct user_proc *, uint64_t, const uint64_t[6]) = {
     user_sys_file, user_sys_mem,   user_sys_proc,  user_sys_exec, user_sys_signal,
-    user_sys_io,   user_sys_futex, user_sys_fdops, user_sys_ipc,
+    user_sys_io,   user_sys_futex, user_sys_fdops, user_sys_ipc,  user_sys_aio,
 };
 
 int64_t user_syscall(struct user_proc *p, uint64_t nr, const uint64_t a[6])

@@ -281,6 +281,7 @@ int64_t user_sys_io(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_ipc(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 int64_t user_sys_futex(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
+int64_t user_sys_aio(struct user_proc *p, uint64_t nr, const uint64_t a[6]);
 
 /* futex.c: at thread t's death, the futexes on its robust list that it
  * still owns get FUTEX_OWNER_DIED and a waiter is woken (Linux's
