@@ -403,6 +403,22 @@ int64_t user_sys_file(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         const char *path = path_arg(p, a[0], b1, sizeof(b1));
         return path ? user_ret(chroot(path)) : -EFAULT;
     }
+    case 40: { /* mount(source, target, fstype, flags, data): paths translated, data as is */
+        const char *src = a[0] ? path_arg(p, a[0], b1, sizeof(b1)) : NULL;
+        const char *dst = path_arg(p, a[1], b2, sizeof(b2));
+        const char *type = a[2] ? user_str(p, a[2]) : NULL;
+        if ((a[0] && !src) || !dst || (a[2] && !type))
+            return -EFAULT;
+        return user_ret(syscall(SYS_mount, src, dst, type, a[3], gp(p, a[4], 1)));
+    }
+    case 39: { /* umount2 */
+        const char *path = path_arg(p, a[0], b1, sizeof(b1));
+        return path ? user_ret(syscall(SYS_umount2, path, (int)a[1])) : -EFAULT;
+    }
+    case 41: { /* pivot_root(new_root, put_old) */
+        const char *root = path_arg(p, a[0], b1, sizeof(b1)), *old = path_arg(p, a[1], b2, sizeof(b2));
+        return root && old ? user_ret(syscall(SYS_pivot_root, root, old)) : -EFAULT;
+    }
     case 82: return user_ret(fsync((int)a[0]));
     case 83: return user_ret(fdatasync((int)a[0]));
     case 32: return user_block(SYS_flock, (int)a[0], (int)a[1]);

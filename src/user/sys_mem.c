@@ -4,7 +4,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mempolicy.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "user/user_internal.h"
 
@@ -111,6 +114,21 @@ static int64_t sys_mem(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     }
     case 228: case 229: case 230: case 231: case 284: /* mlock, munlock, mlockall, munlockall, mlock2 */
         return 0;
+    /* NUMA policies: node masks are arrays of longs on both; the range is the host's too */
+    case 235: { /* mbind(addr, len, mode, nodemask, maxnode, flags) */
+        void *h = user_g2h(&p->as, a[0], a[1]);
+        if (!h || !user_as_check(&p->as, a[0], a[1], 0))
+            return -EFAULT;
+        return user_ret(syscall(SYS_mbind, h, a[1], (int)a[2], user_gp(&p->as, a[3], (a[4] + 7) / 8),
+                                a[4], (unsigned)a[5]));
+    }
+    case 236: { /* get_mempolicy(mode, nodemask, maxnode, addr, flags) */
+        void *addr = (a[4] & MPOL_F_ADDR) ? user_gp(&p->as, a[3], 1) : (void *)(uintptr_t)a[3];
+        return user_ret(syscall(SYS_get_mempolicy, user_out(p, a[0], 4),
+                                user_out(p, a[1], (a[2] + 7) / 8), a[2], addr, a[4]));
+    }
+    case 237: return user_ret(syscall(SYS_set_mempolicy, (int)a[0],
+                                      user_gp(&p->as, a[1], (a[2] + 7) / 8), a[2]));
     }
     return USER_UNKNOWN;
 }

@@ -203,6 +203,9 @@ int64_t user_sys_proc(struct user_proc *p, uint64_t nr, const uint64_t a[6])
     case 171: return user_ret(syscall(SYS_adjtimex, user_out(p, a[0], 208))); /* struct timex: alike */
     case 266: return user_ret(syscall(SYS_clock_adjtime, (clockid_t)a[0], user_out(p, a[1], 208)));
     case 258: return sys_hwprobe(p, a);
+    /* namespaces: the flags are the same; they act on vm's process, the guest's */
+    case 97: return user_ret(syscall(SYS_unshare, (unsigned long)a[0]));
+    case 268: return user_ret(syscall(SYS_setns, (int)a[0], (int)a[1]));
     }
     return USER_UNKNOWN;
 }

@@ -2,19 +2,29 @@
  * AIO (io_setup/io_submit/io_getevents/io_pgetevents/io_cancel/io_destroy:
  * each iocb's buffer or iovec array, the event's obj naming the guest's
  * iocb, a read completing into a page of code), futex_waitv (an array of
- * futex addresses) and name_to_handle_at/open_by_handle_at.
- * qemu-riscv64 7.2 has neither the AIO calls nor futex_waitv (ENOSYS):
- * outside vm those parts are skipped (said on stderr, not compared). */
+ * futex addresses), name_to_handle_at/open_by_handle_at, the NUMA
+ * policies (a range of guest memory), and in a child unshare, setns,
+ * mount and umount2 (root only: skipped otherwise, as under qemu).
+ * qemu-riscv64 7.2 has neither the AIO calls, futex_waitv nor the NUMA
+ * calls (ENOSYS): outside vm those parts are skipped (said on stderr, not
+ * compared). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <linux/futex.h>
+#include <linux/mempolicy.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -204,6 +214,81 @@ static void test_handles(void)
     printf("file handles: %s\n", check_failures ? "wrong" : "name and open agree");
 }
 
+static void test_numa(void)
+{
+    int mode = -1;
+    long r = syscall(SYS_get_mempolicy, &mode, NULL, 0UL, NULL, 0UL);
+    if (r == -1 && errno == ENOSYS) { /* qemu-riscv64 7.2, or a host kernel without NUMA */
+        fprintf(stderr, "no NUMA policies here: skipped\n");
+        return;
+    }
+    CHECK(r == 0 && mode == MPOL_DEFAULT);
+    char *buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(buf != MAP_FAILED);
+    buf[0] = 1;
+    CHECK(syscall(SYS_mbind, buf, 8192UL, MPOL_DEFAULT, NULL, 0UL, 0U) == 0);
+    mode = -1;
+    CHECK(syscall(SYS_get_mempolicy, &mode, NULL, 0UL, buf, (unsigned long)MPOL_F_ADDR) == 0 &&
+          mode == MPOL_DEFAULT);
+    CHECK(syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0UL) == 0);
+    munmap(buf, 8192);
+    fprintf(stderr, "numa policies: %s\n", check_failures ? "wrong" : "default");
+}
+
+/* The child: its own UTS and mount namespaces. 0, 77 (not allowed), or a failed step. */
+static int ns_child(const char *dir)
+{
+    int old_uts = open("/proc/self/ns/uts", O_RDONLY);
+    if (old_uts < 0)
+        return 10;
+    if (syscall(SYS_unshare, CLONE_NEWUTS | CLONE_NEWNS) != 0)
+        return errno == EPERM ? 77 : 11;
+    struct utsname u;
+    if (sethostname("vm-ns-test", 10) != 0 || uname(&u) != 0 || strcmp(u.nodename, "vm-ns-test"))
+        return 12;
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        return errno == EPERM || errno == EACCES ? 77 : 13; /* (a container's policy) */
+    if (mount("none", dir, "tmpfs", 0, "size=1m") != 0)
+        return errno == EPERM || errno == EACCES ? 77 : 14;
+    char f[256];
+    snprintf(f, sizeof(f), "%s/inside", dir);
+    int fd = open(f, O_CREAT | O_WRONLY, 0600);
+    struct statfs sf;
+    if (fd < 0 || statfs(dir, &sf) != 0 || sf.f_type != 0x01021994 /* TMPFS_MAGIC */)
+        return 15;
+    close(fd);
+    if (umount2(dir, 0) != 0 || access(f, F_OK) == 0)
+        return 16;
+    /* back to the first UTS namespace */
+    if (syscall(SYS_setns, old_uts, CLONE_NEWUTS) != 0 || uname(&u) != 0 ||
+        !strcmp(u.nodename, "vm-ns-test"))
+        return 17;
+    return 0;
+}
+
+static void test_namespaces(void)
+{
+    char dir[64];
+    snprintf(dir, sizeof(dir), "newcalls-%d.dir", (int)getpid());
+    CHECK(mkdir(dir, 0700) == 0);
+    struct utsname before, after;
+    uname(&before);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(ns_child(dir));
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+    rmdir(dir);
+    uname(&after);
+    CHECK(strcmp(before.nodename, after.nodename) == 0);
+    if (WEXITSTATUS(st) == 77) {
+        fprintf(stderr, "unshare or mount: not allowed here: skipped\n");
+        return;
+    }
+    printf("namespaces: child step %d\n", WEXITSTATUS(st));
+    CHECK(WEXITSTATUS(st) == 0);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -215,6 +300,8 @@ int main(void)
     close(fd);
     test_futex_waitv();
     test_handles();
+    test_numa();
+    test_namespaces();
     unlink(fname);
     return check_done();
 }
