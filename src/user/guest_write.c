@@ -7,7 +7,9 @@
  *   - user_out, user_out_count: a buffer handed to a host system call that
  *     writes it; the thread remembers it and user_syscall_guarded reports
  *     it once the call is over (after the write, never before: another
- *     hart could translate the old bytes again in between). */
+ *     hart could translate the old bytes again in between).
+ * And user_get, the guarded copy the other way, for reads outside a
+ * system call's -EFAULT net (a signal frame). */
 #include <errno.h>
 
 #include "core/guarded.h"
@@ -55,6 +57,14 @@ void user_outs_done(struct user_thread *t, int64_t r, bool faulted)
         user_as_written(&t->p->as, t->out_lo, t->out_hi - t->out_lo);
     t->nout = 0;
     t->out_lo = t->out_hi = 0;
+}
+
+int user_get(struct user_proc *p, uint64_t addr, void *dst, uint64_t len)
+{
+    const void *h = user_g2h(&p->as, addr, len);
+    if (!h || !user_as_check(&p->as, addr, len, USER_PROT_R))
+        return -EFAULT;
+    return vm_guarded_copy(dst, h, len) < 0 ? -EFAULT : 0;
 }
 
 int user_put(struct user_proc *p, uint64_t addr, const void *src, uint64_t len)

@@ -678,15 +678,16 @@ static int64_t sys_sigreturn(struct user_proc *p)
     struct user_thread *t = user_self;
     uint64_t frame = 0;
     vm_riscv_vcpu_get_x(t->vcpu, 2, &frame);
+    uint8_t f[FRAME_BYTES];
     uint32_t reserved = 1;
-    if (user_as_check(&p->as, frame, FRAME_BYTES, USER_PROT_R))
-        memcpy(&reserved, user_g2h(&p->as, frame + SI_BYTES + UC_MCONTEXT + MC_EXT_RESERVED, 4),
-               4);
+    /* (a guarded copy: a frame on a file page cut off by a truncate is a bad frame too) */
+    if (user_get(p, frame, f, FRAME_BYTES) == 0)
+        memcpy(&reserved, f + SI_BYTES + UC_MCONTEXT + MC_EXT_RESERVED, 4);
     if (reserved != 0) { /* Linux: force_sig(SIGSEGV) */
         user_exit_group(p, 0, SIGSEGV);
         return 0;
     }
-    const uint8_t *uc = user_g2h(&p->as, frame + SI_BYTES, UC_BYTES);
+    const uint8_t *uc = f + SI_BYTES;
     const uint8_t *mc = uc + UC_MCONTEXT;
     uint64_t x[32], mask;
     memcpy(x, mc, sizeof(x)); /* pc, x1..x31 */

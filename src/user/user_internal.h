@@ -295,6 +295,8 @@ void user_robust_exit(struct user_thread *t);
  * writes (user_out_count: only as many bytes as the call returns); the
  * thread reports them when its system call is over (user_outs_done). */
 int user_put(struct user_proc *p, uint64_t addr, const void *src, uint64_t len);
+/* ... and user_get the other way: 0, or -EFAULT (not readable, or a host fault). */
+int user_get(struct user_proc *p, uint64_t addr, void *dst, uint64_t len);
 void *user_out(struct user_proc *p, uint64_t addr, uint64_t len);
 void *user_out_count(struct user_proc *p, uint64_t addr, uint64_t len);
 void user_outs_done(struct user_thread *t, int64_t r, bool faulted);

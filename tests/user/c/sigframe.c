@@ -2,9 +2,10 @@
  * SIGSEGV (force_sigsegv), whatever the signal was. The frame's place is an
  * alternate stack on (a) a file page cut off by a truncate (the write
  * faults: SIGBUS on the host, which must not reach vm), (b) a PROT_NONE
- * page, (c) a read-only page. Each case runs in a child, which must die
- * of SIGSEGV. qemu-riscv64 7.2 dies of SIGBUS in case (a) (it writes the
- * frame as vm did before: its own host fault): tolerated outside vm. */
+ * page, (c) a read-only page; and (d) rt_sigreturn of a frame on a cut
+ * file page (Linux: force_sig(SIGSEGV)). Each case runs in a child, which
+ * must die of SIGSEGV. qemu-riscv64 7.2 dies of SIGBUS in cases (a) and
+ * (d) (its own host fault, as vm did before): tolerated outside vm. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -27,11 +28,21 @@ static void on_usr1(int sig)
 
 static char fname[64];
 
-/* The child: an alternate stack on memory the frame cannot be written to. */
+/* rt_sigreturn with sp at a frame that cannot be read: Linux's
+ * force_sig(SIGSEGV); if the call returns, exit_group(6) without the stack. */
+static void sigreturn_at(uintptr_t sp)
+{
+    register uintptr_t t0 __asm__("t0") = sp;
+    __asm__ volatile("mv sp, t0\n\tli a7, 139\n\tecall\n\tli a0, 6\n\tli a7, 94\n\tecall"
+                     : : "r"(t0) : "a0", "a7", "memory");
+}
+
+/* The child: an alternate stack on memory the frame cannot be written to
+ * (how 3: a frame to return from on a cut file page). */
 static void child(int how)
 {
     char *alt;
-    if (how == 0) {
+    if (how == 0 || how == 3) {
         int fd = open(fname, O_RDWR | O_CREAT | O_TRUNC, 0600);
         if (fd < 0 || ftruncate(fd, ALT) != 0)
             _exit(2);
@@ -41,6 +52,8 @@ static void child(int how)
         memset(alt, 1, ALT); /* touched: mapped in the page tables, then cut off */
         if (ftruncate(fd, 0) != 0)
             _exit(2);
+        if (how == 3)
+            sigreturn_at((uintptr_t)alt + 2 * 4096);
     } else {
         alt = mmap(NULL, ALT, how == 1 ? PROT_NONE : PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
                    0);
@@ -66,7 +79,7 @@ static void test_unwritable(int how, const char *what)
     printf("frame on %s\n", what);
     fprintf(stderr, "frame on %s: status 0x%x%s\n", what, st, ok ? " (SIGSEGV)" : "");
     /* qemu-riscv64 7.2 dies of its own SIGBUS on the cut page: tolerated outside vm */
-    if (how == 0 && !under_vm() && WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
+    if ((how == 0 || how == 3) && !under_vm() && WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
         fprintf(stderr, "qemu-riscv64: SIGBUS writing the frame (Linux: SIGSEGV)\n");
     else
         CHECK(ok);
@@ -79,6 +92,7 @@ int main(void)
     test_unwritable(0, "a truncated file page");
     test_unwritable(1, "a PROT_NONE page");
     test_unwritable(2, "a read-only page");
+    test_unwritable(3, "a truncated file page, for rt_sigreturn");
     unlink(fname);
     return check_done();
 }
