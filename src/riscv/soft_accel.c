@@ -29,6 +29,12 @@ struct soft_accel {
  * interpreter elsewhere and with jit=off. */
 #define JIT_DEFAULT true
 #define SOFT_L1_MAX_ENTRIES 65536 /* 256 MiB of reach per table */
+/* vm user: a block is translated at its JIT_HOT_USER + 1st run (the
+ * interpreter runs it before), since short-lived processes run most of
+ * their code only a few times (docs/PERFORMANCE.md, "vm user start-up"). */
+#ifndef JIT_HOT_USER
+#define JIT_HOT_USER 16
+#endif
 
 /* mmu=NAME: the MMU's levels fixed for measurements (docs/PERFORMANCE.md);
  * the default is the adaptive policy over all of them (docs/MMU.md). */
@@ -50,15 +56,17 @@ static int mmu_preset(const char *name, struct vm_mmu_config *mc)
     return vm_error(VM_EINVAL, "accel soft: mmu='%s': adaptive, all, l1l2 or l1", name);
 }
 
-/* jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET, l1-hits=on|off */
-static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dcache_pages,
-                       struct vm_mmu_config *mc)
+/* jit=on|off, tb-size=MiB, jit-hot=N, dcache-pages=N, perfmap=on|off, mmu=PRESET,
+ * l1-hits=on|off */
+static int parse_props(const char *props, bool user, struct rv_jit_config *jc,
+                       unsigned *dcache_pages, struct vm_mmu_config *mc)
 {
     *dcache_pages = RV_DCACHE_PAGES;
     vm_mmu_config_default(mc);
     jc->enabled = JIT_DEFAULT && rv_jit_host_supported();
     jc->cache_size = (size_t)DEFAULT_TB_SIZE_MIB << 20;
     jc->perfmap = false;
+    jc->hot = user ? JIT_HOT_USER : 0;
     jc->mutate = RV_JIT_MUTATE_NONE;
     while (props && *props) {
         const char *end = strchr(props, ',');
@@ -108,6 +116,13 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
                 return vm_error(VM_EINVAL, "accel soft: tb-size='%s': MiB of code cache per "
                                 "hart, 1 to 2047", val);
             jc->cache_size = (size_t)mib << 20;
+        } else if (!strcmp(key, "jit-hot")) {
+            char *e;
+            unsigned long long n = strtoull(val, &e, 10);
+            if (!*val || *e || n > 1000000)
+                return vm_error(VM_EINVAL, "accel soft: jit-hot='%s': runs of a block in the "
+                                "interpreter before it is translated, 0 to 1000000", val);
+            jc->hot = (unsigned)n;
         } else if (!strcmp(key, "dcache-pages")) { /* the decoded-instruction cache */
             char *e;
             unsigned long long n = strtoull(val, &e, 10);
@@ -118,7 +133,7 @@ static int parse_props(const char *props, struct rv_jit_config *jc, unsigned *dc
             *dcache_pages = (unsigned)n;
         } else {
             return vm_error(VM_EINVAL, "accel soft: unknown property '%s' (jit, tb-size, "
-                            "dcache-pages, perfmap, mmu, l1-hits)", key);
+                            "jit-hot, dcache-pages, perfmap, mmu, l1-hits)", key);
         }
         props = end ? end + 1 : NULL;
     }
@@ -152,7 +167,8 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
     struct rv_jit_config jc;
     unsigned dcache_pages;
     struct vm_mmu_config mc;
-    int rc = parse_props(cfg->props, &jc, &dcache_pages, &mc);
+    bool user = cfg->machine && !strcmp(cfg->machine, "user");
+    int rc = parse_props(cfg->props, user, &jc, &dcache_pages, &mc);
     if (rc < 0)
         return rc;
     /* L1 tables that grow with the working set: a program that walks a
@@ -166,7 +182,7 @@ static int soft_init(struct vm_accel *accel, const struct vm_accel_config *cfg)
         vm_mmu_destroy(mmu);
         return rc;
     }
-    jc.count_jumps = cfg->verbose; /* -v prints the hit rates */
+    jc.count_jumps = jc.timing = cfg->verbose; /* -v prints the hit rates and times */
     sa->plat.jit = jc;
     sa->plat.time_offset = cfg->riscv_time_offset;
     sa->plat.dcache_pages = dcache_pages;

@@ -8,10 +8,12 @@
  * A second pass runs them under Sv39 in S-mode over random page tables,
  * so loads and stores also take page faults.
  *
- *   test_jit_diff [--seed N] [--programs N] [--mutate NAME]
+ *   test_jit_diff [--seed N] [--programs N] [--mutate NAME] [--jit-hot N]
  *
  * --mutate makes the JIT translate one operation wrongly (a negative
- * control): the test then passes only if a difference is found. */
+ * control): the test then passes only if a difference is found. --jit-hot
+ * runs each block in the interpreter N times before translating it (vm
+ * user's default): the switch between the two must keep every count. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,7 +515,7 @@ int main(int argc, char **argv)
 {
     uint64_t seed = 1;
     unsigned programs = 100;
-    const char *mutate = NULL;
+    const char *mutate = NULL, *hot = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 0);
@@ -521,16 +523,20 @@ int main(int argc, char **argv)
             programs = (unsigned)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--mutate") && i + 1 < argc)
             mutate = argv[++i];
+        else if (!strcmp(argv[i], "--jit-hot") && i + 1 < argc)
+            hot = argv[++i];
         else {
-            fprintf(stderr, "usage: test_jit_diff [--seed N] [--programs N] [--mutate OP]\n");
+            fprintf(stderr, "usage: test_jit_diff [--seed N] [--programs N] [--mutate OP] "
+                    "[--jit-hot N]\n");
             return 2;
         }
     }
     if (getenv("LOCKSTEP_LOG"))
         vm_log_set_items(getenv("LOCKSTEP_LOG"));
     char props[64] = "";
-    if (mutate)
-        snprintf(props, sizeof(props), "test-mutate=%s", mutate);
+    /* --jit-hot: blocks interpreted until their N+1st run, then translated */
+    snprintf(props, sizeof(props), "%s%.20s%s%.20s", mutate ? "test-mutate=" : "",
+             mutate ? mutate : "", hot ? (mutate ? ",jit-hot=" : "jit-hot=") : "", hot ? hot : "");
     struct run_stats st = {0};
     for (unsigned i = 0; i < programs; i++) {
         run_one(seed + i, false, props, !mutate, &st);

@@ -90,7 +90,12 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
     j->hash = calloc(JIT_HASH_SIZE, sizeof(*j->hash));
     j->pages = calloc(JIT_HASH_SIZE, sizeof(*j->pages));
     j->blocks = malloc((size_t)j->max_blocks * sizeof(*j->blocks));
-    if (!j->hash || !j->pages || !j->blocks || (rc = jit_emit_trampolines(j)) < 0) {
+    j->hot = cfg->hot;
+    if (j->hot)
+        j->cold = calloc(JIT_COLD_SIZE, sizeof(*j->cold));
+    if (!j->hash || !j->pages || !j->blocks || (j->hot && !j->cold) ||
+        (rc = jit_emit_trampolines(j)) < 0) {
+        free(j->cold);
         free(j->hash);
         free(j->pages);
         free(j->blocks);
@@ -109,6 +114,7 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
     h->mmu->cur_mask_copy = h->jit_l1_mask;
     j->mutate = cfg->mutate;
     j->count_jumps = cfg->count_jumps;
+    j->timing = cfg->timing;
     if (cfg->perfmap)
         j->perfmap = jit_perfmap_open();
     /* Cold code (slow paths, exits) gets the top quarter. */
@@ -129,6 +135,7 @@ void rv_jit_fini(struct rv_hart *h)
         return;
     h->mmu->cur_copy = NULL;
     h->mmu->cur_mask_copy = NULL;
+    free(j->cold);
     free(j->hash);
     free(j->pages);
     free(j->blocks);
@@ -204,19 +211,53 @@ int rv_jit_after_fork(struct rv_hart *h)
     return rc;
 }
 
-/* The block for pa, translated if needed (flushing a full cache once). */
-static struct jit_block *get_block(struct rv_hart *h, uint64_t pc, uint64_t pa,
+/* False while the block at pa has run fewer than j->hot times: then the
+ * interpreter runs it (counted if `run`) instead of the translator. The
+ * counts survive flushes: a block that was hot is translated again at once. */
+static bool hot(struct rv_jit *j, uint64_t pa, bool run)
+{
+    if (!j->cold)
+        return true;
+    struct jit_cold *c = &j->cold[hash_pa(pa) & (JIT_COLD_SIZE - 1)];
+    if (c->pa != pa) {
+        c->pa = pa;
+        c->runs = 0;
+    }
+    if (c->runs >= j->hot)
+        return true;
+    if (run) {
+        c->runs++;
+        j->stats.cold_runs++;
+    }
+    return false;
+}
+
+/* Run the interpreter to the end of the block at h->pc: with a budget of
+ * one it stops at the first jump or taken branch, or at the page's end, as
+ * a translated block would (the slice keeps its count, as in
+ * rv_step_uncached). */
+static void interp_block(struct rv_hart *h)
+{
+    int64_t saved = h->budget;
+    h->entry_budget -= saved - 1;
+    h->budget = 1;
+    rv_interp_run(h);
+    h->budget += saved - 1;
+    h->entry_budget += saved - 1;
+}
+
+/* Translate the block at pa (flushing a full cache once). */
+static struct jit_block *translate(struct rv_hart *h, uint64_t pc, uint64_t pa,
                                    const uint8_t *host_page)
 {
     struct rv_jit *j = h->jit;
-    struct jit_block *b = find(j, pa);
-    if (b)
-        return b;
+    struct jit_block *b;
     for (int attempt = 0; attempt < 2; attempt++) {
         bool full;
-        uint64_t t0 = now_ns();
+        uint64_t t0 = j->timing ? now_ns() : 0;
         b = jit_translate(h, pc, pa, host_page, &full);
-        j->stats.translate_ns += now_ns() - t0;
+        if (j->timing)
+            j->stats.translate_ns += now_ns() - t0;
         if (b) {
             add(j, b);
             size_t used = (j->hot_used - j->cc.reserved) + (j->cold_used - j->hot_end);
@@ -257,7 +298,15 @@ static const uint8_t *lookup(struct rv_hart *h, uint64_t pc, bool act)
             rv_raise(h, VM_FAULT_FETCH_PAGE, pc);
         return NULL;
     }
-    struct jit_block *b = host && !r.piecewise ? get_block(h, pc, r.pa, host) : NULL;
+    struct jit_block *b = NULL;
+    if (host && !r.piecewise && !(b = find(j, r.pa))) {
+        if (!hot(j, r.pa, act)) { /* interpreted until it is worth translating */
+            if (act)
+                interp_block(h);
+            return NULL;
+        }
+        b = translate(h, pc, r.pa, host);
+    }
     if (!b) { /* not RAM, PMP limits inside the page, or an instruction straddling two */
         if (act)
             rv_interp_run(h);
@@ -383,6 +432,7 @@ void rv_jit_stats_add(struct rv_jit_stats *sum, const struct rv_jit_stats *s)
 {
     sum->blocks += s->blocks;
     sum->guest_insns += s->guest_insns;
+    sum->cold_runs += s->cold_runs;
     sum->translate_ns += s->translate_ns;
     sum->code_bytes += s->code_bytes;
     sum->flushes += s->flushes;
@@ -416,6 +466,9 @@ void rv_jit_print_stats(FILE *f, const struct rv_jit_stats *s, unsigned harts)
             (unsigned long long)s->fallback_insns, (double)s->translate_ns * 1e-9,
             (double)s->code_bytes / 1024, (double)s->cache_used_max / (1024 * 1024),
             s->cache_size >> 20, (unsigned long long)s->flushes);
+    if (s->cold_runs)
+        fprintf(f, "vm: jit: %llu runs of blocks in the interpreter before they were hot "
+                "(jit-hot)\n", (unsigned long long)s->cold_runs);
     fprintf(f, "vm: jit: %llu entries from the dispatcher; exits: %llu budget/poke (at a block entry or a loop's back edge), "
             "%llu jump-cache misses, %llu unchained jumps (%llu chained since), %llu from helpers "
             "(traps, system ops, events); %llu pages / %llu blocks invalidated; jump cache dropped "

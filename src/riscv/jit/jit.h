@@ -19,6 +19,14 @@ struct rv_jit_config {
     /* Count direct jumps between blocks and inline look-up hits (-v): one
      * memory increment per such jump, so only when asked. */
     bool count_jumps;
+    /* Time the translator (-v): a clock_gettime system call per block,
+     * a tenth of a short program's run, so only when asked. */
+    bool timing;
+    /* A block runs this many times in the interpreter before it is
+     * translated (0: translated at once). Most code of a short-lived
+     * process (the dynamic loader, libc's start-up) runs a few times, and
+     * translating it costs more than interpreting it (docs/JIT.md). */
+    unsigned hot;
     /* Tests only (negative controls of the differential test): translate
      * one thing wrongly on purpose. Never set by users. */
     enum {
@@ -44,6 +52,7 @@ enum {
 /* Statistics of one hart, summed at exit for `-v`. */
 struct rv_jit_stats {
     uint64_t blocks, guest_insns;  /* translated */
+    uint64_t cold_runs;            /* blocks run in the interpreter, not hot yet */
     uint64_t translate_ns;         /* time spent translating */
     uint64_t code_bytes;           /* emitted since start (hot + cold) */
     uint64_t flushes;              /* full code-cache flushes (cache full or block table full) */

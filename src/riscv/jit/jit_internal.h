@@ -22,12 +22,22 @@
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 #define JIT_HASH_BITS 15
 #define JIT_HASH_SIZE (1u << JIT_HASH_BITS)
+#define JIT_COLD_BITS 14        /* run counts of blocks not translated yet */
+#define JIT_COLD_SIZE (1u << JIT_COLD_BITS)
 
 /* Jump cache: guest virtual pc -> host code, probed inline by indirect
  * jumps and cross-page jumps. Valid while tag equals the hart's jc_tag. */
 struct jit_jc_entry {
     uint64_t va, tag;
     const uint8_t *code;
+};
+
+/* How often the block at pa ran in the interpreter (rv_jit_config.hot):
+ * a direct-mapped table, so two blocks sharing a slot restart each other's
+ * count (a slower translation, nothing else). */
+struct jit_cold {
+    uint64_t pa;
+    uint32_t runs;
 };
 
 /* One translated block: guest code from pa to pa + bytes, all in one page. */
@@ -61,12 +71,15 @@ struct rv_jit {
     struct jit_block **pages; /* by physical page; chained through page_next */
     struct jit_block *blocks;
     unsigned nblocks, max_blocks;
+    struct jit_cold *cold; /* NULL when every block is translated at once */
+    unsigned hot;          /* rv_jit_config.hot */
     uint64_t flushes; /* code-cache generation: a patch site older than it is gone */
 
     /* Host features. */
     bool bmi1, bmi2, lzcnt, popcnt, fma3;
     unsigned mutate;  /* rv_jit_config.mutate (tests) */
     bool count_jumps; /* rv_jit_config.count_jumps (-v) */
+    bool timing;      /* rv_jit_config.timing (-v) */
 
     /* Accesses of user mode (docs/JIT.md): for each, where its host
      * access instruction is and where its slow path starts, as offsets in
