@@ -2,6 +2,7 @@
  * per hart, keyed by physical page. Pages are decoded lazily, slot by slot.
  * FENCE.I forgets them all in O(1) (an epoch). A store into decoded code
  * (code_watch.c) drops that page. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -20,6 +21,13 @@ int rv_dcache_init(struct rv_hart *h)
         return vm_error(VM_ENOMEM, "hart %u: cannot reserve the decoded-instruction cache",
                         h->opt.id);
     h->dpages = p;
+    h->dc_used = calloc((h->dc_pages + 63) / 64, sizeof(*h->dc_used));
+    if (!h->dc_used) {
+        munmap(p, size);
+        h->dpages = NULL;
+        return vm_error(VM_ENOMEM, "hart %u: out of memory for the decoded-instruction cache",
+                        h->opt.id);
+    }
     h->dc_epoch = 1;
     h->vc_gen = 0;
     rv_vcache_flush(h); /* gen 0 -> 1: every entry (zeroed) is invalid */
@@ -41,6 +49,8 @@ void rv_dcache_fini(struct rv_hart *h)
     if (h->dpages)
         munmap(h->dpages, sizeof(struct rv_dpage) * (h->dc_pages + 1));
     h->dpages = NULL;
+    free(h->dc_used);
+    h->dc_used = NULL;
 }
 
 void rv_dcache_flush(struct rv_hart *h)
@@ -66,12 +76,32 @@ struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa)
     return dp->pa == page && dp->epoch == h->dc_epoch ? dp : NULL;
 }
 
+/* A page of the cache filled for the first time: its host memory (nine
+ * host pages) is made present in one system call, not nine page faults
+ * (plus one for reading the zero page first): a short-lived process
+ * fills a few hundred (docs/PERFORMANCE.md, "vm user start-up"). */
+static void first_use(struct rv_dpage *dp)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t lo = (uintptr_t)dp & ~(uintptr_t)4095;
+    uintptr_t hi = ((uintptr_t)(dp + 1) + 4095) & ~(uintptr_t)4095;
+    (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* (a hint: faults do it otherwise) */
+#else
+    (void)dp;
+#endif
+}
+
 struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *host)
 {
     uint64_t page = pa & ~(uint64_t)(RV_PAGE_SIZE - 1);
     struct rv_dpage *dp = slot_for(h, pa);
-    if (dp->pa == page && dp->epoch == h->dc_epoch)
+    unsigned n = (unsigned)(dp - h->dpages);
+    if (!(h->dc_used[n / 64] >> (n % 64) & 1)) {
+        h->dc_used[n / 64] |= 1ULL << (n % 64);
+        first_use(dp);
+    } else if (dp->pa == page && dp->epoch == h->dc_epoch) {
         return dp;
+    }
     if (dp->pa != page && dp->pa != RV_NO_PAGE)
         rv_vcache_flush(h); /* virtual entries may point at the evicted page */
     const void *const *tbl = rv_handlers();

@@ -188,6 +188,7 @@ struct rv_hart {
     /* decoded-instruction cache */
     struct rv_dpage *dpages; /* dc_pages of them, and the scratch page */
     unsigned dc_pages;       /* a power of two (plat->dcache_pages) */
+    uint64_t *dc_used;       /* a bit per page of dpages ever filled */
     uint32_t dc_epoch;
     struct rv_vcache_entry vcache[RV_VCACHE_SIZE];
     uint32_t vc_gen;

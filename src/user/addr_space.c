@@ -37,6 +37,20 @@
 #define MIN_ADDR 0x10000ULL            /* Linux's mmap_min_addr */
 #define PT_REGION (1ULL << 30)         /* page-table pages: enough for 512 GiB touched */
 #define FILL_PAGES 16                  /* PTEs filled per fault, around the address */
+#define PT_CHUNK (16 * USER_PAGE)      /* page-table pages made present at once */
+
+/* Make the page-table pages [off, off + PT_CHUNK) present in one system
+ * call: each is read (a zero-page fault) and then written (another) as it
+ * joins the tables otherwise. */
+static void pt_populate(struct user_as *as, uint64_t off)
+{
+#ifdef MADV_POPULATE_WRITE
+    if (off + PT_CHUNK <= as->pt_size)
+        (void)madvise(as->pt_host + off, PT_CHUNK, MADV_POPULATE_WRITE); /* a hint */
+#else
+    (void)as, (void)off;
+#endif
+}
 
 int user_as_init(struct user_as *as, struct vm_mem *mem)
 {
@@ -67,8 +81,12 @@ int user_as_init(struct user_as *as, struct vm_mem *mem)
     if (rc < 0)
         return rc;
     as->pt_host = vm_mem_ram_ptr(mem, as->pt_base, as->pt_size);
+    /* Small pages: a short-lived process uses a few dozen table pages, and
+     * a transparent huge page would be 2 MiB zeroed at its first write. */
+    madvise(as->pt_host, as->pt_size, MADV_NOHUGEPAGE);
     as->root = as->pt_base;
     as->pt_used = USER_PAGE;
+    pt_populate(as, 0);
     as->mmap_top = size - (1ULL << 30); /* the stack and its gap live above */
     as->code_lo = ~0ULL;
     as->flat = (struct vm_riscv_flat){.base = as->host, .size = size, .stores = true};
@@ -151,6 +169,8 @@ static uint64_t *pte_slot(struct user_as *as, uint64_t va, bool alloc)
             if (!alloc || as->pt_used + USER_PAGE > as->pt_size)
                 return NULL;
             uint64_t t = as->pt_base + as->pt_used; /* fresh pages are zero */
+            if (as->pt_used % PT_CHUNK == 0)
+                pt_populate(as, as->pt_used);
             as->pt_used += USER_PAGE;
             *e = (t >> 12) << 10 | PTE_V;
         }

@@ -120,8 +120,9 @@ static const struct user_flag {
     {"v", NULL, "the engine at start and its statistics at exit (translated code) on stderr",
      f_v},
     {"strace", NULL, "the same as -d strace", f_strace},
-    {"accel", "tcg[,jit=on|off]", "the engine: translated code (default on x86-64) or the "
-                                  "interpreter", f_accel},
+    {"accel", "tcg[,jit=on|off][,jit-hot=N]", "the engine: translated code (default on x86-64) "
+                                  "or the interpreter; jit-hot: runs of a block in the "
+                                  "interpreter before it is translated (default 16)", f_accel},
 };
 #define NFLAGS (sizeof(user_flags) / sizeof(user_flags[0]))
 

@@ -45,8 +45,8 @@ static int prop_thread(struct vm_cli *cli, const char *v)
 }
 
 /* The soft engine's own properties, handed to the accelerator as they are
- * (it checks them): jit=on|off, tb-size=MiB, dcache-pages=N, perfmap=on|off, mmu=PRESET,
- * l1-hits=on|off. */
+ * (it checks them): jit=on|off, tb-size=MiB, jit-hot=N, dcache-pages=N, perfmap=on|off,
+ * mmu=PRESET, l1-hits=on|off. */
 static int append_prop(struct vm_cli *cli, const char *key, const char *v)
 {
     size_t n = strlen(cli->accel_props);
@@ -75,6 +75,16 @@ static int prop_dcache_pages(struct vm_cli *cli, const char *v)
         return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,dcache-pages='%s': a number of "
                             "decoded pages per hart", v);
     return append_prop(cli, "dcache-pages", v);
+}
+
+/* Runs of a block in the interpreter before it is translated (docs/JIT.md). */
+static int prop_jit_hot(struct vm_cli *cli, const char *v)
+{
+    uint64_t n;
+    if (!vm_cli_parse_u64(v, &n) || n > 1000000)
+        return vm_cli_error(VM_EXIT_USAGE, "run: -accel tcg,jit-hot='%s': runs of a block in "
+                            "the interpreter before it is translated, 0 to 1000000", v);
+    return append_prop(cli, "jit-hot", v);
 }
 
 /* perfmap=on|off, l1-hits=on|off: switches handed on as they are. */
@@ -130,6 +140,7 @@ static const struct accel_prop accel_props[] = {
     {"thread", "soft", prop_thread},
     {"jit", "soft", prop_jit},
     {"tb-size", "soft", prop_tb_size},
+    {"jit-hot", "soft", prop_jit_hot},
     {"dcache-pages", "soft", prop_dcache_pages},
     {"perfmap", "soft", prop_perfmap},
     {"mmu", "soft", prop_mmu},
@@ -173,8 +184,9 @@ static int flag_enable_kvm(struct vm_cli *cli, const char *arg)
 }
 
 static const struct vm_cli_flag accel_flags[] = {
-    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,perfmap=on][,mmu=P]",
+    {"accel", NULL, "NAME[,jit=on|off][,tb-size=MiB][,jit-hot=N][,perfmap=on][,mmu=P]",
      "accelerator: tcg (vm's soft engine: JIT or interpreter), kvm; auto: kvm if it can, else tcg; "
+     "jit-hot=N interprets a block N times before translating it (default 0; vm user 16); "
      "mmu=l1|l1l2|all fixes the soft MMU's levels (default adaptive); l1-hits=on counts L1 hits",
      VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES, flag_accel},
     {"enable-kvm", NULL, NULL, "as -accel kvm", VM_CLI_GROUP_CPU, VM_CLI_ALL_MACHINES,

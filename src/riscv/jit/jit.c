@@ -4,6 +4,7 @@
  * whose code changed and flush everything when the cache is full. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "core/guarded.h"
@@ -76,14 +77,19 @@ static void flush_all(struct rv_hart *h)
 
 int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
 {
-    struct rv_jit *j = aligned_alloc(64, (sizeof(*j) + 63) & ~(size_t)63);
-    if (!j)
+    /* Fresh zero pages, touched only where used: a short-lived process
+     * would otherwise fault in the whole jump cache (384 KiB) at start. A
+     * zero entry never matches (va 0 with tag 0; the tag's generation is
+     * at least 1, below). */
+    void *mem = mmap(NULL, sizeof(struct rv_jit), PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
         return vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
-    memset(j, 0, sizeof(*j));
+    struct rv_jit *j = mem;
     h->jit_mxcsr[0] = 0x1f80; /* RNE, exceptions masked, flags clear */
     int rc = code_cache_init(&j->cc, cfg->cache_size);
     if (rc < 0) {
-        free(j);
+        munmap(j, sizeof(*j));
         return rc;
     }
     j->max_blocks = (unsigned)(cfg->cache_size / 128);
@@ -100,7 +106,7 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
         free(j->pages);
         free(j->blocks);
         code_cache_fini(&j->cc);
-        free(j);
+        munmap(j, sizeof(*j));
         return rc < 0 ? rc : vm_error(VM_ENOMEM, "hart %u: out of memory for the JIT", h->opt.id);
     }
     host_features(j);
@@ -123,8 +129,8 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
     j->cold_used = j->hot_end;
     j->stats.cache_size = cfg->cache_size;
     h->jit = j;
-    for (unsigned i = 0; i < JIT_JC_SIZE; i++)
-        j->jc[i].va = ~0ULL;
+    if (h->jc_tag >> 2 == 0)
+        h->jc_tag += 4;
     return 0;
 }
 
@@ -141,7 +147,7 @@ void rv_jit_fini(struct rv_hart *h)
     free(j->blocks);
     free(j->fault_sites);
     code_cache_fini(&j->cc);
-    free(j);
+    munmap(j, sizeof(*j));
     h->jit = NULL;
 }
 
@@ -219,8 +225,9 @@ static bool hot(struct rv_jit *j, uint64_t pa, bool run)
     if (!j->cold)
         return true;
     struct jit_cold *c = &j->cold[hash_pa(pa) & (JIT_COLD_SIZE - 1)];
-    if (c->pa != pa) {
-        c->pa = pa;
+    uint32_t key = jit_cold_key(pa);
+    if (c->key != key) {
+        c->key = key;
         c->runs = 0;
     }
     if (c->runs >= j->hot)

@@ -22,7 +22,7 @@
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 #define JIT_HASH_BITS 15
 #define JIT_HASH_SIZE (1u << JIT_HASH_BITS)
-#define JIT_COLD_BITS 14        /* run counts of blocks not translated yet */
+#define JIT_COLD_BITS 13        /* run counts of blocks not translated yet (64 KiB) */
 #define JIT_COLD_SIZE (1u << JIT_COLD_BITS)
 
 /* Jump cache: guest virtual pc -> host code, probed inline by indirect
@@ -34,11 +34,16 @@ struct jit_jc_entry {
 
 /* How often the block at pa ran in the interpreter (rv_jit_config.hot):
  * a direct-mapped table, so two blocks sharing a slot restart each other's
- * count (a slower translation, nothing else). */
+ * count, and two with the same key share one (a translation later or
+ * sooner, nothing else). */
 struct jit_cold {
-    uint64_t pa;
+    uint32_t key; /* jit_cold_key(pa) */
     uint32_t runs;
 };
+static inline uint32_t jit_cold_key(uint64_t pa)
+{
+    return (uint32_t)(pa >> 1) ^ (uint32_t)(pa >> 33);
+}
 
 /* One translated block: guest code from pa to pa + bytes, all in one page. */
 struct jit_block {
