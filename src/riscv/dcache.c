@@ -103,7 +103,9 @@ struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *ho
         return dp;
     }
     if (dp->pa != page && dp->pa != RV_NO_PAGE)
-        rv_vcache_flush(h); /* virtual entries may point at the evicted page */
+        /* virtual entries may point at the evicted page (the JIT's jump
+         * cache does not: it leads to translated code, kept) */
+        rv_vcache_flush_interp(h);
     const void *const *tbl = rv_handlers();
     for (unsigned i = 0; i < RV_PAGE_SLOTS; i++)
         dp->slots[i] = (struct rv_slot){.handler = tbl[RV_H_DECODE], .step = RV_STEP_OF_LEN(2)};

@@ -2,6 +2,7 @@
  * cache, then the physical-address hash, then the translator), enter it,
  * patch direct jumps once their target exists (chaining), forget blocks
  * whose code changed and flush everything when the cache is full. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,19 +23,21 @@ bool rv_jit_host_supported(void)
     return true;
 }
 
+/* From what libgcc read at start (each CPUID is a VM exit under a
+ * hypervisor: six of them were 1% of a short process), and one CPUID for
+ * LZCNT, which clang's __builtin_cpu_supports does not know. Every x86-64
+ * CPU has leaf 0x80000001. */
 static void host_features(struct rv_jit *j)
 {
+    __builtin_cpu_init();
+    j->bmi1 = __builtin_cpu_supports("bmi");
+    j->bmi2 = __builtin_cpu_supports("bmi2");
+    j->popcnt = __builtin_cpu_supports("popcnt");
+    j->fma3 = __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx"); /* FMA and VEX */
     unsigned a, b, c, d;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-        j->bmi1 = b >> 3 & 1;
-        j->bmi2 = b >> 8 & 1;
-    }
-    if (__get_cpuid(1, &a, &b, &c, &d)) {
-        j->popcnt = c >> 23 & 1;
-        j->fma3 = (c >> 12 & 1) && (c >> 28 & 1); /* FMA and AVX (VEX) */
-    }
-    if (__get_cpuid(0x80000001, &a, &b, &c, &d))
-        j->lzcnt = c >> 5 & 1; /* ABM */
+    __cpuid(0x80000001, a, b, c, d);
+    (void)a, (void)b, (void)d;
+    j->lzcnt = c >> 5 & 1; /* ABM */
 }
 
 /* CPU time of this thread: on a busy host wall time would also count the
@@ -58,12 +61,25 @@ static unsigned hash_page(uint64_t page)
     return (unsigned)((x ^ (x >> JIT_HASH_BITS)) & (JIT_HASH_SIZE - 1));
 }
 
+_Static_assert(offsetof(struct rv_jit, hash) % 4096 == 0 &&
+               offsetof(struct rv_jit, pages) % 4096 == 0 &&
+               sizeof(((struct rv_jit *)0)->hash) % 4096 == 0, "look-ups on pages of their own");
+
+/* Zero whole pages of the JIT's own mapping by handing them back: a forked
+ * child (whose copy is shared with its parent until written) flushes
+ * before it execs, and would otherwise copy 512 KiB of look-ups. */
+static void zero_pages(void *p, size_t size)
+{
+    if (madvise(p, size, MADV_DONTNEED) < 0)
+        memset(p, 0, size);
+}
+
 /* Drop every block and every look-up; keep the trampolines. */
 static void flush_all(struct rv_hart *h)
 {
     struct rv_jit *j = h->jit;
-    memset(j->hash, 0, JIT_HASH_SIZE * sizeof(*j->hash));
-    memset(j->pages, 0, JIT_HASH_SIZE * sizeof(*j->pages));
+    zero_pages(j->hash, sizeof(j->hash));
+    zero_pages(j->pages, sizeof(j->pages));
     j->nblocks = 0;
     jit_fault_sites_trim(j, 0);
     code_cache_flush(&j->cc);
@@ -93,17 +109,12 @@ int rv_jit_init(struct rv_hart *h, const struct rv_jit_config *cfg)
         return rc;
     }
     j->max_blocks = (unsigned)(cfg->cache_size / 128);
-    j->hash = calloc(JIT_HASH_SIZE, sizeof(*j->hash));
-    j->pages = calloc(JIT_HASH_SIZE, sizeof(*j->pages));
     j->blocks = malloc((size_t)j->max_blocks * sizeof(*j->blocks));
     j->hot = cfg->hot;
     if (j->hot)
         j->cold = calloc(JIT_COLD_SIZE, sizeof(*j->cold));
-    if (!j->hash || !j->pages || !j->blocks || (j->hot && !j->cold) ||
-        (rc = jit_emit_trampolines(j)) < 0) {
+    if (!j->blocks || (j->hot && !j->cold) || (rc = jit_emit_trampolines(j)) < 0) {
         free(j->cold);
-        free(j->hash);
-        free(j->pages);
         free(j->blocks);
         code_cache_fini(&j->cc);
         munmap(j, sizeof(*j));
@@ -142,8 +153,6 @@ void rv_jit_fini(struct rv_hart *h)
     h->mmu->cur_copy = NULL;
     h->mmu->cur_mask_copy = NULL;
     free(j->cold);
-    free(j->hash);
-    free(j->pages);
     free(j->blocks);
     free(j->fault_sites);
     code_cache_fini(&j->cc);
@@ -224,16 +233,11 @@ static bool hot(struct rv_jit *j, uint64_t pa, bool run)
 {
     if (!j->cold)
         return true;
-    struct jit_cold *c = &j->cold[hash_pa(pa) & (JIT_COLD_SIZE - 1)];
-    uint32_t key = jit_cold_key(pa);
-    if (c->key != key) {
-        c->key = key;
-        c->runs = 0;
-    }
-    if (c->runs >= j->hot)
+    uint32_t *c = &j->cold[hash_pa(pa) & (JIT_COLD_SIZE - 1)];
+    if (*c >= j->hot)
         return true;
     if (run) {
-        c->runs++;
+        (*c)++;
         j->stats.cold_runs++;
     }
     return false;

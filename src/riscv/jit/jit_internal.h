@@ -22,7 +22,7 @@
 #define JIT_JC_SIZE (1u << JIT_JC_BITS)
 #define JIT_HASH_BITS 15
 #define JIT_HASH_SIZE (1u << JIT_HASH_BITS)
-#define JIT_COLD_BITS 13        /* run counts of blocks not translated yet (64 KiB) */
+#define JIT_COLD_BITS 14        /* run counts of blocks not translated yet (64 KiB) */
 #define JIT_COLD_SIZE (1u << JIT_COLD_BITS)
 
 /* Jump cache: guest virtual pc -> host code, probed inline by indirect
@@ -31,19 +31,6 @@ struct jit_jc_entry {
     uint64_t va, tag;
     const uint8_t *code;
 };
-
-/* How often the block at pa ran in the interpreter (rv_jit_config.hot):
- * a direct-mapped table, so two blocks sharing a slot restart each other's
- * count, and two with the same key share one (a translation later or
- * sooner, nothing else). */
-struct jit_cold {
-    uint32_t key; /* jit_cold_key(pa) */
-    uint32_t runs;
-};
-static inline uint32_t jit_cold_key(uint64_t pa)
-{
-    return (uint32_t)(pa >> 1) ^ (uint32_t)(pa >> 33);
-}
 
 /* One translated block: guest code from pa to pa + bytes, all in one page. */
 struct jit_block {
@@ -58,6 +45,10 @@ struct jit_block {
 struct rv_jit {
     /* First, at offset 0: generated code finds it through h->jit. */
     struct jit_jc_entry jc[JIT_JC_SIZE];
+    /* Then, page-aligned (the struct is mapped on its own), the block
+     * look-ups, which a flush gives back to the kernel as zero pages. */
+    struct jit_block *hash[JIT_HASH_SIZE];  /* by pa */
+    struct jit_block *pages[JIT_HASH_SIZE]; /* by physical page; chained through page_next */
 
     struct code_cache cc;
     size_t hot_used, hot_end, cold_used; /* hot [reserved, hot_end), cold [hot_end, size) */
@@ -72,11 +63,15 @@ struct rv_jit {
      * store's value in rdx; the caller-saved host registers survive. */
     const uint8_t *slow_load, *slow_store;
 
-    struct jit_block **hash;  /* by pa */
-    struct jit_block **pages; /* by physical page; chained through page_next */
     struct jit_block *blocks;
     unsigned nblocks, max_blocks;
-    struct jit_cold *cold; /* NULL when every block is translated at once */
+    /* How often blocks ran in the interpreter (rv_jit_config.hot), by a
+     * hash of their physical pc: blocks that share a count add up their
+     * runs, so a block may be translated sooner than its own count says,
+     * never later (a count that restarted on a collision could keep two
+     * hot blocks that alternate interpreted for good). NULL: every block
+     * is translated at once. */
+    uint32_t *cold;
     unsigned hot;          /* rv_jit_config.hot */
     uint64_t flushes; /* code-cache generation: a patch site older than it is gone */
 

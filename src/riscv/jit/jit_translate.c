@@ -259,14 +259,11 @@ static void allocate(struct tr *t)
         const struct rv_decoded *d = &t->in[i].d;
         if (!t->in[i].native)
             continue;
-        uint32_t r = reads_of(d);
-        for (unsigned x = 1; x < 32; x++)
-            if (r >> x & 1) {
-                uses[x] += w[i];
-                if (!(seen >> x & 1))
-                    t->load_at_entry |= 1u << x;
-                seen |= 1u << x;
-            }
+        uint32_t r = reads_of(d) & ~1u;
+        t->load_at_entry |= r & ~seen; /* read before anything wrote them */
+        seen |= r;
+        for (; r; r &= r - 1) /* the registers read (a translation's hot loop) */
+            uses[__builtin_ctz(r)] += w[i];
         if (writes_rd(d)) {
             uses[d->rd] += w[i];
             seen |= 1u << d->rd;
