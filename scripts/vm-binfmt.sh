@@ -6,6 +6,7 @@
 #   scripts/vm-binfmt.sh unregister [--name NAME]
 #   scripts/vm-binfmt.sh status [--name NAME]
 #   scripts/vm-binfmt.sh run [--handler PATH] [--flags FLAGS] -- CMD [ARGS...]
+#   scripts/vm-binfmt.sh hold -- CMD [ARGS...]
 #
 # run: registers the handler under a name of its own, disables every other
 # enabled riscv64 entry (qemu-user-static's qemu-riscv64), runs CMD, and
@@ -13,7 +14,8 @@
 # aside); its status is CMD's. While it runs, every riscv64 program the
 # host starts goes through vm (other callers' newer registrations aside).
 # Runs wait for each other (flock on /run/lock/vm-binfmt.lock, or
-# $VM_BINFMT_LOCK).
+# $VM_BINFMT_LOCK). hold: runs CMD in that lock, registrations untouched
+# (e.g. to time qemu-user-static while no run can disable it).
 #
 # The handler is vm-user (built next to vm; statically linked when the
 # host's libraries allow, which a foreign chroot needs: check with `file`).
@@ -83,7 +85,23 @@ register() {
     echo "registered $name: $handler (flags $flags)"
 }
 
+# take_lock: the lock of `run` and `hold` on descriptor 8
+take_lock() {
+    lock=${VM_BINFMT_LOCK:-/run/lock/vm-binfmt.lock}
+    [ -d "${lock%/*}" ] || lock=${TMPDIR:-/tmp}/vm-binfmt.lock
+    exec 8>>"$lock"
+    if ! flock -n 8; then
+        echo "vm-binfmt.sh: waiting for another run to end ($lock)" >&2
+        flock 8
+    fi
+}
+
 case $cmd in
+hold)
+    [ $# -gt 0 ] || { echo "vm-binfmt.sh: hold needs a command" >&2; exit 2; }
+    take_lock
+    exec "$@" 8>&-
+    ;;
 register)
     register
     ;;
@@ -93,13 +111,7 @@ run)
     # One run at a time on the host: each disables the others' entries and
     # puts back what it found, so two at once would hand each other's
     # programs to the wrong handler (a benchmark would time qemu).
-    lock=${VM_BINFMT_LOCK:-/run/lock/vm-binfmt.lock}
-    [ -d "${lock%/*}" ] || lock=${TMPDIR:-/tmp}/vm-binfmt.lock
-    exec 8>>"$lock"
-    if ! flock -n 8; then
-        echo "vm-binfmt.sh: waiting for another run to end ($lock)" >&2
-        flock 8
-    fi
+    take_lock
     disabled="" child=""
     restore() {
         # a signal ends the command too (it runs in the background so that
@@ -141,7 +153,7 @@ status)
     cat "$dir/$name"
     ;;
 *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2
     exit 2
     ;;
 esac

@@ -37,7 +37,8 @@ one() {
     r=$1
     case $1 in
         native) set -- sh "$root/scripts/make-debian-rootfs.sh" --arch amd64 ;;
-        qemu) set -- sh "$root/scripts/make-debian-rootfs.sh" ;;
+        qemu) set -- sh "$root/scripts/vm-binfmt.sh" hold -- \
+                     sh "$root/scripts/make-debian-rootfs.sh" ;; # no vm run meanwhile
         vm) set -- sh "$root/scripts/vm-binfmt.sh" run --handler "$vmuser" -- \
                    sh "$root/scripts/make-debian-rootfs.sh" ;;
     esac
