@@ -272,15 +272,17 @@ static void allocate(struct tr *t)
     }
     memset(t->map, -1, sizeof(t->map));
     t->mapped = 0;
-    for (unsigned slot = 0; slot < NALLOC; slot++) {
-        unsigned best = 0;
-        for (unsigned x = 1; x < 32; x++)
-            if (!(t->mapped >> x & 1) && uses[x] > uses[best])
-                best = x;
-        if (uses[best] < 2)
-            break;
+    uint32_t cand = 0; /* used at least twice: worth a host register */
+    for (unsigned x = 1; x < 32; x++)
+        cand |= (uint32_t)(uses[x] >= 2) << x;
+    for (unsigned slot = 0; slot < NALLOC && cand; slot++) {
+        unsigned best = (unsigned)__builtin_ctz(cand); /* the most used; the lowest on a tie */
+        for (uint32_t m = cand & (cand - 1); m; m &= m - 1)
+            if (uses[__builtin_ctz(m)] > uses[best])
+                best = (unsigned)__builtin_ctz(m);
         t->map[best] = (int8_t)alloc_order[slot];
         t->mapped |= 1u << best;
+        cand &= ~(1u << best);
     }
     t->written &= t->mapped;
     t->load_at_entry &= t->mapped;
