@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/populate.h"
 #include "vm/error.h"
 
 #define EHDR_SIZE 64
@@ -217,6 +218,7 @@ int vm_elf_open(const char *path, struct vm_elf **out)
         free(e);
         return vm_error(VM_ENOMEM, "'%s': out of memory", path);
     }
+    vm_populate(e->data, size); /* a fresh mapping for a program of megabytes: no fault per page */
     e->size = fread(e->data, 1, size, f);
     bool failed = ferror(f);
     fclose(f);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/populate.h"
 #include "riscv/hart.h"
 #include "vm/error.h"
 
@@ -82,13 +83,7 @@ struct rv_dpage *rv_dcache_peek(struct rv_hart *h, uint64_t pa)
  * fills a few hundred (docs/PERFORMANCE.md, "vm user start-up"). */
 static void first_use(struct rv_dpage *dp)
 {
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t lo = (uintptr_t)dp & ~(uintptr_t)4095;
-    uintptr_t hi = ((uintptr_t)(dp + 1) + 4095) & ~(uintptr_t)4095;
-    (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* (a hint: faults do it otherwise) */
-#else
-    (void)dp;
-#endif
+    vm_populate(dp, sizeof(*dp));
 }
 
 struct rv_dpage *rv_dcache_get(struct rv_hart *h, uint64_t pa, const uint8_t *host)

@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "core/populate.h"
 #include "user/user_internal.h"
 #include "vm/error.h"
 #include "vm/mem.h"
@@ -44,12 +45,8 @@
  * joins the tables otherwise. */
 static void pt_populate(struct user_as *as, uint64_t off)
 {
-#ifdef MADV_POPULATE_WRITE
     if (off + PT_CHUNK <= as->pt_size)
-        (void)madvise(as->pt_host + off, PT_CHUNK, MADV_POPULATE_WRITE); /* a hint */
-#else
-    (void)as, (void)off;
-#endif
+        vm_populate(as->pt_host + off, PT_CHUNK);
 }
 
 int user_as_init(struct user_as *as, struct vm_mem *mem)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/populate.h"
 #include "user/user_internal.h"
 #include "vm/elf.h"
 #include "vm/error.h"
@@ -67,7 +68,9 @@ static int load_image(struct user_proc *p, struct vm_elf *elf, const char *path,
                                 strerror(-rc));
             mapped = b;
         }
-        memcpy(user_g2h(as, s->vaddr + bias, s->filesz), vm_elf_segment_data(elf, i), s->filesz);
+        void *dst = user_g2h(as, s->vaddr + bias, s->filesz);
+        vm_populate(dst, s->filesz); /* fresh pages, all written now */
+        memcpy(dst, vm_elf_segment_data(elf, i), s->filesz);
     }
     uint64_t prev_end = 0;
     int prev_prot = 0;
