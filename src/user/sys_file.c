@@ -34,16 +34,15 @@ const char *user_str(struct user_proc *p, uint64_t addr)
     const char *r = NULL;
     user_as_lock(&p->as);
     const struct user_vma *v = user_as_find(&p->as, addr);
-    const char *s = (const char *)p->as.host + addr;
+    uint64_t at = addr; /* (a host pointer only once a mapping holds it) */
     /* scan mapping by mapping: the string must end inside readable memory */
     while (v && (v->prot & USER_PROT_R)) {
-        if (memchr(s, 0, (size_t)(v->end - (uint64_t)(s - (const char *)p->as.host)))) {
+        if (memchr(p->as.host + at, 0, (size_t)(v->end - at))) {
             r = (const char *)p->as.host + addr;
             break;
         }
-        uint64_t next = v->end;
-        v = user_as_find(&p->as, next);
-        s = (const char *)p->as.host + next;
+        at = v->end;
+        v = user_as_find(&p->as, at);
     }
     user_as_unlock(&p->as);
     return r;

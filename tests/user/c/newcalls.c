@@ -302,6 +302,8 @@ int main(void)
     test_handles();
     test_numa();
     test_namespaces();
+    /* a path pointer far outside memory (vm once made a host pointer of it first) */
+    CHECK(open((const char *)(uintptr_t)0xba15441433cf5e08ULL, O_RDONLY) == -1 && errno == EFAULT);
     unlink(fname);
     return check_done();
 }
