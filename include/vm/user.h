@@ -35,7 +35,9 @@ struct vm_user_result {
 void vm_user_die_of(int sig);
 
 /* Load and run the program to its end. Returns 0 with *res filled, or a
- * negative -VM_E... code (the message is in vm_error_message()). */
+ * negative -VM_E... code (the message is in vm_error_message()). The host
+ * signal actions stay vm's and the calling thread returns with every
+ * signal blocked (a guest's timer may still be signalling the process). */
 int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res);
 
 #endif

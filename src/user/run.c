@@ -102,6 +102,9 @@ int vm_user_run(const struct vm_user_config *cfg, struct vm_user_result *res)
     res->status = p->exit_status;
     res->signal = p->exit_signal;
 out:
+    /* no host handler may reach the harts from here on (a guest's interval
+     * timer still runs: vm_user_die_of unblocks the one signal it raises) */
+    user_host_sigmask(SIG_SETMASK, ~0ULL, NULL);
     user_threads_fini(p);
     if (p->vcpu)
         vm_vcpu_destroy(p->vcpu);

@@ -132,7 +132,7 @@ static struct aio_op *op_in(struct user_proc *p, uint64_t addr, int64_t *err)
     case IOCB_CMD_PREADV: case IOCB_CMD_PWRITEV: {
         /* the host reads the iovecs at submission: a copy for then, and
          * the guest's own for the completion of a read */
-        const uint64_t *gv = user_iov(p, g.aio_buf, niov, hiov);
+        const void *gv = user_iov(p, g.aio_buf, niov, hiov);
         if (!gv && niov) {
             free(o);
             free(hiov);

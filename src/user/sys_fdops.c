@@ -118,7 +118,7 @@ int64_t user_sys_fdops(struct user_proc *p, uint64_t nr, const uint64_t a[6])
         if (a[2] > 1024)
             return -EINVAL;
         struct iovec iov[a[2] ? a[2] : 1];
-        const uint64_t *g = user_iov(p, a[1], a[2], iov);
+        const void *g = user_iov(p, a[1], a[2], iov);
         if (!g && a[2])
             return -EFAULT;
         return user_block(SYS_vmsplice, (int)a[0], iov, a[2], (unsigned)a[3]);

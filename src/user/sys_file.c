@@ -192,24 +192,28 @@ static int64_t sys_readlinkat(struct user_proc *p, const uint64_t a[6])
                             user_out_count(p, a[2], a[3]), (size_t)a[3]));
 }
 
-const uint64_t *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov)
+/* (the guest's array may be misaligned, as Linux allows: copied, not loaded) */
+const void *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov)
 {
     if (!user_as_check(&p->as, addr, cnt * 16, USER_PROT_R))
         return NULL;
-    const uint64_t *g = user_g2h(&p->as, addr, cnt * 16);
+    const uint8_t *g = user_g2h(&p->as, addr, cnt * 16);
     for (uint64_t i = 0; i < cnt; i++) {
-        iov[i].iov_base = gp(p, g[2 * i], g[2 * i + 1]);
-        iov[i].iov_len = g[2 * i + 1];
+        uint64_t e[2];
+        memcpy(e, g + 16 * i, 16);
+        iov[i].iov_base = gp(p, e[0], e[1]);
+        iov[i].iov_len = e[1];
     }
     return g;
 }
 
-void user_iov_written(struct user_proc *p, const uint64_t *g, const struct iovec *iov,
+void user_iov_written(struct user_proc *p, const void *g, const struct iovec *iov,
                       uint64_t cnt, int64_t r)
 {
     for (uint64_t i = 0, left = r > 0 ? (uint64_t)r : 0; i < cnt && left; i++) {
-        uint64_t n = iov[i].iov_len < left ? iov[i].iov_len : left;
-        user_as_written(&p->as, g[2 * i], n);
+        uint64_t n = iov[i].iov_len < left ? iov[i].iov_len : left, base;
+        memcpy(&base, (const uint8_t *)g + 16 * i, 8);
+        user_as_written(&p->as, base, n);
         left -= n;
     }
 }
@@ -221,7 +225,7 @@ static int64_t sys_vec(struct user_proc *p, long host_nr, const uint64_t a[6], b
     if (cnt > MAX_IOV)
         return -EINVAL;
     struct iovec iov[cnt ? cnt : 1];
-    const uint64_t *g = user_iov(p, a[1], cnt, iov);
+    const void *g = user_iov(p, a[1], cnt, iov);
     if (!g)
         return -EFAULT;
     int64_t r = user_block(host_nr, (int)a[0], iov, cnt, a[3], a[4], (int)a[5]); /* preadv2: flags */

@@ -147,7 +147,7 @@ struct g_msghdr {
 };
 
 static int64_t msg_in(struct user_proc *p, uint64_t addr, struct g_msghdr *g, struct msghdr *h,
-                      struct iovec *iov, const uint64_t **giov, bool recv)
+                      struct iovec *iov, const void **giov, bool recv)
 {
     void *(*name_buf)(struct user_proc *, uint64_t, uint64_t) = recv ? user_out : gp;
     if (!user_as_check(&p->as, addr, sizeof(*g), USER_PROT_R))
@@ -171,7 +171,7 @@ static int64_t msg_in(struct user_proc *p, uint64_t addr, struct g_msghdr *g, st
 
 /* What recvmsg changed in the guest's msghdr at addr (and the bytes read). */
 static int64_t msg_out(struct user_proc *p, uint64_t addr, struct g_msghdr *g,
-                       const struct msghdr *h, const uint64_t *giov, int64_t got)
+                       const struct msghdr *h, const void *giov, int64_t got)
 {
     user_iov_written(p, giov, h->msg_iov, g->iovlen, got);
     g->namelen = h->msg_namelen;
@@ -187,7 +187,7 @@ static int64_t sys_msg(struct user_proc *p, bool recv, const uint64_t a[6])
     struct iovec *iov = malloc(MAX_IOV * sizeof(*iov));
     if (!iov)
         return -ENOMEM;
-    const uint64_t *giov = NULL;
+    const void *giov = NULL;
     int64_t r = msg_in(p, a[1], &g, &h, iov, &giov, recv);
     if (r == 0) {
         r = user_block(recv ? SYS_recvmsg : SYS_sendmsg, (int)a[0], &h, (int)a[2]);
@@ -212,7 +212,7 @@ static int64_t sys_mmsg(struct user_proc *p, bool recv, const uint64_t a[6])
         return -EFAULT;
     struct mmsghdr *hm = calloc(vlen, sizeof(*hm));
     struct g_msghdr *g = calloc(vlen, sizeof(*g));
-    const uint64_t **giov = calloc(vlen, sizeof(*giov));
+    const void **giov = calloc(vlen, sizeof(*giov));
     struct iovec **iov = calloc(vlen, sizeof(*iov));
     int64_t r = hm && g && giov && iov ? 0 : -ENOMEM;
     for (unsigned i = 0; i < vlen && r == 0; i++) {

@@ -309,8 +309,8 @@ int64_t user_ret(int64_t r);
  * NULL if it is not readable. After a read of r bytes into them:
  * user_iov_written (translated code of those bytes is dropped). */
 struct iovec;
-const uint64_t *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov);
-void user_iov_written(struct user_proc *p, const uint64_t *g, const struct iovec *iov,
+const void *user_iov(struct user_proc *p, uint64_t addr, uint64_t cnt, struct iovec *iov);
+void user_iov_written(struct user_proc *p, const void *g, const struct iovec *iov,
                       uint64_t cnt, int64_t r);
 /* Calls with a temporary signal mask (ppoll, pselect6, epoll_pwait; signal.c):
  * begin returns false if a signal is deliverable under it already (the
