@@ -302,6 +302,16 @@ int main(void)
     test_handles();
     test_numa();
     test_namespaces();
+    /* an iovec array at an odd address (Linux takes it; vm once loaded it as words) */
+    {
+        static char raw[40], got[8];
+        struct iovec one = {got, 8};
+        memcpy(raw + 1, &one, sizeof(one));
+        int z = open("/dev/zero", O_RDONLY);
+        got[0] = 1;
+        CHECK(z >= 0 && syscall(SYS_readv, z, raw + 1, 1) == 8 && got[0] == 0);
+        close(z);
+    }
     /* a path pointer far outside memory (vm once made a host pointer of it first) */
     CHECK(open((const char *)(uintptr_t)0xba15441433cf5e08ULL, O_RDONLY) == -1 && errno == EFAULT);
     unlink(fname);
